@@ -1,0 +1,70 @@
+"""Demo data for a local platform: two companies, their recruiters, staff and candidates.
+
+Idempotent: running it again updates nothing that exists and creates what is missing.
+"""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from accounts.models import Company, Membership, User
+
+DEMO_PASSWORD = "talentmatch-demo"
+
+COMPANIES = [
+    ("Acme Robotics", "acme", [("alice@acme.test", "owner"), ("bob@acme.test", "recruiter")]),
+    ("Globex Analytics", "globex", [("grace@globex.test", "owner")]),
+]
+CANDIDATES = [
+    ("carol@example.test", "Carol", "Nguyen"),
+    ("dave@example.test", "Dave", "Okafor"),
+    ("erin@example.test", "Erin", "Schmidt"),
+    ("frank@example.test", "Frank", "Rossi"),
+]
+STAFF = "staff@talentmatch.test"
+
+
+def ensure_user(email: str, role: str, **extra: object) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=DEMO_PASSWORD, role=role, **extra)
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+class Command(BaseCommand):
+    help = "Create demo companies, recruiters, a staff user and candidates (idempotent)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--force", action="store_true", help="Seed even with DEBUG off (never in production)."
+        )
+
+    @transaction.atomic
+    def handle(self, *args: object, force: bool = False, **options: object) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo creates known passwords; run it with DEBUG on or --force."
+            )
+        for name, slug, members in COMPANIES:
+            company, _ = Company.objects.get_or_create(slug=slug, defaults={"name": name})
+            for email, role in members:
+                user = ensure_user(
+                    email, User.Role.RECRUITER, first_name=email.split("@")[0].title()
+                )
+                Membership.objects.get_or_create(
+                    user=user, company=company, defaults={"role": role}
+                )
+        for email, first, last in CANDIDATES:
+            ensure_user(email, User.Role.CANDIDATE, first_name=first, last_name=last)
+        ensure_user(STAFF, User.Role.STAFF, is_staff=True, is_superuser=True)
+        self.stdout.write(self.style.SUCCESS("Demo data is in place."))
+        self.stdout.write("  recruiters: alice@acme.test, bob@acme.test, grace@globex.test")
+        self.stdout.write(f"  candidates: {', '.join(c[0] for c in CANDIDATES)}")
+        self.stdout.write(f"  staff:      {STAFF}")
+        self.stdout.write(f"  password:   {DEMO_PASSWORD}")

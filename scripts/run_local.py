@@ -1,0 +1,134 @@
+"""`make run`: the whole platform on one machine, with its embedded defaults.
+
+Starts (or attaches to) the embedded PostgreSQL, migrates, seeds the demo data, then runs a
+Celery worker, Celery beat and the web server until Ctrl-C, which stops all of them. This
+process holds the database handle, so the embedded server stops when it exits.
+
+Environment: PORT (default 8000), HOST (127.0.0.1), TALENTMATCH_VAR_DIR (default ./var).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+
+def wait_for(url: str, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (local URL)
+                if response.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+def main() -> int:
+    import django
+    from django.core.management import call_command
+
+    django.setup()  # loads settings: starts or attaches the embedded PostgreSQL
+    from django.conf import settings
+
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = os.environ.get("PORT", "8000")
+    for folder in ("queue", "control"):
+        (settings.VAR_DIR / "broker" / folder).mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    call_command("seed_demo", force=True)
+
+    python = sys.executable
+    queues = ",".join(settings.CELERY_QUEUES)
+    commands = {
+        "worker": [
+            python,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            queues,
+            "--concurrency",
+            os.environ.get("CELERY_CONCURRENCY", "2"),
+            "--loglevel",
+            "INFO",
+        ],
+        "beat": [
+            python,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "beat",
+            "--loglevel",
+            "INFO",
+            "--schedule",
+            str(settings.VAR_DIR / "celerybeat-schedule"),
+        ],
+        "web": [python, str(ROOT / "manage.py"), "runserver", "--noreload", f"{host}:{port}"],
+    }
+    children: dict[str, subprocess.Popen[bytes]] = {}
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        for name, command in commands.items():
+            # Own process group: the terminal's Ctrl-C reaches us, and we stop them in order.
+            children[name] = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
+        base = f"http://{host}:{port}"
+        if not wait_for(f"{base}/healthz", timeout=60):
+            print("The web server did not answer /healthz within 60 s.", file=sys.stderr)
+            return 1
+        print(
+            "\n"
+            "Talentmatch is running.\n"
+            f"  Portal (recruiters):  {base}/portal/\n"
+            f"  Admin (staff):        {base}/admin/\n"
+            f"  API docs (mobile):    {base}/api/docs/\n"
+            f"  Health / readiness:   {base}/healthz  {base}/readyz\n"
+            "  Logins (password talentmatch-demo): alice@acme.test (recruiter, Acme),\n"
+            "    grace@globex.test (recruiter, Globex), carol@example.test (candidate),\n"
+            "    staff@talentmatch.test (staff)\n"
+            "Press Ctrl-C to stop everything.\n",
+            flush=True,
+        )
+        while not stopping:
+            for name, child in children.items():
+                if child.poll() is not None:
+                    print(f"{name} exited with code {child.returncode}; stopping.", file=sys.stderr)
+                    return 1
+            time.sleep(0.5)
+        return 0
+    finally:
+        for child in children.values():
+            if child.poll() is None:
+                os.killpg(child.pid, signal.SIGTERM)
+        for child in children.values():
+            try:
+                child.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+                child.wait()
+        print("Stopped.", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
