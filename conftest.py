@@ -11,6 +11,8 @@ from rest_framework.test import APIClient
 
 from accounts.models import Company, Membership, User
 
+pytest_plugins = ["config.testing"]
+
 PASSWORD = "correct horse battery staple"
 
 

@@ -21,15 +21,9 @@ def invite_member(*, company: Company, email: str, role: str, invited_by: User) 
     invitation = Invitation.objects.create(
         company=company, email=email, role=role, invited_by=invited_by
     )
-    link = settings.SITE_URL + reverse("portal:accept_invitation", args=[invitation.token])
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=f"Join {company.name} on Talentmatch",
-            message=f"{invited_by.email} invited you to recruit for {company.name}.\n\n{link}\n",
-            from_email=None,
-            recipient_list=[email],
-        )
-    )
+    from accounts.tasks import send_invitation_email
+
+    send_invitation_email.delay_on_commit(invitation.pk)
     record_event(
         kind="invitation.sent",
         actor=invited_by,
@@ -38,6 +32,24 @@ def invite_member(*, company: Company, email: str, role: str, invited_by: User) 
         payload={"email": email, "role": role},
     )
     return invitation
+
+
+def send_invitation(*, invitation: Invitation) -> None:
+    """Email the invitation link (called by the task, after the invitation is committed)."""
+    if not invitation.is_usable:
+        return
+    link = settings.SITE_URL + reverse("portal:accept_invitation", args=[invitation.token])
+    inviter = invitation.invited_by.email if invitation.invited_by else "A teammate"
+    send_mail(
+        subject=f"Join {invitation.company.name} on Talentmatch",
+        message=(
+            f"{inviter} invited you to recruit for {invitation.company.name} on Talentmatch.\n\n"
+            f"Accept the invitation: {link}\n\nThe link expires on "
+            f"{invitation.expires_at:%Y-%m-%d}.\n"
+        ),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
 
 
 @transaction.atomic

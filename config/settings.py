@@ -170,8 +170,31 @@ HEADLESS_SERVE_SPECIFICATION = True
 
 # Amazon Cognito: the hosted UI for the portal (amazon_cognito) and the same user pool as an
 # OpenID Connect app so the mobile apps can post a Cognito id_token (see STACK.md).
+def cognito_providers(*, domain: str, client_id: str, secret: str, issuer: str) -> dict:
+    """SOCIALACCOUNT_PROVIDERS for one user pool (tests build it for moto's pool too)."""
+    return {
+        "amazon_cognito": {
+            "DOMAIN": domain,
+            "APPS": [{"client_id": client_id, "secret": secret}],
+        },
+        "openid_connect": {
+            "OAUTH_PKCE_ENABLED": True,
+            "APPS": [
+                {
+                    "provider_id": "cognito",
+                    "name": "Amazon Cognito",
+                    "client_id": client_id,
+                    "secret": secret,
+                    "settings": {"server_url": issuer},
+                }
+            ],
+        },
+    }
+
+
 USE_COGNITO = env.bool("USE_COGNITO", default=False)
 SOCIALACCOUNT_PROVIDERS: dict = {}
+COGNITO_CLIENT_ID = ""
 COGNITO_ISSUER = ""
 if USE_COGNITO:
     require(
@@ -184,35 +207,18 @@ if USE_COGNITO:
     COGNITO_REGION = env.str("COGNITO_REGION")
     COGNITO_USER_POOL_ID = env.str("COGNITO_USER_POOL_ID")
     COGNITO_CLIENT_ID = env.str("COGNITO_CLIENT_ID")
-    COGNITO_CLIENT_SECRET = env.str("COGNITO_CLIENT_SECRET", default="")
-    # The issuer is the pool's URL; COGNITO_ISSUER overrides it (tests point it at moto).
+    # The pool's URL: its OpenID configuration (the token issuer and the JWKS URL) is served
+    # under it. COGNITO_ISSUER overrides it, e.g. to point at a local emulator.
     COGNITO_ISSUER = env.str(
         "COGNITO_ISSUER",
         default=f"https://cognito-idp.{COGNITO_REGION}.amazonaws.com/{COGNITO_USER_POOL_ID}",
+    ).rstrip("/")
+    SOCIALACCOUNT_PROVIDERS = cognito_providers(
+        domain=env.str("COGNITO_DOMAIN").rstrip("/"),
+        client_id=COGNITO_CLIENT_ID,
+        secret=env.str("COGNITO_CLIENT_SECRET", default=""),
+        issuer=COGNITO_ISSUER,
     )
-    SOCIALACCOUNT_PROVIDERS = {
-        "amazon_cognito": {
-            "DOMAIN": env.str("COGNITO_DOMAIN"),
-            "APPS": [
-                {
-                    "client_id": COGNITO_CLIENT_ID,
-                    "secret": COGNITO_CLIENT_SECRET,
-                }
-            ],
-        },
-        "openid_connect": {
-            "OAUTH_PKCE_ENABLED": True,
-            "APPS": [
-                {
-                    "provider_id": "cognito",
-                    "name": "Amazon Cognito",
-                    "client_id": COGNITO_CLIENT_ID,
-                    "secret": COGNITO_CLIENT_SECRET,
-                    "settings": {"server_url": COGNITO_ISSUER},
-                }
-            ],
-        },
-    }
 
 # --- API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -282,8 +288,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Queues a worker listens to (`celery worker -Q`); later apps route tasks to them.
-CELERY_QUEUES = env.list("CELERY_QUEUES", default=["default", "ocr", "parsing", "matching"])
+# Queues the `make run` worker consumes (`celery worker -Q`); apps route tasks to them.
+# (Not CELERY_QUEUES: Celery would read that as its own `task_queues`.)
+WORKER_QUEUES = env.list("WORKER_QUEUES", default=["default", "ocr", "parsing", "matching"])
 CELERY_TASK_ROUTES: dict = {}
 CELERY_BEAT_SCHEDULE: dict = {}
 
@@ -330,6 +337,7 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))  # filebased backend
 USE_SES = env.bool("USE_SES", default=False)
 ANYMAIL: dict = {}
 if USE_SES:
@@ -398,6 +406,48 @@ LOGGING = {
 }
 
 # --- Resumes (resumes/) -----------------------------------------------------------------
+RESUME_MAX_UPLOAD_BYTES = env.int("RESUME_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+RESUME_MAX_PDF_PAGES = env.int("RESUME_MAX_PDF_PAGES", default=30)
+RESUME_MAX_IMAGE_PIXELS = env.int("RESUME_MAX_IMAGE_PIXELS", default=60_000_000)
+# A DOCX is a zip: refused past these limits before anything unpacks it.
+RESUME_DOCX_MAX_ENTRIES = env.int("RESUME_DOCX_MAX_ENTRIES", default=1000)
+RESUME_DOCX_MAX_UNCOMPRESSED_BYTES = env.int(
+    "RESUME_DOCX_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024
+)
+RESUME_DOCX_MAX_RATIO = env.int("RESUME_DOCX_MAX_RATIO", default=100)
+# Resumes whose status has not moved for this long are re-enqueued (lost broker messages).
+RESUME_STUCK_AFTER_MINUTES = env.int("RESUME_STUCK_AFTER_MINUTES", default=15)
+RESUME_MAX_ATTEMPTS = env.int("RESUME_MAX_ATTEMPTS", default=5)
+USE_TEXTRACT = env.bool("USE_TEXTRACT", default=False)
+if USE_TEXTRACT:
+    require("TEXTRACT_S3_BUCKET", because="USE_TEXTRACT")
+    RESUME_TEXT_EXTRACTOR = {
+        "BACKEND": "resumes.extraction.textract.TextractExtractor",
+        "OPTIONS": {
+            "bucket": env.str("TEXTRACT_S3_BUCKET"),
+            "region_name": AWS_REGION,
+            "endpoint_url": env.str("AWS_TEXTRACT_ENDPOINT_URL", default="") or None,
+            "s3_endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+        },
+    }
+else:
+    RESUME_TEXT_EXTRACTOR = {
+        "BACKEND": "resumes.extraction.local.LocalTextExtractor",
+        "OPTIONS": {"ocr_dpi": env.int("RESUME_OCR_DPI", default=300)},
+    }
+CELERY_TASK_ROUTES.update(
+    {
+        # Scans and photos go to "ocr" (services choose per resume) so they never starve text.
+        "resumes.tasks.extract_resume": {"queue": "parsing"},
+        "resumes.tasks.parse_resume": {"queue": "parsing"},
+        "resumes.tasks.requeue_stuck_resumes": {"queue": "default"},
+    }
+)
+CELERY_BEAT_SCHEDULE["resumes-requeue-stuck"] = {
+    "task": "resumes.tasks.requeue_stuck_resumes",
+    "schedule": 300.0,
+}
+
 
 # --- Resume parsing and skills (resumes/parsing, resumes/skills) -----------------------
 

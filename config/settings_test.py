@@ -16,16 +16,23 @@ from config.settings import DATABASES, STORAGES
 # One test database per process, so parallel runs (and xdist workers) never collide.
 DATABASES["default"]["TEST"] = {"NAME": f"test_talentmatch_{os.getpid()}"}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A Celery worker started by a test (config.testing) uses that test's database and folders.
+if os.environ.get("TALENTMATCH_TEST_DB_NAME"):
+    DATABASES["default"]["NAME"] = os.environ["TALENTMATCH_TEST_DB_NAME"]
 
-TEST_RUN_DIR = Path(tempfile.mkdtemp(prefix="talentmatch-test-"))
+TEST_RUN_DIR = Path(
+    os.environ.get("TALENTMATCH_TEST_RUN_DIR") or tempfile.mkdtemp(prefix="talentmatch-test-")
+)
 MEDIA_ROOT = TEST_RUN_DIR / "media"
-CELERY_BROKER_URL = "filesystem://"
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "data_folder_in": str(TEST_RUN_DIR / "broker" / "queue"),
-    "data_folder_out": str(TEST_RUN_DIR / "broker" / "queue"),
-    "control_folder": str(TEST_RUN_DIR / "broker" / "control"),
-    "store_processed": False,
-}
+# The filesystem broker under this run's folder, unless a test worker is given another one.
+if not os.environ.get("CELERY_BROKER_URL"):
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(TEST_RUN_DIR / "broker" / "queue"),
+        "data_folder_out": str(TEST_RUN_DIR / "broker" / "queue"),
+        "control_folder": str(TEST_RUN_DIR / "broker" / "control"),
+        "store_processed": False,
+    }
 for _folder in ("queue", "control"):
     (TEST_RUN_DIR / "broker" / _folder).mkdir(parents=True, exist_ok=True)
 

@@ -50,7 +50,7 @@ def main() -> int:
     call_command("seed_demo", force=True)
 
     python = sys.executable
-    queues = ",".join(settings.CELERY_QUEUES)
+    queues = ",".join(settings.WORKER_QUEUES)
     commands = {
         "worker": [
             python,

@@ -1,6 +1,7 @@
 import pytest
 from django.core import mail
 
+from accounts import services
 from accounts.models import Invitation, Membership
 
 pytestmark = pytest.mark.django_db
@@ -35,12 +36,14 @@ def test_owner_invites_and_invitee_accepts(
     client, recruiter, candidate, acme, django_capture_on_commit_callbacks
 ):
     client.force_login(recruiter)
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(
             "/portal/team/", {"email": "carol@example.test", "role": "recruiter"}
         )
     assert response.status_code == 302
+    assert len(callbacks) == 1  # the email task is enqueued once the invitation is committed
     invitation = Invitation.objects.get(email="carol@example.test")
+    services.send_invitation(invitation=invitation)  # what the task runs
     assert invitation.token in mail.outbox[0].body
 
     client.force_login(candidate)
