@@ -1,0 +1,106 @@
+"""A recruiter uses the portal in a real browser (Debian's Chromium, driven by Playwright).
+
+Screenshots land in `test-artifacts/` (gitignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from accounts.models import User
+from conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+# Without these flags Debian's Chromium hangs on network attempts or needs a sandbox.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    # Playwright's sync API runs an event loop in this thread while it is open, and Django
+    # refuses database calls from such a thread: touch the database before or after only.
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(f"console {message.type}: {message.text}")
+            if message.type == "error"
+            else None
+        ),
+    )
+    yield page
+    context.close()
+    assert not problems, problems  # e.g. htmx blocked by the content security policy
+
+
+def test_recruiter_logs_in_invites_a_teammate_with_htmx_and_logs_out(
+    live_server, recruiter: User, teammate: User, page: Page
+) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    base = live_server.url
+
+    # Signed out, the portal sends the recruiter to the login form.
+    page.goto(f"{base}/portal/")
+    expect(page).to_have_url(f"{base}/accounts/login/?next=/portal/")
+    page.screenshot(path=ARTIFACTS / "01-login.png", full_page=True)
+    page.get_by_label("Email").fill("alice@acme.test")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+
+    expect(page).to_have_url(f"{base}/portal/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Acme Robotics")
+    page.screenshot(path=ARTIFACTS / "02-dashboard.png", full_page=True)
+
+    page.get_by_role("link", name="Team", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Team of Acme Robotics")
+    expect(page.locator("#members")).to_contain_text("bob@acme.test")
+
+    # A marker on `window` survives an htmx swap but not a page load.
+    page.evaluate("window.notReloaded = true")
+    page.get_by_label("Email").fill("dana@example.test")
+    page.get_by_label("Role").select_option("admin")
+    with page.expect_response(lambda response: response.request.method == "POST") as posted:
+        page.get_by_role("button", name="Send invitation").click()
+    assert posted.value.request.headers.get("hx-request") == "true"
+    expect(page.get_by_role("status")).to_have_text("Invitation sent to dana@example.test.")
+    expect(page.locator("#invitations")).to_contain_text("dana@example.test")
+    expect(page.get_by_label("Email")).to_have_value("")  # a fresh form for the next invite
+    assert page.evaluate("window.notReloaded") is True
+    page.screenshot(path=ARTIFACTS / "03-team-after-invite.png", full_page=True)
+    page.reload()  # what the server saved, not just what htmx swapped in
+    expect(page.locator("#invitations tr", has_text="dana@example.test")).to_contain_text("Admin")
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page).to_have_url(f"{base}/accounts/login/")
+    page.goto(f"{base}/portal/team/")
+    expect(page).to_have_url(f"{base}/accounts/login/?next=/portal/team/")
