@@ -48,6 +48,12 @@ def render_markdown(text: str) -> str:
 ANNUAL_FACTOR = {"year": 1, "month": 12, "week": 52, "day": 260, "hour": 2080}
 
 
+def _skill_names(slugs: list[str]) -> list[str]:
+    from resumes.skills import get_skill
+
+    return [skill.name if (skill := get_skill(slug)) else slug for slug in slugs]
+
+
 class JobQuerySet(models.QuerySet["Job"]):
     def open(self) -> JobQuerySet:
         return self.filter(status=Job.Status.OPEN)
@@ -273,6 +279,14 @@ class Job(models.Model):
     @property
     def description_html(self) -> str:
         return render_markdown(self.description)
+
+    @property
+    def required_skill_names(self) -> list[str]:
+        return _skill_names(self.required_skills)
+
+    @property
+    def preferred_skill_names(self) -> list[str]:
+        return _skill_names(self.preferred_skills)
 
     @property
     def is_open(self) -> bool:

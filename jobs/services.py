@@ -177,31 +177,20 @@ def delete_job(*, job: Job, membership: Membership) -> None:
     enqueue_job_index(job_ids=[job_id])
 
 
-@transaction.atomic
 def resolve_suggestions(
-    *, job: Job, actor: User, accepted: Sequence[str], rejected: Sequence[str], use_years: bool
+    *, job: Job, decided: Sequence[str], rejected: Sequence[str], years_decided: bool
 ) -> Job:
-    """Apply the recruiter's choices: accepted skills become required, rejected ones are not
-    suggested again; `use_years` copies the suggested experience range."""
+    """Forget the suggestions the recruiter decided on (the form already added the accepted
+    ones to the job); dismissed skills are remembered so a re-analysis does not suggest them."""
     suggested = {s["slug"] for s in job.analysis.get("skills", [])}
-    accepted = [slug for slug in accepted if slug in suggested]
-    fields: dict[str, Any] = {}
-    if accepted:
-        fields["required_skills"] = list(dict.fromkeys([*job.required_skills, *accepted]))
-        fields["preferred_skills"] = [s for s in job.preferred_skills if s not in accepted]
-    if use_years and job.analysis.get("years_min") is not None:
-        fields["years_min"] = job.analysis["years_min"]
-        fields["years_max"] = job.analysis.get("years_max")
-    decided = set(accepted) | (set(rejected) & suggested)
+    done = set(decided) & suggested
     job.analysis = {
         **job.analysis,
-        "skills": [s for s in job.analysis.get("skills", []) if s["slug"] not in decided],
+        "skills": [s for s in job.analysis.get("skills", []) if s["slug"] not in done],
         "rejected": sorted(set(job.analysis.get("rejected", [])) | (set(rejected) & suggested)),
-        **({"years_min": None, "years_max": None} if use_years else {}),
+        **({"years_min": None, "years_max": None} if years_decided else {}),
     }
     Job.objects.filter(pk=job.pk).update(analysis=job.analysis)
-    if fields:
-        update_job(job=job, actor=actor, fields=fields)
     return job
 
 
