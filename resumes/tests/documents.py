@@ -254,3 +254,14 @@ def scanned_pdf(lines: Sequence[str], *, rotate: float = 0) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PDF", resolution=200)
     return out.getvalue()
+
+
+def concatenate_pdfs(*parts: bytes) -> bytes:
+    import pypdfium2 as pdfium
+
+    merged = pdfium.PdfDocument.new()
+    for part in parts:
+        merged.import_pages(pdfium.PdfDocument(part))
+    out = io.BytesIO()
+    merged.save(out)
+    return out.getvalue()
