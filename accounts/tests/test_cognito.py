@@ -17,6 +17,7 @@ from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
 
+from accounts.adapters import as_bool
 from accounts.api.authentication import cognito_keys
 from accounts.models import User
 from accounts.tests.conftest import HOSTED_UI, CognitoPool, HeadlessApp, flow_ids
@@ -212,11 +213,10 @@ def test_session_token_and_bearer_token_work_side_by_side(erin, candidate, api, 
 # --- Portal: amazon_cognito hosted UI ------------------------------------------------------------
 
 
-@responses.activate
-def test_portal_login_through_the_hosted_ui_ends_in_a_signed_in_session(cognito, client, api):
-    cognito.add_user("grace@example.test", given_name="Grace")
-    tokens = cognito.sign_in("grace@example.test")
-    sub = cognito.sub("grace@example.test")
+def hosted_ui_login(client, cognito: CognitoPool, email: str, tokens: dict[str, str]):
+    """Drive allauth's amazon_cognito flow; `responses` plays the hosted UI's token and
+    userInfo endpoints (moto's real tokens in them). Returns the callback's response."""
+    sub = cognito.sub(email)
     token_call = responses.post(
         f"{HOSTED_UI}/oauth2/token",
         json={
@@ -230,16 +230,9 @@ def test_portal_login_through_the_hosted_ui_ends_in_a_signed_in_session(cognito,
     # Cognito's userInfo endpoint answers booleans as strings.
     responses.get(
         f"{HOSTED_UI}/oauth2/userInfo",
-        json={
-            "sub": sub,
-            "email": "grace@example.test",
-            "email_verified": "true",
-            "given_name": "Grace",
-            "username": sub,
-        },
+        json={"sub": sub, "email": email, "email_verified": "true", "username": sub},
     )
-
-    responses.add_passthru(cognito.endpoint)  # moto's JWKS, fetched for the Bearer call
+    responses.add_passthru(cognito.endpoint)  # moto itself stays reachable
 
     start = client.post("/accounts/amazon-cognito/login/")
     assert start.status_code == 302
@@ -254,13 +247,42 @@ def test_portal_login_through_the_hosted_ui_ends_in_a_signed_in_session(cognito,
         "/accounts/amazon-cognito/login/callback/",
         {"code": "hosted-ui-code", "state": query["state"][0]},
     )
+    assert "code=hosted-ui-code" in token_call.calls[0].request.body
+    return callback
+
+
+@responses.activate
+def test_portal_login_through_the_hosted_ui_ends_in_a_signed_in_session(cognito, client, api):
+    cognito.add_user("grace@example.test")
+    tokens = cognito.sign_in("grace@example.test")
+
+    callback = hosted_ui_login(client, cognito, "grace@example.test", tokens)
 
     assert callback.status_code == 302, callback.content
-    assert "code=hosted-ui-code" in token_call.calls[0].request.body
     user = User.objects.get(email="grace@example.test")
     assert int(client.session[SESSION_KEY]) == user.pk
     assert user.role == User.Role.CANDIDATE
-    assert SocialAccount.objects.get(user=user, provider="amazon_cognito").uid == sub
+    account = SocialAccount.objects.get(user=user, provider="amazon_cognito")
+    assert account.uid == cognito.sub("grace@example.test")
     assert EmailAddress.objects.get(user=user).verified is True
     # The same Cognito subject may now call the API with its access token.
     assert api.get("/api/v1/me", **bearer(tokens["AccessToken"])).json()["id"] == user.pk
+
+
+@responses.activate
+def test_recruiter_signs_in_to_the_portal_through_the_hosted_ui(cognito, client, recruiter):
+    cognito.add_user(recruiter.email)
+
+    callback = hosted_ui_login(client, cognito, recruiter.email, cognito.sign_in(recruiter.email))
+
+    assert callback["Location"] == "/portal/"
+    assert int(client.session[SESSION_KEY]) == recruiter.pk
+    assert b"Acme Robotics" in client.get("/portal/").content
+
+
+@pytest.mark.parametrize(
+    ("claim", "verified"),
+    [(True, True), ("true", True), ("True", True), (False, False), ("false", False), (None, False)],
+)
+def test_email_verified_is_read_from_booleans_and_strings(claim, verified):
+    assert as_bool(claim) is verified
