@@ -9,6 +9,7 @@ consecutive lines that do not cross it column by column.
 from __future__ import annotations
 
 import ctypes
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from statistics import median
@@ -19,6 +20,10 @@ import pypdfium2.raw as pdfium_c
 # A run of at least this many lines that leave the gutter free is read as columns.
 MIN_COLUMN_RUN = 3
 GUTTER_MIN_WIDTH = 8.0  # points
+# Page numbers are layout, not content ("Page 2", "2 / 3", "- 2 -", "Page 2 of 3").
+PAGE_NUMBER = re.compile(
+    r"^\s*(?:page\s+\d+(?:\s*(?:of|/)\s*\d+)?|\d+\s*/\s*\d+|-\s*\d+\s*-)\s*$", re.I
+)
 
 
 @dataclass
@@ -214,5 +219,5 @@ def page_text(page: pdfium.PdfPage) -> str:
         textpage.close()
     if not words:
         return ""
-    lines = order_lines(group_lines(words), width)
+    lines = [line for line in order_lines(group_lines(words), width) if not PAGE_NUMBER.match(line)]
     return unicodedata.normalize("NFKC", "\n".join(lines))

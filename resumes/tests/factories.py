@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 
 from django.core.files.base import ContentFile
 
@@ -11,7 +12,7 @@ from resumes.tests import documents
 def make_resume(*, owner, company=None, status=Resume.Status.PARSED, data: bytes | None = None,
                 **fields) -> Resume:  # fmt: skip
     """A stored resume row (no processing) for ownership and listing tests."""
-    data = data if data is not None else documents.sample_pdf() + str(fields).encode()
+    data = data if data is not None else documents.sample_pdf() + uuid.uuid4().bytes
     resume = Resume(
         owner=owner,
         uploaded_by=owner,
