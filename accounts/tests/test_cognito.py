@@ -142,10 +142,12 @@ def test_bearer_access_token_authenticates_the_linked_user(erin, api):
     assert response.json()["email"] == "erin@example.test"
 
 
-def test_bearer_access_token_can_be_used_again_until_it_expires(erin, api):
+def test_bearer_access_token_can_be_used_again_and_keys_are_fetched_once(erin, api):
     # Unlike id tokens at the sign-in endpoint, access tokens are meant for many requests.
-    for _ in range(2):
+    for _ in range(3):
         assert api.get("/api/v1/me", **bearer(erin["AccessToken"])).status_code == 200
+
+    assert cognito_keys.cache_info().misses == 1
 
 
 @pytest.mark.parametrize(
