@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from resumes.models import CandidateProfile, Resume
+
+
+class ResumeUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=True)
+
+
+class ResumeOutputSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Resume
+        fields = [
+            "id",
+            "url",
+            "download_url",
+            "original_name",
+            "kind",
+            "size",
+            "status",
+            "error",
+            "is_primary",
+            "page_count",
+            "ocr_used",
+            "created_at",
+            "updated_at",
+            "parsed_at",
+        ]
+
+    def get_url(self, resume: Resume) -> str:
+        return self._absolute(reverse("api:resume-detail", args=[resume.pk]))
+
+    def get_download_url(self, resume: Resume) -> str:
+        return self._absolute(reverse("api:resume-download", args=[resume.pk]))
+
+    def _absolute(self, path: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class ResumeDetailOutputSerializer(ResumeOutputSerializer):
+    class Meta(ResumeOutputSerializer.Meta):
+        fields = [*ResumeOutputSerializer.Meta.fields, "parsed", "parser_engine"]
+
+
+class ProfileOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CandidateProfile
+        fields = [
+            "full_name",
+            "phone",
+            "headline",
+            "summary",
+            "city",
+            "country",
+            "links",
+            "years_of_experience",
+            "desired_salary_min",
+            "desired_salary_max",
+            "desired_salary_currency",
+            "desired_salary_period",
+            "remote_preference",
+            "preferred_locations",
+            "work_authorization",
+            "skills",
+            "skill_evidence",
+            "experiences",
+            "educations",
+            "languages",
+            "edited_fields",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ProfileUpdateSerializer(serializers.ModelSerializer):
+    """Fields a candidate may edit; parsed ones they edit are kept through re-parses."""
+
+    class Meta:
+        model = CandidateProfile
+        fields = [
+            "full_name",
+            "phone",
+            "headline",
+            "summary",
+            "city",
+            "country",
+            "links",
+            "years_of_experience",
+            "desired_salary_min",
+            "desired_salary_max",
+            "desired_salary_currency",
+            "desired_salary_period",
+            "remote_preference",
+            "preferred_locations",
+            "work_authorization",
+            "skills",
+            "languages",
+        ]
+
+    def validate(self, attrs: dict) -> dict:
+        low = attrs.get("desired_salary_min", getattr(self.instance, "desired_salary_min", None))
+        high = attrs.get("desired_salary_max", getattr(self.instance, "desired_salary_max", None))
+        if low is not None and high is not None and low > high:
+            raise serializers.ValidationError(
+                {"desired_salary_min": "The minimum is above the maximum."}
+            )
+        return attrs
