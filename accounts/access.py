@@ -20,8 +20,10 @@ def needs_mfa(user: Any) -> bool:
     if not settings.REQUIRE_RECRUITER_MFA:
         return False
     from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import is_mfa_enabled
 
-    return not Authenticator.objects.filter(user=user).exists()
+    # Recovery codes alone are not a second factor: a TOTP (or WebAuthn) device is.
+    return not is_mfa_enabled(user, types=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN])
 
 
 def recruiter_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
