@@ -1,0 +1,162 @@
+"""Field-aware keyword relevance (BM25F) between a job and a candidate, calibrated to [0, 1].
+
+The job is the query: its title terms count double, its description terms once each (log-scaled
+repeats). The candidate is a document of fields with their own weights: the titles they held and
+their headline say most about what they do, then their skills, then the descriptions of their
+work, then everything else. Per field, term frequency is length-normalised (BM25's `b`); the
+weighted sum is saturated once (BM25's `k1`).
+
+Calibration: the raw BM25F sum is divided by the score of an ideal document that saturates every
+query term, so the component reads "share of the job's (IDF-weighted) vocabulary the candidate
+covers", comparable across pairs. IDF comes from `TermStats`, built over the pool being ranked;
+without stats every term weighs the same.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from matching.facts import CandidateFacts, JobFacts
+
+K1 = 1.2
+B = 0.75
+FIELD_WEIGHTS = {"titles": 3.0, "skills": 2.0, "work": 1.0, "other": 0.5}
+TITLE_QUERY_BOOST = 2.0
+
+_WORD_RE = re.compile(r"[a-z0-9][a-z0-9+#]*")
+_STOPWORD_TEXT = """a an and are as at be been by for from has have i in is it its my of on or our
+that the their this to was we were will with you your me us who what which when where how all any
+can could into more most other over per so some such than then these they those through up very
+via also about after before both each few just like may much new not only own same should there
+while would etc using used use work worked working"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
+def _stem(word: str) -> str:
+    # A light, predictable stemmer: plural and common verb/noun endings only.
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            return word[: -len(suffix)] + keep
+    return word
+
+
+def terms(text: str) -> list[str]:
+    return [_stem(w) for w in _WORD_RE.findall(text.casefold()) if w not in STOPWORDS]
+
+
+def candidate_fields(candidate: CandidateFacts) -> dict[str, list[str]]:
+    titles = " ".join([candidate.headline, *(e.title for e in candidate.experiences)])
+    work = " ".join(e.description for e in candidate.experiences)
+    skills = " ".join(s.replace("-", " ") for s in candidate.skills)
+    return {
+        "titles": terms(titles),
+        "skills": terms(skills),
+        "work": terms(work),
+        "other": terms(f"{candidate.summary} {candidate.extra_text}"),
+    }
+
+
+def job_query(job: JobFacts) -> dict[str, float]:
+    counts: Counter[str] = Counter(terms(job.description))
+    for skill in (*job.required_skills, *job.preferred_skills):
+        counts.update(terms(skill.replace("-", " ")))
+    weights = {t: 1.0 + math.log(n) for t, n in counts.items()}
+    for t in set(terms(job.title)):
+        weights[t] = weights.get(t, 1.0) + TITLE_QUERY_BOOST
+    return weights
+
+
+@dataclass(frozen=True)
+class TermStats:
+    """Document frequencies and mean field lengths over a pool of candidates."""
+
+    documents: int = 0
+    df: dict[str, int] = field(default_factory=dict)
+    avg_len: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls, candidates: Iterable[CandidateFacts], jobs: Iterable[JobFacts] = ()
+    ) -> TermStats:
+        """Document frequencies over candidates and jobs; field lengths over candidates."""
+        df: Counter[str] = Counter()
+        lengths: Counter[str] = Counter()
+        n = pool = 0
+        for candidate in candidates:
+            n += 1
+            fields = candidate_fields(candidate)
+            df.update({t for words in fields.values() for t in words})
+            for name, words in fields.items():
+                lengths[name] += len(words)
+        pool = n
+        for job in jobs:
+            pool += 1
+            df.update(set(job_query(job)))
+        avg = {name: lengths[name] / n for name in FIELD_WEIGHTS} if n else {}
+        return cls(documents=pool, df=dict(df), avg_len=avg)
+
+    def idf(self, term: str) -> float:
+        if not self.documents:
+            return 1.0
+        df = self.df.get(term, 0)
+        return math.log(1.0 + (self.documents - df + 0.5) / (df + 0.5))
+
+
+def keyword_relevance(job: JobFacts, candidate: CandidateFacts, stats: TermStats) -> float:
+    query = job_query(job)
+    fields = {name: Counter(words) for name, words in candidate_fields(candidate).items()}
+    norms = {}
+    for name, counts in fields.items():
+        avg = stats.avg_len.get(name) or max(sum(counts.values()), 1)
+        norms[name] = 1.0 - B + B * sum(counts.values()) / max(avg, 1.0)
+    score = ideal = 0.0
+    for term, qw in query.items():
+        weight = qw * stats.idf(term)
+        ideal += weight * (K1 + 1.0)
+        tf = sum(FIELD_WEIGHTS[name] * fields[name][term] / norms[name] for name in fields)
+        if tf:
+            score += weight * tf * (K1 + 1.0) / (tf + K1)
+    return score / ideal if ideal else 0.0
+
+
+JOB_FIELD_WEIGHTS = {"title": 3.0, "skills": 2.0, "description": 1.0}
+JOB_AVG_LEN = {"title": 4.0, "skills": 8.0, "description": 150.0}
+
+
+def candidate_query(candidate: CandidateFacts) -> dict[str, float]:
+    weights: dict[str, float] = {}
+    for name, words in candidate_fields(candidate).items():
+        for term, n in Counter(words).items():
+            weights[term] = weights.get(term, 0.0) + FIELD_WEIGHTS[name] * (1.0 + math.log(n))
+    return weights
+
+
+def reverse_relevance(job: JobFacts, candidate: CandidateFacts, stats: TermStats) -> float:
+    """The other way round: how much of the job's text is about what the candidate does.
+
+    The candidate's terms are the query (weighted by the field they come from), the job's
+    title, skills and description the document. Calibrated like `keyword_relevance`.
+    """
+    query = candidate_query(candidate)
+    fields = {
+        "title": Counter(terms(job.title)),
+        "skills": Counter(
+            terms(
+                " ".join(s.replace("-", " ") for s in (*job.required_skills, *job.preferred_skills))
+            )
+        ),
+        "description": Counter(terms(job.description)),
+    }
+    norms = {name: 1.0 - B + B * sum(c.values()) / JOB_AVG_LEN[name] for name, c in fields.items()}
+    score = ideal = 0.0
+    for term, qw in query.items():
+        weight = qw * stats.idf(term)
+        ideal += weight * (K1 + 1.0)
+        tf = sum(JOB_FIELD_WEIGHTS[n] * fields[n][term] / norms[n] for n in fields)
+        if tf:
+            score += weight * tf * (K1 + 1.0) / (tf + K1)
+    return score / ideal if ideal else 0.0
