@@ -36,6 +36,12 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+class SearchUnavailableError(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "Search is unavailable; try again shortly."
+    default_code = "search_unavailable"
+
+
 def _facet_output(facets: dict[str, list[FacetBucket]]) -> dict[str, list[dict[str, Any]]]:
     company_ids = [int(b.value) for b in facets.get("company", [])]
     companies = dict(Company.objects.filter(id__in=company_ids).values_list("id", "name"))
@@ -77,7 +83,7 @@ class JobListApi(APIView):
         try:
             result = get_job_search().search(query)
         except SearchUnavailable as exc:
-            raise exceptions.APIException("Search is unavailable; try again shortly.") from exc
+            raise SearchUnavailableError() from exc
         jobs = Job.objects.open().select_related("company").in_bulk(result.ids)
         ordered = [jobs[i] for i in result.ids if i in jobs]
         page = params.validated_data["page"]
