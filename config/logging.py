@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -13,6 +14,8 @@ from django.http import HttpRequest, HttpResponse
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 REQUEST_ID_HEADER = "X-Request-ID"
+QUIET_PATHS = frozenset({"/healthz", "/readyz"})
+access_logger = logging.getLogger("talentmatch.request")
 
 
 class RequestIdMiddleware:
@@ -28,8 +31,24 @@ class RequestIdMiddleware:
         request_id = request_id or uuid.uuid4().hex
         token = request_id_var.set(request_id)
         request.request_id = request_id  # type: ignore[attr-defined]
+        started = time.monotonic()
         try:
             response = self.get_response(request)
+            # One access line per request, with the id (gunicorn's access log has none).
+            # Load balancer probes every few seconds would drown the rest.
+            if request.path not in QUIET_PATHS:
+                access_logger.info(
+                    "%s %s %s",
+                    request.method,
+                    request.path,
+                    response.status_code,
+                    extra={
+                        "method": request.method,
+                        "path": request.path,
+                        "status": response.status_code,
+                        "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                    },
+                )
         finally:
             request_id_var.reset(token)
         response[REQUEST_ID_HEADER] = request_id
@@ -38,7 +57,12 @@ class RequestIdMiddleware:
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id_var.get()
+        request_id = request_id_var.get()
+        if request_id == "-":
+            # Django logs 4xx/5xx responses after the middleware chain has returned (the
+            # variable is reset by then), passing the request along: take its id from there.
+            request_id = getattr(getattr(record, "request", None), "request_id", "-")
+        record.request_id = request_id
         return True
 
 
