@@ -1,0 +1,187 @@
+"""Contact details from the top of a resume: e-mail, phone, links, name, city and country."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+
+EMAIL_RE = re.compile(
+    r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?![\w-])", re.IGNORECASE
+)
+URL_RE = re.compile(
+    r"(?<![@\w.])(?:https?://|www\.)[^\s<>()\"',;]+"
+    r"|(?<![@\w.:/])(?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|me|co|ai|app|info|page|site|xyz|tech|"
+    r"blog|us|uk|de|fr|ca|in|github\.io)(?:/[^\s<>()\"',;]*)?(?![\w@])",
+    re.IGNORECASE,
+)
+# Link-looking text that is not a link: file names and domains of e-mail addresses.
+_NOT_URL_RE = re.compile(r"\.(?:js|ts|py|net|io)$", re.IGNORECASE)
+
+COUNTRIES: dict[str, str] = {
+    "united states": "US", "united states of america": "US", "usa": "US", "us": "US",
+    "u.s.a.": "US", "u.s.": "US", "canada": "CA", "mexico": "MX", "brazil": "BR", "brasil": "BR",
+    "argentina": "AR", "chile": "CL", "colombia": "CO", "peru": "PE", "united kingdom": "GB",
+    "uk": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "ireland": "IE", "france": "FR",
+    "germany": "DE", "deutschland": "DE", "spain": "ES", "españa": "ES", "portugal": "PT",
+    "italy": "IT", "italia": "IT", "netherlands": "NL", "the netherlands": "NL", "belgium": "BE",
+    "switzerland": "CH", "austria": "AT", "sweden": "SE", "norway": "NO", "denmark": "DK",
+    "finland": "FI", "poland": "PL", "czech republic": "CZ", "czechia": "CZ", "hungary": "HU",
+    "romania": "RO", "bulgaria": "BG", "greece": "GR", "turkey": "TR", "türkiye": "TR",
+    "russia": "RU", "ukraine": "UA", "israel": "IL", "egypt": "EG", "morocco": "MA",
+    "nigeria": "NG", "kenya": "KE", "south africa": "ZA", "india": "IN", "pakistan": "PK",
+    "bangladesh": "BD", "sri lanka": "LK", "nepal": "NP", "china": "CN", "japan": "JP",
+    "south korea": "KR", "korea": "KR", "taiwan": "TW", "hong kong": "HK", "singapore": "SG",
+    "malaysia": "MY", "indonesia": "ID", "philippines": "PH", "vietnam": "VN", "thailand": "TH",
+    "australia": "AU", "new zealand": "NZ", "united arab emirates": "AE", "uae": "AE",
+    "saudi arabia": "SA", "qatar": "QA", "iran": "IR", "lebanon": "LB", "jordan": "JO",
+    "estonia": "EE", "latvia": "LV", "lithuania": "LT", "serbia": "RS", "croatia": "HR",
+    "slovenia": "SI", "slovakia": "SK", "luxembourg": "LU", "iceland": "IS",
+}  # fmt: skip
+# Two-letter codes printed after a city ("Paris, FR"); US state codes are regions, not countries.
+COUNTRY_CODES = {code for code in COUNTRIES.values()}
+US_STATES = {
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN",
+    "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV",
+    "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN",
+    "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "DC",
+}  # fmt: skip
+_NAME_PARTICLES = {
+    "van",
+    "von",
+    "de",
+    "da",
+    "del",
+    "der",
+    "den",
+    "la",
+    "le",
+    "di",
+    "du",
+    "bin",
+    "al",
+    "el",
+    "y",
+    "dos",
+}
+_NAME_WORD_RE = re.compile(r"^[^\W\d_][^\W\d_'\u2019.\-]*(?:[-'\u2019][^\W\d_]+)*\.?$")
+
+
+@dataclass(frozen=True)
+class Place:
+    city: str
+    region: str
+    country: str
+
+
+def find_email(text: str) -> str:
+    m = EMAIL_RE.search(text)
+    return m.group(0) if m else ""
+
+
+def find_phone(text: str, region: str = "US") -> tuple[str, str]:
+    """(phone as printed, E.164) of the first plausible phone number."""
+    for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
+        digits = re.sub(r"\D", "", m.raw_string)
+        if len(digits) < 7 or re.fullmatch(
+            r"(19|20)\d{2}\s*[-\u2013]\s*(19|20)\d{2}", m.raw_string.strip()
+        ):
+            continue
+        e164 = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
+        return m.raw_string.strip(), e164
+    return "", ""
+
+
+def clean_url(raw: str) -> str:
+    return raw.rstrip(".,;:)]}>")
+
+
+def find_urls(text: str) -> list[str]:
+    """Web links, deduplicated by their host and path (a link printed twice is one link)."""
+    emails = {m.group(0).lower() for m in EMAIL_RE.finditer(text)}
+    seen: set[str] = set()
+    urls: list[str] = []
+    for m in URL_RE.finditer(text):
+        url = clean_url(m.group(0))
+        if any(url.lower() in e for e in emails):
+            continue
+        if "/" not in url and _NOT_URL_RE.search(url) and not url.lower().startswith("www."):
+            continue
+        key = re.sub(r"^(https?://)?(www\.)?", "", url.lower()).rstrip("/")
+        if key in seen or "." not in key:
+            continue
+        seen.add(key)
+        urls.append(url)
+    return urls
+
+
+def looks_like_name(line: str) -> bool:
+    words = line.strip().split()
+    if not 2 <= len(words) <= 5 or any(ch.isdigit() for ch in line) or "@" in line:
+        return False
+    capitalised = 0
+    for word in words:
+        if word.lower() in _NAME_PARTICLES:
+            continue
+        if not _NAME_WORD_RE.match(word) or not word[0].isupper():
+            return False
+        capitalised += 1
+    return capitalised >= 2
+
+
+def find_name(lines: list[str]) -> str:
+    for line in lines[:8]:
+        candidate = re.sub(r"\s+", " ", line).strip(" |·•,")
+        if looks_like_name(candidate):
+            return candidate
+    return ""
+
+
+def _country_of(text: str) -> str:
+    t = text.strip(" ()[].,").lower()
+    if t in COUNTRIES:
+        return text.strip(" ()[].,")
+    return ""
+
+
+def _is_city(text: str) -> bool:
+    words = text.split()
+    return 1 <= len(words) <= 3 and all(
+        w[:1].isupper() and not any(c.isdigit() for c in w) for w in words
+    )
+
+
+def find_place(lines: list[str]) -> Place | None:
+    """A "City, Region, Country" / "City, ST" / "City Country" line among the given lines."""
+    for raw in lines:
+        line = re.sub(r"^(location|address|city)\s*[:\-]\s*", "", raw.strip(), flags=re.IGNORECASE)
+        if "@" in line or "http" in line or len(line) > 60 or any(ch.isdigit() for ch in line):
+            continue
+        parts = [p.strip() for p in re.split(r"\s*[,·|]\s*", line) if p.strip()]
+        if len(parts) >= 2 and _is_city(parts[0]):
+            last = parts[-1]
+            country = _country_of(last)
+            if country:
+                region = parts[1] if len(parts) > 2 else ""
+                return Place(city=parts[0], region=region, country=country)
+            if last.upper() in US_STATES and len(last) == 2:
+                return Place(city=parts[0], region=last, country="")
+            if len(parts) == 2 and _is_city(last) and len(parts[0].split()) <= 2:
+                return Place(city=parts[0], region=last, country="")
+        if len(parts) == 1:
+            words = line.split()
+            for size in (3, 2, 1):
+                if (
+                    len(words) > size
+                    and _country_of(" ".join(words[-size:]))
+                    and _is_city(" ".join(words[:-size]))
+                ):
+                    return Place(
+                        city=" ".join(words[:-size]),
+                        region="",
+                        country=_country_of(" ".join(words[-size:])),
+                    )
+            if _country_of(line) and len(words) <= 3:
+                return Place(city="", region="", country=_country_of(line))
+    return None

@@ -1,0 +1,367 @@
+"""Work and education entries inside their sections.
+
+Layouts print an entry's header in many orders ("Company  Jan 2019 - Present / Title",
+"Title at Company  2019-2021", "Dates / Title / Company", "Title / Company · tagline / Dates").
+The date range is the anchor: the short, capitalised lines around it form the header, and the
+words in them (job titles, degrees, school names) decide which line is which.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from resumes.parsing.base import ParsedEducation, ParsedExperience
+from resumes.parsing.contacts import COUNTRIES, URL_RE, US_STATES
+from resumes.parsing.dates import DateRange, find_date_ranges
+
+BULLET_RE = re.compile(r"^\s*(?:\(cid:\d+\)|[•●○◦▪■□◆►▸‣∙·*\-\u2013\u2014+>]|\d+[.)])\s+")
+_LABELS = {
+    "highlights",
+    "responsibilities",
+    "achievements",
+    "key achievements",
+    "tasks",
+    "description",
+    "courses",
+    "keywords",
+    "summary",
+}
+TITLE_WORDS = {
+    "engineer", "developer", "programmer", "manager", "director", "lead", "head", "intern",
+    "internship", "scientist", "researcher", "research", "analyst", "consultant", "designer",
+    "architect", "administrator", "admin", "specialist", "officer", "founder", "co-founder",
+    "cofounder", "owner", "ceo", "cto", "cfo", "coo", "cio", "vp", "president", "chair",
+    "teacher", "instructor", "lecturer", "professor", "tutor", "assistant", "associate",
+    "fellow", "postdoc", "postdoctoral", "student", "technician", "coordinator", "editor",
+    "writer", "author", "contributor", "maintainer", "volunteer", "member", "advisor",
+    "adviser", "mentor", "partner", "principal", "staff", "senior", "junior", "sr", "jr",
+    "trainee", "apprentice", "freelancer", "freelance", "contractor", "expert", "devops",
+    "sre", "pentester", "tester", "qa", "support", "representative", "agent", "executive",
+    "producer", "artist", "supervisor", "strategist", "evangelist", "advocate", "marketer",
+    "recruiter", "scrum", "product", "software", "web", "full-stack", "fullstack",
+    "frontend", "front-end", "backend", "back-end", "mobile", "data", "chief", "graduate",
+    "undergraduate", "teaching", "team", "technical", "programming", "ambassador", "board",
+    "organizer", "operator", "musician", "photographer", "journalist", "investigator",
+}  # fmt: skip
+COMPANY_WORDS = {
+    "inc", "llc", "ltd", "limited", "gmbh", "corp", "corporation", "company", "co", "labs",
+    "lab", "technologies", "technology", "solutions", "group", "institute", "university",
+    "college", "agency", "studio", "studios", "systems", "software", "bank", "foundation",
+    "sa", "ag", "bv", "plc", "pty", "consulting", "partners", "services", "media", "games",
+    "center", "centre", "hospital", "school", "council", "department", "ministry",
+}  # fmt: skip
+INSTITUTION_RE = re.compile(
+    r"\b(universit\w*|college|school|institut\w*|academy|polytechnic|politecnico|hochschule|"
+    r"[ée]cole|escuela|faculdade|faculty|conservator\w*|seminary|iit|mit|ucla|epfl|eth)\b",
+    re.IGNORECASE,
+)
+DEGREE_RE = re.compile(
+    r"^(?:(?:bachelor|master|doctor|associate)(?:'?s)?(?:\s+(?:of|in)\s+(?:science|arts|engineering|"
+    r"business administration|fine arts|technology|laws|philosophy|education|applied science)s?)?"
+    r"|ph\.?\s?d\.?|d\.?phil|m\.?phil|mba|m\.?b\.?a\.?|b\.?\s?sc\.?|m\.?\s?sc\.?|b\.?\s?eng\.?|m\.?\s?eng\.?|"
+    r"b\.?\s?tech\.?|m\.?\s?tech\.?|b\.?s\.?|m\.?s\.?|b\.?a\.?|m\.?a\.?|a\.?a\.?s?\.?|bba|bfa|mfa|llb|llm|"
+    r"jd|md|diploma|certificate|high school diploma|ged|licen[cs]iatura?|licence|baccalaur[ée]ate?)"
+    r"(?=$|[\s,:(\-\u2013])",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class _Header:
+    parts: list[str]
+    date: DateRange | None
+    first: int  # first line index of the header
+    last: int  # last line index of the header
+
+
+def strip_bullet(line: str) -> str:
+    return BULLET_RE.sub("", line).strip()
+
+
+def _without_urls(line: str) -> str:
+    line = re.sub(r"\(\s*(?:https?://|www\.)\S*\s*\)", " ", line)
+    line = URL_RE.sub(" ", line)
+    return re.sub(r"\s+", " ", line).strip(" -\u2013\u2014|·,")
+
+
+def is_sentence(line: str, max_words: int = 10) -> bool:
+    """Description text rather than a header: long, ends like a sentence, or mostly lower case."""
+    text = line.strip()
+    words = text.split()
+    if not words or len(words) > max_words or len(text) > max_words * 8:
+        return True
+    ends_sentence = text.endswith((";", "!", "?")) or (
+        text.endswith(".") and not re.fullmatch(r"[A-Z][a-z]{0,3}\.|(?:\w\.){2,}", words[-1])
+    )
+    if ends_sentence and len(words) > 2:
+        return True
+    alpha = [w for w in words if w[:1].isalpha()]
+    lower = [
+        w
+        for w in alpha
+        if w[0].islower()
+        and w.lower()
+        not in {"of", "and", "at", "in", "for", "the", "de", "on", "&", "to", "with", "a"}
+    ]
+    return len(alpha) >= 3 and len(lower) * 2 > len(alpha)
+
+
+def _header_candidate(line: str) -> bool:
+    text = line.strip()
+    if not text or BULLET_RE.match(text) or text.lower().rstrip(":") in _LABELS:
+        return False
+    if text.startswith("[object") or text.lower() == "invalid date":
+        return False
+    return not is_sentence(text)
+
+
+def _date_anchor(line: str) -> DateRange | None:
+    ranges = find_date_ranges(line)
+    if not ranges:
+        return None
+    best = max(ranges, key=lambda r: (r.has_separator, r.span[1] - r.span[0]))
+    rest = (line[: best.span[0]] + " " + line[best.span[1] :]).strip()
+    if BULLET_RE.match(line) or (rest and is_sentence(rest)):
+        return None
+    if not best.has_separator and not best.start[:4].isdigit():
+        return None
+    return best
+
+
+def is_place(text: str) -> bool:
+    t = text.strip(" ()")
+    if t.lower() in COUNTRIES or t.lower() == "remote":
+        return True
+    parts = [p.strip() for p in t.split(",")]
+    if len(parts) >= 2 and (
+        parts[-1].lower() in COUNTRIES or parts[-1] in US_STATES or parts[-1].lower() == "remote"
+    ):
+        return all(p[:1].isupper() for p in parts if p)
+    return False
+
+
+def _split_trailing_place(text: str) -> tuple[str, str]:
+    """("Arcadia Redux", "Australia") from "Arcadia Redux Australia"; ("", "") if none."""
+    m = re.search(
+        r"\s+((?:[A-Z][\w.]*\s?){1,3},\s*[A-Z]{2}|[A-Z][\w ]{1,25}, [A-Z][\w ]+|\S+)$", text
+    )
+    if m and is_place(m.group(1)) and text[: m.start()].strip():
+        return text[: m.start()].strip(), m.group(1).strip()
+    for name in sorted(COUNTRIES, key=len, reverse=True):
+        if text.lower().endswith(" " + name) and text[: -len(name)].strip():
+            return text[: -len(name)].strip(" ,"), text[-len(name) :]
+    return "", ""
+
+
+def _title_score(text: str) -> int:
+    words = re.findall(r"[\w+#-]+", text.lower())
+    return sum(w in TITLE_WORDS for w in words)
+
+
+def _company_score(text: str) -> int:
+    words = re.findall(r"[\w-]+", text.lower())
+    return sum(w in COMPANY_WORDS for w in words)
+
+
+def _collect_headers(lines: list[str], anchor_of: dict[int, DateRange]) -> list[_Header]:
+    """Group the lines around each date anchor into an entry header."""
+    headers: list[_Header] = []
+    used_until = -1
+    anchors = sorted(anchor_of)
+    for n, i in enumerate(anchors):
+        date = anchor_of[i]
+        line = lines[i]
+        rest = _without_urls((line[: date.span[0]] + " " + line[date.span[1] :]).strip())
+        parts: list[str] = [rest] if rest else []
+        first = i
+        back: list[str] = []
+        j = i - 1
+        while j > used_until and len(back) < 2:
+            text = lines[j].strip()
+            if not text or URL_RE.fullmatch(text) or text.startswith("("):
+                j -= 1
+                continue
+            if not _header_candidate(text) or j in anchor_of:
+                break
+            back.insert(0, _without_urls(text))
+            first = j
+            j -= 1
+        parts = back + parts
+        last = i
+        next_anchor = anchors[n + 1] if n + 1 < len(anchors) else len(lines)
+        j = i + 1
+        while j < next_anchor and len(parts) < 2:
+            text = lines[j].strip()
+            if not text or URL_RE.fullmatch(text):
+                j += 1
+                continue
+            if not _header_candidate(text):
+                break
+            # A line that starts the next entry's header stays with it.
+            if j + 1 < next_anchor or next_anchor == len(lines):
+                parts.append(_without_urls(text))
+                last = j
+            j += 1
+        used_until = last
+        headers.append(_Header(parts=[p for p in parts if p], date=date, first=first, last=last))
+    return headers
+
+
+def _split_parts(parts: list[str]) -> tuple[list[str], str]:
+    """Break "Title at Company" and "Company · tagline" apart; pull out a location."""
+    out: list[str] = []
+    location = ""
+    for part in parts:
+        m = re.match(r"^(.+?)\s+(?:at|@)\s+(.+)$", part)
+        if m and _title_score(m.group(1)) >= _title_score(m.group(2)):
+            pieces = [m.group(1), m.group(2)]
+        else:
+            pieces = re.split(r"\s+[·|•]\s+|\s+[\u2014\u2013]\s+(?=[A-Z])", part)
+        for piece in pieces:
+            piece = piece.strip(" ,-\u2013\u2014|·")
+            if not piece:
+                continue
+            if is_place(piece):
+                location = location or piece
+                continue
+            head, place = _split_trailing_place(piece)
+            if place and head:
+                location = location or place
+                piece = head
+            out.append(piece)
+    return out, location
+
+
+def _pick_title_company(parts: list[str]) -> tuple[str, str]:
+    if not parts:
+        return "", ""
+    if len(parts) == 1:
+        only = parts[0]
+        return (only, "") if _title_score(only) > _company_score(only) else ("", only)
+    scored = sorted(
+        range(len(parts)), key=lambda k: (-(_title_score(parts[k]) - _company_score(parts[k])), k)
+    )
+    title_index = scored[0]
+    if _title_score(parts[title_index]) == 0:
+        # No title word anywhere: most layouts print the company first.
+        return parts[1], parts[0]
+    rest = [p for k, p in enumerate(parts) if k != title_index]
+    company = max(rest[:2], key=_company_score) if _company_score(" ".join(rest[:2])) else rest[0]
+    return parts[title_index], company
+
+
+def parse_work(lines: list[str]) -> list[ParsedExperience]:
+    anchor_of = {i: d for i, line in enumerate(lines) if (d := _date_anchor(line))}
+    headers = _collect_headers(lines, anchor_of)
+    experiences: list[ParsedExperience] = []
+    for n, header in enumerate(headers):
+        parts, location = _split_parts(header.parts)
+        title, company = _pick_title_company(parts)
+        if not title and not company:
+            continue
+        stop = headers[n + 1].first if n + 1 < len(headers) else len(lines)
+        description = "\n".join(strip_bullet(x) for x in lines[header.last + 1 : stop] if x.strip())
+        date = header.date
+        experiences.append(
+            ParsedExperience(
+                title=title,
+                company=company,
+                location=location,
+                start=date.start if date else None,
+                end=date.end if date else None,
+                is_current=bool(date and date.is_current),
+                description=description,
+            )
+        )
+    return experiences
+
+
+def split_degree(text: str) -> tuple[str, str]:
+    """("Bachelor of Science", "Computer Science") from "... in Computer Science"."""
+    m = DEGREE_RE.match(text.strip())
+    if not m:
+        return "", ""
+    degree = m.group(0).strip()
+    field = re.sub(
+        r"^(?:\s*[,:\-\u2013]\s*|\s+in\s+|\s+of\s+|\s+)", "", text.strip()[m.end() :]
+    ).strip(" ,()")
+    return degree, field
+
+
+def parse_education(lines: list[str]) -> list[ParsedEducation]:
+    clean = [_without_urls(strip_bullet(x)) for x in lines]
+    starts = [i for i, x in enumerate(clean) if INSTITUTION_RE.search(x) and not is_sentence(x, 16)]
+    if not starts:
+        anchor_of = {i: d for i, line in enumerate(lines) if (d := _date_anchor(line))}
+        headers = _collect_headers(lines, anchor_of)
+        starts = [h.first for h in headers]
+    educations: list[ParsedEducation] = []
+    for n, i in enumerate(starts):
+        lo = max(starts[n - 1] + 1 if n else 0, i - 2)
+        hi = min(starts[n + 1] if n + 1 < len(starts) else len(clean), i + 4)
+        window = list(range(lo, hi))
+        institution_line = clean[i]
+        date: DateRange | None = None
+        degree = field = ""
+        texts: list[str] = []
+        for k in window:
+            text = clean[k]
+            if not text or is_sentence(text, 16) or text.lower().rstrip(":") in _LABELS:
+                continue
+            ranges = find_date_ranges(text)
+            if ranges:
+                date = date or max(ranges, key=lambda r: r.has_separator)
+                r = ranges[0]
+                text = (text[: r.span[0]] + " " + text[r.span[1] :]).strip(" -\u2013\u2014,|")
+            if not text:
+                continue
+            texts.append(text)
+        institution = ""
+        for text in texts:
+            m = re.match(
+                r"^(.+?)\s+(?:at|@|-|\u2013|,)\s+(.*(?:" + INSTITUTION_RE.pattern + r").*)$",
+                text,
+                re.IGNORECASE,
+            )
+            if m and not INSTITUTION_RE.search(m.group(1)):
+                institution = institution or m.group(2)
+                d, f = split_degree(m.group(1))
+                degree, field = degree or d or m.group(1), field or f
+                continue
+            if k_is_institution(text, institution_line):
+                institution = institution or text
+                continue
+            d, f = split_degree(text)
+            if d and not degree:
+                degree, field = d, field or f
+            elif not field and not is_place(text) and len(text.split()) <= 8:
+                field = text
+        if not institution:
+            institution = institution_line
+        institution, _place = (
+            (institution, "")
+            if not _split_trailing_place(institution)[0]
+            else _split_trailing_place(institution)
+        )
+        end = None
+        start = None
+        if date:
+            start = date.start if date.has_separator else None
+            end = (
+                None
+                if date.is_current
+                else (date.end or (None if date.has_separator else date.start))
+            )
+        educations.append(
+            ParsedEducation(
+                institution=institution, degree=degree, field=field, start=start, end=end
+            )
+        )
+    return educations
+
+
+def k_is_institution(text: str, institution_line: str) -> bool:
+    return text == institution_line or bool(
+        INSTITUTION_RE.search(text) and not DEGREE_RE.match(text)
+    )

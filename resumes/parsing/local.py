@@ -1,0 +1,178 @@
+"""The local resume parser: sections, contacts, dated entries and the skills taxonomy.
+
+Pure Python, no network. Text comes from a PDF text layer, a DOCX or OCR, so every step
+tolerates stray characters, broken lines and missing sections.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from resumes.parsing.base import ParsedExperience, ParsedResume, ResumeParseError
+from resumes.parsing.contacts import find_email, find_name, find_phone, find_place, find_urls
+from resumes.parsing.dates import merged_years
+from resumes.parsing.entries import is_sentence, parse_education, parse_work, strip_bullet
+from resumes.parsing.sections import Section, split_sections
+from resumes.skills import SkillMention, find_skills, normalize_skill
+
+ENGINE = "local-1"
+MAX_TEXT_CHARS = 200_000
+_CONTACT_SECTIONS = ("header", "contact", "profiles")
+LANGUAGE_NAMES = {
+    "english", "spanish", "french", "german", "italian", "portuguese", "dutch", "swedish",
+    "norwegian", "danish", "finnish", "polish", "czech", "slovak", "hungarian", "romanian",
+    "bulgarian", "greek", "turkish", "russian", "ukrainian", "serbian", "croatian", "bosnian",
+    "slovenian", "albanian", "arabic", "hebrew", "persian", "farsi", "urdu", "hindi", "bengali",
+    "bangla", "punjabi", "gujarati", "marathi", "tamil", "telugu", "kannada", "malayalam",
+    "sinhala", "nepali", "chinese", "mandarin", "cantonese", "japanese", "korean", "vietnamese",
+    "thai", "indonesian", "malay", "tagalog", "filipino", "swahili", "amharic", "yoruba",
+    "hausa", "igbo", "zulu", "afrikaans", "catalan", "basque", "galician", "irish", "welsh",
+    "icelandic", "estonian", "latvian", "lithuanian", "georgian", "armenian", "azerbaijani",
+    "kazakh", "uzbek", "mongolian", "latin", "esperanto", "berber", "tamazight", "creole",
+    "sign language", "asl",
+}  # fmt: skip
+_SKILL_SPLIT_RE = re.compile(r"\s*(?:[,;|•·●▪]|\s-\s|\s\u2013\s|\t)\s*")
+_SKILL_LEVEL_RE = re.compile(
+    r"^(?:beginner|intermediate|advanced|expert|master|proficient|familiar|basic|fluent|native)$",
+    re.IGNORECASE,
+)
+
+
+def _clean_text(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", text).replace("\r", "\n").replace("\u00a0", " ")
+    text = re.sub(r"[\u200b\u00ad\ufeff]", "", text)
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
+    return [line for line in lines if line]
+
+
+def _first(sections: list[Section], kind: str) -> Section | None:
+    return next((s for s in sections if s.kind == kind), None)
+
+
+def _lines_of(sections: list[Section], *kinds: str) -> list[str]:
+    return [line for s in sections if s.kind in kinds for line in s.lines]
+
+
+def _skill_items(lines: list[str]) -> list[str]:
+    """Skills as printed in a skills section: one per list item, lower-cased."""
+    items: list[str] = []
+    for raw in lines:
+        line = strip_bullet(raw)
+        line = re.sub(
+            r"^[^:]{1,40}:\s+", lambda m: m.group(0) if "http" in m.group(0) else "", line
+        )
+        if not line or line.lower() in {"keywords", "skills"}:
+            continue
+        pieces = [p.strip(" .:()") for p in _SKILL_SPLIT_RE.split(line)]
+        if len(pieces) == 1 and len(line.split()) >= 3 and not is_sentence(line):
+            pieces = _split_by_taxonomy(line)
+        for piece in pieces:
+            if (
+                piece
+                and not _SKILL_LEVEL_RE.match(piece)
+                and len(piece) <= 60
+                and not piece.endswith(".")
+            ):
+                items.append(piece.lower())
+    return list(dict.fromkeys(items))
+
+
+def _split_by_taxonomy(line: str) -> list[str]:
+    """Split "HTML CSS Javascript" into known skills when most words are taxonomy names."""
+    words = line.split()
+    known = [w for w in words if normalize_skill(w)]
+    if len(known) * 3 < len(words) * 2:
+        return [line]
+    return words
+
+
+def _languages(lines: list[str]) -> list[str]:
+    found: list[str] = []
+    for line in lines:
+        for word in re.findall(r"[^\W\d_]+(?:\s+sign\s+language)?", line.lower()):
+            if word in LANGUAGE_NAMES and word not in found:
+                found.append(word)
+    return found
+
+
+def _years(experiences: list[ParsedExperience], today: date) -> float | None:
+    current = f"{today.year:04d}-{today.month:02d}"
+    periods = [
+        (e.start, current if e.is_current else (e.end or e.start)) for e in experiences if e.start
+    ]
+    return merged_years(periods)
+
+
+class LocalResumeParser:
+    def __init__(self, *, default_region: str = "US") -> None:
+        self.default_region = default_region
+
+    def parse(self, text: str) -> ParsedResume:
+        if not isinstance(text, str) or not text.strip():
+            raise ResumeParseError("The resume has no text to parse.")
+        lines = _clean_text(text[:MAX_TEXT_CHARS])
+        sections = split_sections(lines)
+        header = sections[0].lines
+        contact_lines = _lines_of(sections, *_CONTACT_SECTIONS)
+        top_text = "\n".join(contact_lines + _lines_of(sections, "summary"))
+
+        name = find_name(header or lines)
+        headline = ""
+        if name and name in header:
+            after = header[header.index(name) + 1 : header.index(name) + 2]
+            if after and not is_sentence(after[0]) and "@" not in after[0]:
+                headline = after[0]
+        email = find_email(top_text) or find_email("\n".join(lines))
+        phone, e164 = find_phone("\n".join(contact_lines), self.default_region)
+        urls = find_urls("\n".join(contact_lines))
+        place_lines = [x for x in contact_lines if x not in (name, headline)]
+        place = find_place(place_lines)
+
+        work_lines = _lines_of(sections, "work")
+        experiences = parse_work(work_lines)
+        educations = parse_education(_lines_of(sections, "education"))
+        skill_lines = _lines_of(sections, "skills")
+        skills = _skill_items(skill_lines)
+        summary_section = _first(sections, "summary")
+        summary = " ".join(summary_section.lines) if summary_section else ""
+
+        mentions = find_skills("\n".join(skill_lines)) + find_skills("\n".join(lines))
+        unique: dict[str, SkillMention] = {}
+        for mention in mentions:
+            unique.setdefault(mention.slug, mention)
+        return ParsedResume(
+            name=name,
+            email=email,
+            phone=phone,
+            city=place.city if place else "",
+            country=place.country if place else "",
+            headline=headline,
+            summary=summary,
+            urls=urls,
+            skills=skills,
+            skill_slugs=list(unique.values()),
+            experiences=experiences,
+            educations=educations,
+            languages=_languages(_lines_of(sections, "languages")),
+            years_of_experience=_years(experiences, date.today()),
+            engine=ENGINE,
+            phone_e164=e164,
+            region=place.region if place else "",
+            confidence=_confidence(name, email, phone, experiences, skills),
+        )
+
+
+def _confidence(
+    name: str, email: str, phone: str, experiences: list[ParsedExperience], skills: list[str]
+) -> dict[str, float]:
+    """Rough per-field confidence, to flag fields a person should review."""
+    dated = sum(1 for e in experiences if e.start)
+    return {
+        "name": 0.9 if name else 0.0,
+        "email": 1.0 if email else 0.0,
+        "phone": 0.9 if phone else 0.0,
+        "experiences": round(dated / len(experiences), 2) if experiences else 0.0,
+        "skills": 0.8 if skills else 0.0,
+    }

@@ -1,0 +1,210 @@
+"""Split resume text into sections by their headings.
+
+A heading is a short line made of a known section name, in any case ("WORK EXPERIENCE",
+"Work experience:", "Work Experience (5)"). Some layouts print the heading on the same line as
+the first entry ("Education  University of Oklahoma"); such an inline heading is accepted once
+per section, when the heading word is capitalised and the rest of the line is short.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Canonical section -> headings as printed (lower case, words only).
+SECTION_HEADINGS: dict[str, tuple[str, ...]] = {
+    "summary": (
+        "summary",
+        "about",
+        "about me",
+        "profile",
+        "professional profile",
+        "professional summary",
+        "career summary",
+        "executive summary",
+        "objective",
+        "career objective",
+        "overview",
+        "introduction",
+        "personal statement",
+        "bio",
+    ),
+    "contact": (
+        "contact",
+        "contacts",
+        "contact me",
+        "contact info",
+        "contact information",
+        "contact details",
+        "personal information",
+        "personal details",
+        "personal info",
+    ),
+    "profiles": (
+        "profiles",
+        "links",
+        "social",
+        "social media",
+        "online",
+        "online profiles",
+        "social profiles",
+    ),
+    "work": (
+        "work",
+        "experience",
+        "experiences",
+        "work experience",
+        "work experiences",
+        "professional experience",
+        "relevant experience",
+        "employment",
+        "employment history",
+        "work history",
+        "career history",
+        "career",
+        "professional background",
+        "positions",
+        "positions held",
+        "experience and employment",
+    ),
+    "education": (
+        "education",
+        "educations",
+        "academic background",
+        "academics",
+        "education and training",
+        "academic qualifications",
+        "qualifications",
+        "studies",
+        "academic history",
+        "education history",
+    ),
+    "skills": (
+        "skills",
+        "skill",
+        "technical skills",
+        "key skills",
+        "core skills",
+        "core competencies",
+        "competencies",
+        "technologies",
+        "tech stack",
+        "technical proficiencies",
+        "skills and expertise",
+        "skills expertise",
+        "expertise",
+        "skill set",
+        "skillset",
+        "areas of expertise",
+        "tools and technologies",
+        "technical expertise",
+    ),
+    "languages": (
+        "languages",
+        "language",
+        "language skills",
+        "spoken languages",
+        "language proficiency",
+    ),
+    "projects": (
+        "projects",
+        "personal projects",
+        "side projects",
+        "selected projects",
+        "open source",
+    ),
+    "volunteer": ("volunteer", "volunteering", "volunteer experience", "volunteer work"),
+    "awards": (
+        "awards",
+        "honors",
+        "honours",
+        "achievements",
+        "awards and honors",
+        "honors and awards",
+        "accomplishments",
+    ),
+    "publications": (
+        "publications",
+        "selected publications",
+        "papers",
+        "talks",
+        "presentations",
+        "patents",
+    ),
+    "certificates": (
+        "certificates",
+        "certifications",
+        "certification",
+        "licenses",
+        "licenses and certifications",
+    ),
+    "interests": ("interests", "hobbies", "hobbies and interests", "personal interests"),
+    "references": ("references", "referees", "recommendations"),
+    "courses": ("courses", "coursework", "relevant coursework", "trainings", "training"),
+    "activities": (
+        "activities",
+        "extracurricular activities",
+        "memberships",
+        "organizations",
+        "affiliations",
+    ),
+}
+_HEADING_TO_SECTION = {h: s for s, hs in SECTION_HEADINGS.items() for h in hs}
+_MAX_HEADING_WORDS = max(len(h.split()) for h in _HEADING_TO_SECTION)
+_COUNT_SUFFIX_RE = re.compile(r"\s*[(\[]\s*\d+\s*[)\]]\s*$")
+
+
+@dataclass
+class Section:
+    kind: str  # canonical name; "header" for the lines before the first heading
+    heading: str
+    lines: list[str] = field(default_factory=list)
+
+
+def _words(text: str) -> str:
+    text = text.replace("&", " and ")
+    return " ".join(re.findall(r"[^\W\d_]+", text.lower()))
+
+
+def heading_of(line: str) -> str | None:
+    """The section a line names, when the whole line is a heading."""
+    stripped = _COUNT_SUFFIX_RE.sub("", line.strip()).strip(" :·•|-_=#*")
+    if not stripped or len(stripped) > 40 or stripped.endswith("."):
+        return None
+    return _HEADING_TO_SECTION.get(_words(stripped))
+
+
+def _inline_heading(line: str) -> tuple[str, str] | None:
+    """(section, rest) when a line starts with a capitalised heading followed by content."""
+    words = line.strip().split()
+    for size in range(min(_MAX_HEADING_WORDS, len(words) - 1), 0, -1):
+        head = words[:size]
+        if (
+            not all(w[:1].isupper() for w in head if w.isalpha() and len(w) > 3)
+            or not head[0][:1].isupper()
+        ):
+            continue
+        section = _HEADING_TO_SECTION.get(_words(" ".join(head)))
+        rest = " ".join(words[size:])
+        if section and len(rest.split()) <= 8 and not rest.endswith("."):
+            return section, rest
+    return None
+
+
+def split_sections(lines: list[str]) -> list[Section]:
+    sections = [Section(kind="header", heading="")]
+    seen: set[str] = set()
+    for line in lines:
+        kind = heading_of(line)
+        if kind:
+            sections.append(Section(kind=kind, heading=line.strip()))
+            seen.add(kind)
+            continue
+        inline = _inline_heading(line) if len(sections) > 1 or sections[0].lines else None
+        if inline and inline[0] not in seen and inline[0] not in ("summary", "contact", "profiles"):
+            kind, rest = inline
+            sections.append(Section(kind=kind, heading=line.strip(), lines=[rest]))
+            seen.add(kind)
+            continue
+        sections[-1].lines.append(line)
+    return sections
