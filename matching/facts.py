@@ -6,7 +6,9 @@ evaluation command builds them from JSON Resume files, so both paths score the s
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import Any
 
 Vector = tuple[float, ...]
 
@@ -28,6 +30,30 @@ EDUCATION_LEVELS = {
     "master": 4,
     "doctorate": 5,
 }
+
+_DEGREES = [
+    (r"ph\.?\s?d|doctor", "doctorate"),
+    (r"master|m\.?sc|m\.?s\b|mba|m\.?eng", "master"),
+    (r"bachelor|b\.?sc|b\.?s\b|b\.?a\b|b\.?eng|undergrad", "bachelor"),
+    (r"associate", "associate"),
+    (r"high school|diploma", "high_school"),
+]
+
+
+def education_level(educations: list[dict[str, Any]]) -> int | None:
+    """EDUCATION_LEVELS value of the highest degree named (JSON Resume or parsed profile keys)."""
+    best = None
+    for edu in educations:
+        if not isinstance(edu, dict):
+            continue
+        kind = edu.get("studyType") or edu.get("degree") or ""
+        text = f"{kind} {edu.get('area') or edu.get('field') or ''}".casefold()
+        for pattern, level in _DEGREES:
+            if re.search(pattern, text):
+                value = EDUCATION_LEVELS[level]
+                best = value if best is None else max(best, value)
+                break
+    return best
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import re
 from datetime import date
 from typing import Any
 
-from matching.facts import EDUCATION_LEVELS, CandidateFacts, Experience, JobFacts
+from matching.facts import CandidateFacts, Experience, JobFacts, education_level
 from matching.seniority import candidate_seniority, infer_seniority
 from resumes.skills import find_skills, normalize_skill
 
@@ -21,13 +21,6 @@ LANGUAGE_CODES = {
     "italian": "it", "dutch": "nl", "chinese": "zh", "mandarin": "zh", "japanese": "ja",
     "russian": "ru", "arabic": "ar", "hindi": "hi", "korean": "ko", "polish": "pl",
 }  # fmt: skip
-_DEGREES = [
-    (r"ph\.?\s?d|doctor", "doctorate"),
-    (r"master|m\.?sc|m\.?s\b|mba|m\.?eng", "master"),
-    (r"bachelor|b\.?sc|b\.?s\b|b\.?a\b|b\.?eng|undergrad", "bachelor"),
-    (r"associate", "associate"),
-    (r"high school|diploma", "high_school"),
-]
 
 
 def _country(location: dict[str, Any] | None) -> str:
@@ -68,18 +61,6 @@ def years_worked(entries: list[dict[str, Any]], today: date | None = None) -> fl
             cur_end = max(cur_end, end)
     total += (cur_end - cur_start).days
     return round(total / 365.25, 1)
-
-
-def education_level(educations: list[dict[str, Any]]) -> int | None:
-    best = None
-    for edu in educations:
-        text = f"{edu.get('studyType', '')} {edu.get('area', '')}".casefold()
-        for pattern, level in _DEGREES:
-            if re.search(pattern, text):
-                value = EDUCATION_LEVELS[level]
-                best = value if best is None else max(best, value)
-                break
-    return best
 
 
 def _entry_text(entry: dict[str, Any]) -> str:

@@ -1,0 +1,57 @@
+"""Stored matches: one row per (job, candidate), the score with everything that produced it.
+
+A `Match` row is also the AI-decision log: inputs hash, scorer and embedding versions, weights,
+components, explanation and the time it was computed.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class Match(models.Model):
+    job = models.ForeignKey("jobs.Job", on_delete=models.CASCADE, related_name="matches")
+    candidate = models.ForeignKey(
+        "resumes.CandidateProfile", on_delete=models.CASCADE, related_name="matches"
+    )
+    score = models.FloatField()
+    components = models.JSONField(default=dict)  # lexical / semantic / traditional
+    subscores = models.JSONField(default=dict)
+    explanation = models.JSONField(default=dict)
+    weights = models.JSONField(default=dict)
+    model_versions = models.JSONField(default=dict)
+    inputs_hash = models.CharField(max_length=64)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "candidate"], name="match_unique_job_candidate")
+        ]
+        indexes = [
+            models.Index(fields=["job", "-score"], name="match_top_for_job"),
+            models.Index(fields=["candidate", "-score"], name="match_top_for_candidate"),
+        ]
+        ordering = ["-score"]
+
+    def __str__(self) -> str:
+        return f"{self.job_id} ↔ {self.candidate_id}: {self.score:.3f}"
+
+
+class ProfileVectors(models.Model):
+    """Per-experience-entry vectors of a profile ("best experience entry ↔ job").
+
+    The profile's own vector lives on `CandidateProfile.embedding` (HNSW-indexed for
+    retrieval); these are only read during the re-rank, so a JSON list is enough.
+    """
+
+    profile = models.OneToOneField(
+        "resumes.CandidateProfile", on_delete=models.CASCADE, related_name="matching_vectors"
+    )
+    model_id = models.CharField(max_length=100)
+    experience_vectors = models.JSONField(default=list)  # one vector per profile experience
+    texts_hash = models.CharField(max_length=64)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"vectors of profile {self.profile_id} ({self.model_id})"

@@ -1,0 +1,288 @@
+"""Embedding, retrieval and match recomputation.
+
+Recompute for a job: the pool is the top-K embedded candidates by pgvector cosine (HNSW, SQL
+filters, iterative scan), the candidates holding any required skill (GIN array overlap) and the
+candidates already matched. The pool is re-ranked with the full hybrid score; the top N and every
+already stored pair (re-scored) are saved, so a `Match` row is never stale after a recompute of
+either side. Pairs that fail a hard filter, and jobs no longer open, lose their rows. The same,
+mirrored, for a candidate against open jobs. `exact=True` replaces the HNSW scan with a
+sequential one (brute force), for small sets and for measuring the index's recall.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import asdict
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from pgvector.django import CosineDistance
+
+from jobs.models import Job
+from matching.adapters import candidate_facts, job_facts
+from matching.embeddings import get_embedder
+from matching.lexical import TermStats
+from matching.models import Match, ProfileVectors
+from matching.scoring import MatchResult, passes_filters, score_match
+from resumes.models import CandidateProfile
+
+logger = logging.getLogger(__name__)
+VECTOR_COLUMN_DIMENSIONS = 384
+
+
+def _embedder():
+    embedder = get_embedder()
+    if embedder.dimension != VECTOR_COLUMN_DIMENSIONS:
+        raise ImproperlyConfigured(
+            f"{embedder.model_id} makes {embedder.dimension}-d vectors; the embedding columns "
+            f"hold {VECTOR_COLUMN_DIMENSIONS}. Migrate the columns before switching models."
+        )
+    return embedder
+
+
+# --- Embedding -----------------------------------------------------------------------------
+
+
+def embed_job(*, job_id: int) -> Job | None:
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None:
+        return None
+    embedder = _embedder()
+    [vector] = embedder.embed([job_facts(job).text])
+    Job.objects.filter(pk=job.pk).update(embedding=vector, embedding_model=embedder.model_id)
+    job.embedding, job.embedding_model = vector, embedder.model_id
+    return job
+
+
+def embed_profile(*, profile_id: int) -> CandidateProfile | None:
+    """The profile vector (headline, summary, roles) and one vector per experience entry."""
+    profile = CandidateProfile.objects.filter(pk=profile_id).first()
+    if profile is None:
+        return None
+    embedder = _embedder()
+    facts = candidate_facts(profile)
+    texts = [facts.profile_text or facts.summary or " ", *(e.text for e in facts.experiences)]
+    digest = hashlib.sha256("\x1e".join([embedder.model_id, *texts]).encode()).hexdigest()
+    existing = ProfileVectors.objects.filter(profile=profile).first()
+    if existing and existing.texts_hash == digest and profile.embedding is not None:
+        return profile  # nothing changed: a retried or duplicate task is a no-op
+    vectors = embedder.embed(texts)
+    with transaction.atomic():
+        CandidateProfile.objects.filter(pk=profile.pk).update(
+            embedding=vectors[0], embedding_model=embedder.model_id
+        )
+        ProfileVectors.objects.update_or_create(
+            profile=profile,
+            defaults={
+                "model_id": embedder.model_id,
+                "experience_vectors": vectors[1:],
+                "texts_hash": digest,
+            },
+        )
+    profile.embedding, profile.embedding_model = vectors[0], embedder.model_id
+    return profile
+
+
+# --- Retrieval -----------------------------------------------------------------------------
+
+
+def _vector_ids(queryset: QuerySet, vector: Sequence[float], k: int, *, exact: bool) -> list[int]:
+    """Ids of the k nearest rows by cosine distance: HNSW scan, or brute force when exact."""
+    ordered = queryset.order_by(CosineDistance("embedding", list(vector))).values_list(
+        "pk", flat=True
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        if exact:
+            cursor.execute("SET LOCAL enable_indexscan = off")
+        else:
+            ef = max(settings.MATCH_HNSW_EF_SEARCH, k)
+            cursor.execute(f"SET LOCAL hnsw.ef_search = {int(ef)}")
+            # Filtered queries keep scanning the graph until k rows pass the filter.
+            cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+        return list(ordered[:k])
+
+
+def candidate_pool(job: Job) -> QuerySet[CandidateProfile]:
+    """Candidates a job may be shown: SQL versions of the hard filters (re-checked in Python)."""
+    pool = CandidateProfile.objects.all()
+    if job.workplace != Job.Workplace.REMOTE:
+        pool = pool.exclude(remote_preference=CandidateProfile.RemotePreference.REMOTE)
+        if job.country:
+            pool = pool.filter(
+                Q(work_authorization=[]) | Q(work_authorization__contains=[job.country.upper()])
+            )
+    return pool
+
+
+def retrieve_candidates(job: Job, *, k: int | None = None, exact: bool = False) -> list[int]:
+    k = k or settings.MATCH_RETRIEVAL_K
+    pool = candidate_pool(job)
+    ids: list[int] = []
+    if job.embedding is not None:
+        embedded = pool.filter(embedding__isnull=False, embedding_model=job.embedding_model)
+        ids = _vector_ids(embedded, job.embedding, k, exact=exact)
+    if job.required_skills:
+        lexical = pool.filter(skills__overlap=job.required_skills).values_list("pk", flat=True)
+        ids += [pk for pk in lexical[:k] if pk not in set(ids)]
+    return ids
+
+
+def retrieve_jobs(
+    profile: CandidateProfile, *, k: int | None = None, exact: bool = False
+) -> list[int]:
+    k = k or settings.MATCH_RETRIEVAL_K
+    pool = Job.objects.open()
+    if profile.remote_preference == CandidateProfile.RemotePreference.REMOTE:
+        pool = pool.filter(workplace=Job.Workplace.REMOTE)
+    ids: list[int] = []
+    if profile.embedding is not None:
+        embedded = pool.filter(embedding__isnull=False, embedding_model=profile.embedding_model)
+        ids = _vector_ids(embedded, profile.embedding, k, exact=exact)
+    if profile.skills:
+        lexical = pool.filter(required_skills__overlap=profile.skills).values_list("pk", flat=True)
+        ids += [pk for pk in lexical[:k] if pk not in set(ids)]
+    return ids
+
+
+# --- Recomputation -------------------------------------------------------------------------
+
+
+def _profiles_with_vectors(ids: Sequence[int]) -> list[CandidateProfile]:
+    return list(CandidateProfile.objects.filter(pk__in=ids).select_related("matching_vectors"))
+
+
+def _facts_of(profile: CandidateProfile):
+    vectors = getattr(profile, "matching_vectors", None)
+    same_model = vectors is not None and vectors.model_id == profile.embedding_model
+    return candidate_facts(profile, vectors.experience_vectors if same_model else None)
+
+
+def _store(results: list[MatchResult], keep: set[tuple[int, int]], stale: Q) -> int:
+    rows = [
+        Match(
+            job_id=int(r.job_id),
+            candidate_id=int(r.candidate_id),
+            score=r.score,
+            components=r.components,
+            subscores=r.subscores,
+            explanation=asdict(r.explanation),
+            weights=r.weights,
+            model_versions=r.model_versions,
+            inputs_hash=r.inputs_hash,
+            computed_at=timezone.now(),
+        )
+        for r in results
+        if (int(r.job_id), int(r.candidate_id)) in keep
+    ]
+    fields = ["score", "components", "subscores", "explanation", "weights", "model_versions"]
+    with transaction.atomic():
+        Match.objects.filter(stale).delete()
+        Match.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["job", "candidate"],
+            update_fields=[*fields, "inputs_hash", "computed_at"],
+        )
+    return len(rows)
+
+
+def rank_candidates_for_job(job: Job, *, exact: bool = False) -> list[MatchResult]:
+    """Every retrieved (and already matched) candidate that passes the filters, best first."""
+    ids = set(retrieve_candidates(job, exact=exact))
+    ids |= set(Match.objects.filter(job=job).values_list("candidate_id", flat=True))
+    facts = [_facts_of(p) for p in _profiles_with_vectors(sorted(ids))]
+    jf = job_facts(job)
+    stats = TermStats.build(facts, [jf])
+    weights = settings.MATCH_WEIGHTS
+    results = [
+        score_match(jf, cf, weights=weights, stats=stats)
+        for cf in facts
+        if passes_filters(jf, cf)[0]
+    ]
+    return sorted(results, key=lambda r: (-r.score, r.candidate_id))
+
+
+def recompute_matches_for_job(*, job_id: int, exact: bool = False) -> int:
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None:
+        return 0
+    if job.status != Job.Status.OPEN:
+        Match.objects.filter(job=job).delete()
+        return 0
+    if job.embedding is None:
+        job = embed_job(job_id=job.pk) or job
+    results = rank_candidates_for_job(job, exact=exact)
+    existing = set(Match.objects.filter(job=job).values_list("job_id", "candidate_id"))
+    top = {(job.pk, int(r.candidate_id)) for r in results[: settings.MATCH_KEEP_TOP_N]}
+    scored = {(job.pk, int(r.candidate_id)) for r in results}
+    keep = top | (existing & scored)
+    stale = Q(job=job) & ~Q(candidate_id__in=[c for _, c in scored])
+    return _store(results, keep, stale)
+
+
+def rank_jobs_for_candidate(profile: CandidateProfile, *, exact: bool = False) -> list[MatchResult]:
+    ids = set(retrieve_jobs(profile, exact=exact))
+    ids |= set(Match.objects.filter(candidate=profile).values_list("job_id", flat=True))
+    jobs = [job_facts(j) for j in Job.objects.open().filter(pk__in=ids)]
+    profile = _profiles_with_vectors([profile.pk])[0]
+    cf = _facts_of(profile)
+    # IDF over this candidate and the jobs: the best a one-candidate ranking can know.
+    stats = TermStats.build([cf], jobs)
+    weights = settings.MATCH_WEIGHTS
+    results = [
+        score_match(jf, cf, weights=weights, stats=stats)
+        for jf in jobs
+        if passes_filters(jf, cf)[0]
+    ]
+    return sorted(results, key=lambda r: (-r.score, r.job_id))
+
+
+def recompute_matches_for_candidate(*, user_id: int, exact: bool = False) -> int:
+    profile = CandidateProfile.objects.filter(user_id=user_id).first()
+    if profile is None:
+        return 0
+    if profile.embedding is None:
+        profile = embed_profile(profile_id=profile.pk) or profile
+    results = rank_jobs_for_candidate(profile, exact=exact)
+    existing = set(Match.objects.filter(candidate=profile).values_list("job_id", "candidate_id"))
+    top = {(int(r.job_id), profile.pk) for r in results[: settings.MATCH_KEEP_TOP_N]}
+    scored = {(int(r.job_id), profile.pk) for r in results}
+    keep = top | (existing & scored)
+    stale = Q(candidate=profile) & ~Q(job_id__in=[j for j, _ in scored])
+    return _store(results, keep, stale)
+
+
+# --- Requests (debounced) ------------------------------------------------------------------
+
+
+def request_job_recompute(*, job_id: int) -> bool:
+    """Enqueue a recompute after the commit; a burst of edits within the window makes one."""
+    return _debounced("job", job_id)
+
+
+def request_candidate_recompute(*, user_id: int) -> bool:
+    return _debounced("candidate", user_id)
+
+
+def _debounced(kind: str, pk: int) -> bool:
+    from django.core.cache import cache
+
+    from matching import tasks
+
+    delay = settings.MATCH_RECOMPUTE_DEBOUNCE_SECONDS
+    if not cache.add(f"matching:pending:{kind}:{pk}", 1, timeout=delay + 60):
+        return False  # one is already waiting; it will read the latest rows when it runs
+    task = tasks.recompute_job_matches if kind == "job" else tasks.recompute_candidate_matches
+    transaction.on_commit(lambda: task.apply_async(args=[pk], countdown=delay))
+    return True
+
+
+def clear_pending(kind: str, pk: int) -> None:
+    from django.core.cache import cache
+
+    cache.delete(f"matching:pending:{kind}:{pk}")

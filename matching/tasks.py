@@ -1,0 +1,42 @@
+"""Thin Celery tasks: take ids, call one service.
+
+Routed to the `matching` queue by CELERY_TASK_ROUTES. Idempotent: a recompute rewrites the
+same rows, an unchanged profile is not re-embedded.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from matching import services
+from matching.embeddings import TransientEmbeddingError
+
+RETRY = {
+    "autoretry_for": (TransientEmbeddingError,),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 6,
+    "acks_late": True,
+}
+
+
+@shared_task(**RETRY)
+def embed_job(job_id: int) -> None:
+    services.embed_job(job_id=job_id)
+
+
+@shared_task(**RETRY)
+def embed_profile(profile_id: int) -> None:
+    services.embed_profile(profile_id=profile_id)
+
+
+@shared_task(**RETRY)
+def recompute_job_matches(job_id: int) -> int:
+    services.clear_pending("job", job_id)  # edits from now on schedule another run
+    return services.recompute_matches_for_job(job_id=job_id)
+
+
+@shared_task(**RETRY)
+def recompute_candidate_matches(user_id: int) -> int:
+    services.clear_pending("candidate", user_id)
+    return services.recompute_matches_for_candidate(user_id=user_id)

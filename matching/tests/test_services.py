@@ -1,0 +1,193 @@
+"""Embedding, retrieval and recomputation on the real PostgreSQL + pgvector and the real model."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection, transaction
+
+from accounts.models import User
+from conftest import make_user
+from jobs.models import Job
+from matching import services, tasks
+from matching.models import Match, ProfileVectors
+from resumes.models import CandidateProfile
+
+pytestmark = pytest.mark.django_db
+
+PEOPLE = {
+    "pia": dict(
+        headline="Senior Python Developer",
+        summary="Backend developer building Django REST APIs on PostgreSQL.",
+        skills=["python", "django", "postgresql", "docker"],
+        skill_evidence={
+            "python": "- Built Python services for payments",
+            "django": "- Led the Django REST API rewrite",
+            "postgresql": "- Tuned PostgreSQL indexes",
+            "docker": "Tools: Docker",
+        },
+        experiences=[
+            {"title": "Senior Backend Developer", "company": "Pay", "start": "2018-01",
+             "end": None, "is_current": True,
+             "description": "Django REST APIs on PostgreSQL for payments, deployed with Docker."},
+        ],
+        years_of_experience=8, city="Berlin", country="DE",
+    ),
+    "remo": dict(
+        headline="Python Developer (remote only)",
+        summary="Django developer.",
+        skills=["python", "django"],
+        remote_preference="remote",
+        years_of_experience=6, city="Lisbon", country="PT",
+    ),
+    "chef": dict(
+        headline="Pastry Chef",
+        summary="Ten years in French bakeries, croissants and wedding cakes.",
+        skills=[],
+        experiences=[
+            {"title": "Head Pastry Chef", "company": "Boulangerie", "start": "2015-01",
+             "end": None, "is_current": True, "description": "Ran the pastry kitchen."},
+        ],
+        years_of_experience=10, city="Berlin", country="DE",
+    ),
+}  # fmt: skip
+
+
+def make_profile(name: str) -> CandidateProfile:
+    user = make_user(f"{name}@example.test", User.Role.CANDIDATE, first_name=name.title())
+    return CandidateProfile.objects.create(user=user, **PEOPLE[name])
+
+
+@pytest.fixture
+def people(local_embedder) -> dict[str, CandidateProfile]:
+    profiles = {name: make_profile(name) for name in PEOPLE}
+    for profile in profiles.values():
+        services.embed_profile(profile_id=profile.pk)
+    return {name: CandidateProfile.objects.get(pk=p.pk) for name, p in profiles.items()}
+
+
+@pytest.fixture
+def job(acme, local_embedder) -> Job:
+    job = Job.objects.create(
+        company=acme,
+        title="Senior Django Developer",
+        description="Build Django REST APIs on PostgreSQL; Docker is a plus.",
+        city="Berlin",
+        country="DE",
+        workplace=Job.Workplace.HYBRID,
+        seniority=Job.Seniority.SENIOR,
+        years_min=5,
+        required_skills=["python", "django", "postgresql"],
+        preferred_skills=["docker", "kubernetes"],
+        status=Job.Status.OPEN,
+    )
+    services.embed_job(job_id=job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def test_embedding_stores_vectors_with_their_model(people, job) -> None:
+    pia = people["pia"]
+    assert len(pia.embedding) == 384 and pia.embedding_model.endswith("all-MiniLM-L6-v2")
+    vectors = ProfileVectors.objects.get(profile=pia)
+    assert len(vectors.experience_vectors) == 1 and vectors.model_id == pia.embedding_model
+    assert len(job.embedding) == 384 and job.embedding_model == pia.embedding_model
+
+
+def test_embedding_an_unchanged_profile_again_is_a_no_op(people) -> None:
+    vectors = ProfileVectors.objects.get(profile=people["pia"])
+    services.embed_profile(profile_id=people["pia"].pk)
+    assert ProfileVectors.objects.get(profile=people["pia"]).updated_at == vectors.updated_at
+
+
+def _plan(sql: str, params: list, *settings_sql: str) -> str:
+    with transaction.atomic(), connection.cursor() as cursor:
+        for statement in settings_sql:
+            cursor.execute(statement)
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_vector_retrieval_uses_the_hnsw_index_and_exact_does_not(people, job) -> None:
+    query = (
+        CandidateProfile.objects.filter(embedding__isnull=False)
+        .order_by(services.CosineDistance("embedding", list(job.embedding)))
+        .values_list("pk", flat=True)[:50]
+    )
+    sql, params = query.query.sql_with_params()
+    # Three rows make a sequential scan cheaper; forbid it to see that the index applies.
+    plan = _plan(sql, list(params), "SET LOCAL enable_seqscan = off")
+    assert "matching_profile_embedding_hnsw" in plan
+    exact = _plan(sql, list(params), "SET LOCAL enable_indexscan = off")
+    assert "hnsw" not in exact
+
+
+def test_hnsw_and_exact_retrieval_agree_on_a_small_set(people, job) -> None:
+    assert services.retrieve_candidates(job, k=10) == services.retrieve_candidates(
+        job, k=10, exact=True
+    )
+
+
+def test_retrieval_applies_the_hard_filters_in_sql(people, job) -> None:
+    ids = services.retrieve_candidates(job, k=10)
+    assert people["remo"].pk not in ids  # remote only, the job is hybrid
+    assert people["pia"].pk in ids
+
+
+def test_recompute_for_a_job_stores_ranked_explained_matches(people, job) -> None:
+    stored = services.recompute_matches_for_job(job_id=job.pk)
+    matches = list(Match.objects.filter(job=job).order_by("-score"))
+    assert stored == len(matches) == 2  # pia and the chef; remo is filtered out
+    best = matches[0]
+    assert best.candidate_id == people["pia"].pk
+    assert best.score > matches[1].score
+    assert set(best.components) == {"lexical", "semantic", "traditional"}
+    evidence = {s["slug"]: s["evidence"] for s in best.explanation["matched_required"]}
+    assert evidence["django"] == "- Led the Django REST API rewrite"
+    assert best.explanation["missing_required"] == []
+    assert best.model_versions["candidate_embedding"] == people["pia"].embedding_model
+    assert len(best.inputs_hash) == 64
+
+
+def test_recompute_is_idempotent(people, job) -> None:
+    services.recompute_matches_for_job(job_id=job.pk)
+    first = {(m.candidate_id, m.inputs_hash, m.score) for m in Match.objects.filter(job=job)}
+    services.recompute_matches_for_job(job_id=job.pk)
+    again = {(m.candidate_id, m.inputs_hash, m.score) for m in Match.objects.filter(job=job)}
+    assert first == again
+
+
+def test_closing_a_job_removes_its_matches(people, job) -> None:
+    services.recompute_matches_for_job(job_id=job.pk)
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.CLOSED)
+    services.recompute_matches_for_job(job_id=job.pk)
+    assert not Match.objects.filter(job=job).exists()
+
+
+def test_recompute_for_a_candidate_ranks_open_jobs(people, job, acme) -> None:
+    bakery = Job.objects.create(
+        company=acme, title="Pastry Chef", description="Bake croissants and cakes.",
+        city="Berlin", country="DE", status=Job.Status.OPEN,
+    )  # fmt: skip
+    Job.objects.create(
+        company=acme, title="Django Developer (draft)", description="Django.",
+        city="Berlin", country="DE", required_skills=["django"], status=Job.Status.DRAFT,
+    )  # fmt: skip
+    services.embed_job(job_id=bakery.pk)
+    services.recompute_matches_for_candidate(user_id=people["chef"].user_id)
+    ranked = list(Match.objects.filter(candidate=people["chef"]).order_by("-score"))
+    assert [m.job_id for m in ranked] == [bakery.pk, job.pk]  # the draft is not matched
+
+
+def test_the_task_runs_the_service(people, job) -> None:
+    assert tasks.recompute_job_matches.apply(args=[job.pk]).get() == 2
+    assert Match.objects.filter(job=job).count() == 2
+
+
+def test_a_burst_of_requests_enqueues_one_recompute(
+    job, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert services.request_job_recompute(job_id=job.pk)
+        assert not services.request_job_recompute(job_id=job.pk)
+    assert len(callbacks) == 1
+    services.clear_pending("job", job.pk)
