@@ -47,6 +47,21 @@ US_STATES = {
     "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN",
     "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "DC",
 }  # fmt: skip
+# Regions printed after a city: US states and Canadian provinces by name and code, etc.
+REGIONS = {
+    "alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut",
+    "delaware", "florida", "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa",
+    "kansas", "kentucky", "louisiana", "maine", "maryland", "massachusetts", "michigan",
+    "minnesota", "mississippi", "missouri", "montana", "nebraska", "nevada", "new hampshire",
+    "new jersey", "new mexico", "new york", "north carolina", "north dakota", "ohio",
+    "oklahoma", "oregon", "pennsylvania", "rhode island", "south carolina", "south dakota",
+    "tennessee", "texas", "utah", "vermont", "virginia", "washington", "west virginia",
+    "wisconsin", "wyoming", "district of columbia", "alberta", "british columbia", "manitoba",
+    "new brunswick", "newfoundland", "nova scotia", "ontario", "quebec", "québec",
+    "saskatchewan", "ab", "bc", "mb", "nb", "nl", "ns", "on", "qc", "sk", "pe", "yt", "nt",
+    "nu", "new south wales", "victoria", "queensland", "tasmania", "bavaria", "catalonia",
+    "ile-de-france", "île-de-france", "remote",
+}  # fmt: skip
 _NAME_PARTICLES = {
     "van",
     "von",
@@ -152,36 +167,42 @@ def _is_city(text: str) -> bool:
     )
 
 
+def _place_of(line: str) -> Place | None:
+    """City, region and country from one "Street, City, Region (Country)"-like line."""
+    line = re.sub(r"^(location|address|city|based in)\s*[:\-]?\s*", "", line, flags=re.IGNORECASE)
+    country = ""
+    paren = re.search(r"\(([^()]+)\)\s*$", line)
+    if paren and _country_of(paren.group(1)):
+        country = paren.group(1).strip()
+        line = line[: paren.start()]
+    parts = [p.strip() for p in re.split(r"\s*[,·|]\s*", line) if p.strip()]
+    parts = [p for p in parts if not any(ch.isdigit() for ch in p)]
+    if parts and not country and _country_of(parts[-1]):
+        country = _country_of(parts.pop())
+    region = ""
+    if parts and (parts[-1].lower() in REGIONS or parts[-1] in US_STATES):
+        region = parts.pop()
+    if len(parts) == 1 and not region and not country:
+        # "Cincinnati USA": a country written after the city without a comma.
+        words = parts[0].split()
+        for size in (3, 2, 1):
+            head, tail = " ".join(words[:-size]), " ".join(words[-size:])
+            if len(words) > size and _country_of(tail) and _is_city(head):
+                return Place(city=head, region="", country=_country_of(tail))
+        return None
+    city = parts[-1] if parts and _is_city(parts[-1]) else ""
+    if not (region or country) or (not city and not country):
+        return None
+    return Place(city=city, region=region, country=country)
+
+
 def find_place(lines: list[str]) -> Place | None:
-    """A "City, Region, Country" / "City, ST" / "City Country" line among the given lines."""
+    """The first line among `lines` that reads as a place."""
     for raw in lines:
-        line = re.sub(r"^(location|address|city)\s*[:\-]\s*", "", raw.strip(), flags=re.IGNORECASE)
-        if "@" in line or "http" in line or len(line) > 60 or any(ch.isdigit() for ch in line):
+        line = raw.strip()
+        if "@" in line or "http" in line or len(line) > 90 or not line:
             continue
-        parts = [p.strip() for p in re.split(r"\s*[,·|]\s*", line) if p.strip()]
-        if len(parts) >= 2 and _is_city(parts[0]):
-            last = parts[-1]
-            country = _country_of(last)
-            if country:
-                region = parts[1] if len(parts) > 2 else ""
-                return Place(city=parts[0], region=region, country=country)
-            if last.upper() in US_STATES and len(last) == 2:
-                return Place(city=parts[0], region=last, country="")
-            if len(parts) == 2 and _is_city(last) and len(parts[0].split()) <= 2:
-                return Place(city=parts[0], region=last, country="")
-        if len(parts) == 1:
-            words = line.split()
-            for size in (3, 2, 1):
-                if (
-                    len(words) > size
-                    and _country_of(" ".join(words[-size:]))
-                    and _is_city(" ".join(words[:-size]))
-                ):
-                    return Place(
-                        city=" ".join(words[:-size]),
-                        region="",
-                        country=_country_of(" ".join(words[-size:])),
-                    )
-            if _country_of(line) and len(words) <= 3:
-                return Place(city="", region="", country=_country_of(line))
+        place = _place_of(line)
+        if place:
+            return place
     return None

@@ -29,8 +29,8 @@ _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
-_PRESENT = r"(?:present|current(?:ly)?|now|today|ongoing|till\s+date|to\s+date|date)"
-_YEAR4 = r"(?:19[5-9]\d|20[0-4]\d)"
+_PRESENT = r"(?:present|pres|current(?:ly)?|now|today|ongoing|till\s+date|to\s+date|date)"
+_YEAR4 = r"(?:19\d\d|20[0-4]\d)"
 _DATE = (
     rf"(?:{_MONTH}[\s,\-']*(?:{_YEAR4}|'?\d{{2}})(?!\d)"  # Jan 2019, Jun-25, Jan '19
     rf"|{_YEAR4}[-/.](?:0?[1-9]|1[0-2])(?:[-/.](?:[0-2]?\d|3[01]))?(?!\d)"  # 2019-03(-15), 2019/03

@@ -12,10 +12,12 @@ import re
 from dataclasses import dataclass
 
 from resumes.parsing.base import ParsedEducation, ParsedExperience
-from resumes.parsing.contacts import COUNTRIES, URL_RE, US_STATES
+from resumes.parsing.contacts import COUNTRIES, REGIONS, URL_RE, US_STATES
 from resumes.parsing.dates import DateRange, find_date_ranges
 
-BULLET_RE = re.compile(r"^\s*(?:\(cid:\d+\)|[•●○◦▪■□◆►▸‣∙·*\-\u2013\u2014+>]|\d+[.)])\s+")
+BULLET_RE = re.compile(
+    r"^\s*(?:\(cid:\d+\)|[\uf000-\uf8ff•●○◦▪■□◆►▸‣∙·*\-\u2013\u2014+>]|\d+[.)])\s+"
+)
 _LABELS = {
     "highlights",
     "responsibilities",
@@ -43,6 +45,18 @@ TITLE_WORDS = {
     "frontend", "front-end", "backend", "back-end", "mobile", "data", "chief", "graduate",
     "undergraduate", "teaching", "team", "technical", "programming", "ambassador", "board",
     "organizer", "operator", "musician", "photographer", "journalist", "investigator",
+}  # fmt: skip
+ROLE_NOUNS = {
+    "engineer", "developer", "developper", "programmer", "manager", "director", "lead", "head",
+    "intern", "scientist", "researcher", "analyst", "consultant", "designer", "architect",
+    "administrator", "specialist", "officer", "founder", "co-founder", "owner", "ceo", "cto",
+    "cfo", "coo", "president", "chair", "teacher", "instructor", "lecturer", "professor",
+    "tutor", "assistant", "associate", "fellow", "postdoc", "student", "technician",
+    "coordinator", "editor", "writer", "contributor", "maintainer", "volunteer", "member",
+    "advisor", "mentor", "partner", "principal", "trainee", "apprentice", "freelancer",
+    "contractor", "expert", "pentester", "tester", "representative", "executive", "producer",
+    "artist", "supervisor", "strategist", "evangelist", "advocate", "recruiter", "master",
+    "operator", "organizer", "ambassador", "vp",
 }  # fmt: skip
 COMPANY_WORDS = {
     "inc", "llc", "ltd", "limited", "gmbh", "corp", "corporation", "company", "co", "labs",
@@ -80,6 +94,7 @@ def strip_bullet(line: str) -> str:
 
 
 def _without_urls(line: str) -> str:
+    line = re.sub(r"\binvalid date\b", " ", line, flags=re.IGNORECASE)
     line = re.sub(r"\(\s*(?:https?://|www\.)\S*\s*\)", " ", line)
     line = URL_RE.sub(" ", line)
     return re.sub(r"\s+", " ", line).strip(" -\u2013\u2014|·,")
@@ -104,7 +119,7 @@ def is_sentence(line: str, max_words: int = 10) -> bool:
         and w.lower()
         not in {"of", "and", "at", "in", "for", "the", "de", "on", "&", "to", "with", "a"}
     ]
-    return len(alpha) >= 3 and len(lower) * 2 > len(alpha)
+    return len(alpha) >= 3 and len(lower) * 2 >= len(alpha)
 
 
 def _header_candidate(line: str) -> bool:
@@ -131,12 +146,11 @@ def _date_anchor(line: str) -> DateRange | None:
 
 def is_place(text: str) -> bool:
     t = text.strip(" ()")
-    if t.lower() in COUNTRIES or t.lower() == "remote":
+    if t.lower() in COUNTRIES or t.lower() in REGIONS:
         return True
-    parts = [p.strip() for p in t.split(",")]
-    if len(parts) >= 2 and (
-        parts[-1].lower() in COUNTRIES or parts[-1] in US_STATES or parts[-1].lower() == "remote"
-    ):
+    parts = [p.strip() for p in re.split(r"[,/]", t)]
+    last = parts[-1].lower()
+    if len(parts) >= 2 and (last in COUNTRIES or parts[-1] in US_STATES or last in REGIONS):
         return all(p[:1].isupper() for p in parts if p)
     return False
 
@@ -155,8 +169,13 @@ def _split_trailing_place(text: str) -> tuple[str, str]:
 
 
 def _title_score(text: str) -> int:
+    """Title words count once; a role noun ending the text ("... Engineer") counts more."""
     words = re.findall(r"[\w+#-]+", text.lower())
-    return sum(w in TITLE_WORDS for w in words)
+    score = sum(w in TITLE_WORDS for w in words)
+    ends = [re.findall(r"[\w+#-]+", chunk.lower()) for chunk in re.split(r"[,/&(]| and ", text)]
+    if any(chunk and chunk[-1] in ROLE_NOUNS for chunk in ends):
+        score += 2
+    return score
 
 
 def _company_score(text: str) -> int:
@@ -164,44 +183,79 @@ def _company_score(text: str) -> int:
     return sum(w in COMPANY_WORDS for w in words)
 
 
+def _skippable(text: str) -> bool:
+    """Lines inside a header that carry nothing: blank, a bare link, a link in parentheses."""
+    return not text or bool(URL_RE.fullmatch(text)) or text.startswith("(")
+
+
+def _is_tagline(text: str) -> bool:
+    return len(text.split()) <= 8 and not text.endswith(".") and not BULLET_RE.match(text)
+
+
+def _useful(parts: list[str]) -> int:
+    return len(_split_parts(parts)[0])
+
+
+def _looks_back(lines: list[str], anchors: list[int]) -> bool:
+    """Whether this section prints entry headers above their dates (else below them).
+
+    Decided once per section from its first entry: a header-like line before the first date
+    means "Company / Title / Dates" layouts; none means "Dates / Title / Company".
+    """
+    first = anchors[0]
+    before = [x for x in lines[:first] if not _skippable(x.strip())]
+    return bool(before) and _header_candidate(before[-1])
+
+
 def _collect_headers(lines: list[str], anchor_of: dict[int, DateRange]) -> list[_Header]:
     """Group the lines around each date anchor into an entry header."""
     headers: list[_Header] = []
-    used_until = -1
     anchors = sorted(anchor_of)
+    if not anchors:
+        return headers
+    look_back = _looks_back(lines, anchors)
+    used_until = -1
     for n, i in enumerate(anchors):
         date = anchor_of[i]
         line = lines[i]
         rest = _without_urls((line[: date.span[0]] + " " + line[date.span[1] :]).strip())
         parts: list[str] = [rest] if rest else []
         first = i
-        back: list[str] = []
-        j = i - 1
-        while j > used_until and len(back) < 2:
-            text = lines[j].strip()
-            if not text or URL_RE.fullmatch(text) or text.startswith("("):
+        # A date line with text of its own starts the header; a bare date sits inside it.
+        if not rest and look_back:
+            back: list[str] = []
+            j = i - 1
+            skipped_tagline = False
+            while j > used_until and _useful(back) < 2:
+                text = lines[j].strip()
+                if _skippable(text):
+                    j -= 1
+                    continue
+                if j in anchor_of:
+                    break
+                if not _header_candidate(text):
+                    # One short tagline under a company name ("Building the team of the future").
+                    if back or skipped_tagline or not _is_tagline(text):
+                        break
+                    skipped_tagline = True
+                    j -= 1
+                    continue
+                back.insert(0, _without_urls(text))
+                first = j
                 j -= 1
-                continue
-            if not _header_candidate(text) or j in anchor_of:
-                break
-            back.insert(0, _without_urls(text))
-            first = j
-            j -= 1
-        parts = back + parts
+            parts = back
         last = i
         next_anchor = anchors[n + 1] if n + 1 < len(anchors) else len(lines)
         j = i + 1
-        while j < next_anchor and len(parts) < 2:
+        while j < next_anchor:
             text = lines[j].strip()
-            if not text or URL_RE.fullmatch(text):
+            if _skippable(text):
                 j += 1
                 continue
-            if not _header_candidate(text):
+            if not is_place(text) and (_useful(parts) >= 2 or not _header_candidate(text)):
                 break
-            # A line that starts the next entry's header stays with it.
-            if j + 1 < next_anchor or next_anchor == len(lines):
-                parts.append(_without_urls(text))
-                last = j
+            parts.append(_without_urls(text))
+            last = j
             j += 1
         used_until = last
         headers.append(_Header(parts=[p for p in parts if p], date=date, first=first, last=last))

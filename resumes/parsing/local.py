@@ -34,10 +34,12 @@ LANGUAGE_NAMES = {
     "sign language", "asl",
 }  # fmt: skip
 _SKILL_SPLIT_RE = re.compile(r"\s*(?:[,;|•·●▪]|\s-\s|\s\u2013\s|\t)\s*")
-_SKILL_LEVEL_RE = re.compile(
-    r"^(?:beginner|intermediate|advanced|expert|master|proficient|familiar|basic|fluent|native)$",
-    re.IGNORECASE,
+_LEVELS = (
+    r"beginner|novice|intermediate|advanced|expert|master|proficient|familiar|basic|fluent|"
+    r"native|senior|junior|mid-level|lead|working knowledge"
 )
+_SKILL_LEVEL_RE = re.compile(rf"^(?:{_LEVELS})$", re.IGNORECASE)
+_TRAILING_LEVEL_RE = re.compile(rf"(?:\s+(?:{_LEVELS}))+$", re.IGNORECASE)
 
 
 def _clean_text(text: str) -> list[str]:
@@ -65,7 +67,8 @@ def _skill_items(lines: list[str]) -> list[str]:
         )
         if not line or line.lower() in {"keywords", "skills"}:
             continue
-        pieces = [p.strip(" .:()") for p in _SKILL_SPLIT_RE.split(line)]
+        line = _TRAILING_LEVEL_RE.sub("", line)
+        pieces = [_strip_item(p) for p in _SKILL_SPLIT_RE.split(line)]
         if len(pieces) == 1 and len(line.split()) >= 3 and not is_sentence(line):
             pieces = _split_by_taxonomy(line)
         for piece in pieces:
@@ -79,13 +82,43 @@ def _skill_items(lines: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
+def _strip_item(item: str) -> str:
+    item = item.strip(" .:")
+    if item.endswith(")") and "(" not in item:
+        item = item[:-1]
+    if item.startswith("(") and ")" not in item:
+        item = item[1:]
+    return item.strip()
+
+
 def _split_by_taxonomy(line: str) -> list[str]:
-    """Split "HTML CSS Javascript" into known skills when most words are taxonomy names."""
+    """Split "HTML CSS Javascript" into known skills when most words are taxonomy names.
+
+    Longest known names first ("Ruby on Rails" stays one skill); unknown words that follow
+    each other stay together.
+    """
     words = line.split()
-    known = [w for w in words if normalize_skill(w)]
-    if len(known) * 3 < len(words) * 2:
-        return [line]
-    return words
+    pieces: list[str] = []
+    unknown: list[str] = []
+    known_words = 0
+    i = 0
+    while i < len(words):
+        for size in range(min(4, len(words) - i), 0, -1):
+            candidate = " ".join(words[i : i + size])
+            if normalize_skill(candidate):
+                if unknown:
+                    pieces.append(" ".join(unknown))
+                    unknown = []
+                pieces.append(candidate)
+                known_words += size
+                i += size
+                break
+        else:
+            unknown.append(words[i])
+            i += 1
+    if unknown:
+        pieces.append(" ".join(unknown))
+    return pieces if known_words * 3 >= len(words) * 2 else [line]
 
 
 def _languages(lines: list[str]) -> list[str]:

@@ -184,6 +184,9 @@ def _inline_heading(line: str) -> tuple[str, str] | None:
             or not head[0][:1].isupper()
         ):
             continue
+        if head[-1].endswith(":"):
+            # "Technical Skills: Go, Rust" inside a job description is a label, not a heading.
+            return None
         section = _HEADING_TO_SECTION.get(_words(" ".join(head)))
         rest = " ".join(words[size:])
         if section and len(rest.split()) <= 8 and not rest.endswith("."):
@@ -207,4 +210,22 @@ def split_sections(lines: list[str]) -> list[Section]:
             seen.add(kind)
             continue
         sections[-1].lines.append(line)
-    return sections
+    return _merge_skill_groups(sections)
+
+
+def _merge_skill_groups(sections: list[Section]) -> list[Section]:
+    """A "Languages" group inside a skills section lists programming languages: keep it there."""
+    from resumes.parsing.local import LANGUAGE_NAMES
+
+    merged: list[Section] = []
+    for section in sections:
+        previous = merged[-1] if merged else None
+        spoken = any(
+            word in LANGUAGE_NAMES for line in section.lines for word in _words(line).split()
+        )
+        if section.kind == "languages" and previous and previous.kind == "skills" and not spoken:
+            previous.lines.append(section.heading)
+            previous.lines.extend(section.lines)
+            continue
+        merged.append(section)
+    return merged
