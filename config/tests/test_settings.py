@@ -35,13 +35,16 @@ SWITCHES: dict[str, dict[str, str]] = {
     "USE_TEXTRACT=1": {"TEXTRACT_S3_BUCKET": "talentmatch-textract"},
     "USE_OPENSEARCH=1": {"OPENSEARCH_URL": "https://search.talentmatch.example.com:443"},
     "USE_BEDROCK_JOB_ANALYZER=1": {"BEDROCK_JOB_MODEL_ID": "anthropic.claude-haiku"},
+    "USE_BEDROCK=1": {"BEDROCK_MODEL_ID": "anthropic.claude-haiku"},
     "EMBEDDINGS_BACKEND=sagemaker": {"SAGEMAKER_EMBEDDINGS_ENDPOINT": "talentmatch-minilm"},
+    "EVENT_STREAM_BACKEND=kinesis": {"EVENT_STREAM_KINESIS_NAME": "talentmatch-events"},
+    "EVENT_STREAM_BACKEND=eventbridge": {"EVENT_STREAM_EVENT_BUS": "talentmatch"},
 }
 
 
-def boot(env: dict[str, str], tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Start `config.settings` in a new interpreter (django.setup() unless args are given)."""
-    clean_env = {
+def server_env(env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    """A server process's environment: production defaults, nothing from this test process."""
+    return {
         "PATH": os.environ["PATH"],
         "HOME": os.environ.get("HOME", str(tmp_path)),
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -51,11 +54,15 @@ def boot(env: dict[str, str], tmp_path: Path, *args: str) -> subprocess.Complete
         "TALENTMATCH_VAR_DIR": str(tmp_path / "var"),
         **env,
     }
+
+
+def boot(env: dict[str, str], tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Start `config.settings` in a new interpreter (django.setup() unless args are given)."""
     command = list(args) or ["-c", "import django; django.setup()"]
     return subprocess.run(
         [sys.executable, *command],
         cwd=ROOT,
-        env=clean_env,
+        env=server_env(env, tmp_path),
         capture_output=True,
         text=True,
         timeout=120,
@@ -67,11 +74,12 @@ def switch_env(switch: str) -> dict[str, str]:
     return {name: value, **SWITCHES[switch]}
 
 
-def test_every_use_flag_in_settings_has_a_boot_test():
+def test_every_switch_in_settings_has_a_boot_test():
     source = (ROOT / "config" / "settings.py").read_text()
-    flags = set(re.findall(r'env\.bool\(\s*"(USE_[A-Z0-9_]+)"', source))
-    tested = {switch.split("=")[0] for switch in SWITCHES}
-    assert flags - tested == set(), "add the new flag and its required values to SWITCHES"
+    switches = set(re.findall(r'env\.bool\(\s*"(USE_[A-Z0-9_]+)"', source))
+    switches |= set(re.findall(r'because="([^"]+)"', source))  # every require(...) call
+    tested = {switch.removesuffix("=1") for switch in SWITCHES}
+    assert switches - tested == set(), "add the switch and its required values to SWITCHES"
 
 
 @pytest.mark.parametrize(

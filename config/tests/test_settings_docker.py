@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
+import subprocess
+import sys
+import urllib.request
 from pathlib import Path
 
+import pytest
 import yaml
 from django.conf import settings
 
-from config.testing import ROOT
-from config.tests.test_settings import boot
+from config.testing import ROOT, free_port, wait_until
+from config.tests.test_settings import boot, server_env
 
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -65,3 +70,49 @@ def test_the_image_collects_static_files_without_a_database(tmp_path):
     static_root = Path(tmp_path / "var" / "static")
     assert (static_root / "staticfiles.json").is_file()  # whitenoise's manifest (debug off)
     assert (static_root / "admin").is_dir()
+
+
+def dockerfile_exec_form(instruction: str) -> list[str]:
+    """The JSON argument list of the Dockerfile's CMD or HEALTHCHECK ... CMD."""
+    pattern = rf"^{instruction}\b.*?(\[.*\])$"
+    return json.loads(re.search(pattern, DOCKERFILE.replace("\\\n", ""), re.M).group(1))
+
+
+@pytest.mark.slow
+def test_the_image_command_serves_and_passes_the_image_healthcheck(tmp_path):
+    port = free_port()
+    command = [
+        arg.replace("0.0.0.0:8000", f"127.0.0.1:{port}") for arg in dockerfile_exec_form("CMD")
+    ]
+    probe = [arg.replace(":8000", f":{port}") for arg in dockerfile_exec_form("HEALTHCHECK")]
+    database = settings.DATABASES["default"]
+    env = server_env(
+        {
+            "DJANGO_ALLOWED_HOSTS": "talentmatch.example.com",
+            "DATABASE_URL": f"postgres://postgres@/{database['NAME']}?host={database['HOST']}",
+            "PYTHONPATH": str(ROOT),  # the image's PYTHONPATH=/app
+        },
+        tmp_path,
+    )
+    bin_dir = Path(sys.executable).parent
+    log = (tmp_path / "gunicorn.log").open("wb")
+    server = subprocess.Popen(
+        [str(bin_dir / command[0]), *command[1:]], cwd=ROOT, env=env, stdout=log, stderr=log
+    )
+
+    def healthy() -> bool:
+        assert server.poll() is None, (tmp_path / "gunicorn.log").read_text()
+        run = subprocess.run([sys.executable, *probe[1:]], env=env, capture_output=True)
+        return run.returncode == 0
+
+    try:
+        wait_until(healthy, timeout=60, interval=0.5)
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/readyz", headers={"Host": "talentmatch.example.com"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert json.load(response)["status"] == "ok"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
