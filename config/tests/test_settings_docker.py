@@ -116,3 +116,13 @@ def test_the_image_command_serves_and_passes_the_image_healthcheck(tmp_path):
         server.terminate()
         server.wait(timeout=30)
         log.close()
+
+
+def test_every_management_command_compose_runs_exists():
+    from django.core.management import get_commands
+
+    commands = set(get_commands())
+    for service in COMPOSE["services"].values():
+        script = " ".join(service.get("command") or [])
+        for name in re.findall(r"manage\.py (\w+)", script):
+            assert name in commands, f"docker-compose.yml runs unknown command {name}"
