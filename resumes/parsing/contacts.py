@@ -175,10 +175,18 @@ def _place_of(line: str) -> Place | None:
     if paren and _country_of(paren.group(1)):
         country = paren.group(1).strip()
         line = line[: paren.start()]
-    parts = [p.strip() for p in re.split(r"\s*[,·|]\s*", line) if p.strip()]
+    parts = [p.strip() for p in re.split(r"\s*[,·|\t]\s*", line) if p.strip()]
     parts = [p for p in parts if not any(ch.isdigit() for ch in p)]
     if parts and not country and _country_of(parts[-1]):
         country = _country_of(parts.pop())
+    elif parts and not country:
+        # "Montreal, Quebec Canada": the country closes the last part.
+        words = parts[-1].split()
+        for size in (3, 2, 1):
+            if len(words) > size and _country_of(" ".join(words[-size:])):
+                country = _country_of(" ".join(words[-size:]))
+                parts[-1] = " ".join(words[:-size])
+                break
     region = ""
     if parts and (parts[-1].lower() in REGIONS or parts[-1] in US_STATES):
         region = parts.pop()

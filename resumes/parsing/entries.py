@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from resumes.parsing.base import ParsedEducation, ParsedExperience
 from resumes.parsing.contacts import COUNTRIES, REGIONS, URL_RE, US_STATES
-from resumes.parsing.dates import DateRange, find_date_ranges
+from resumes.parsing.dates import PRESENT_RE, DateRange, find_date_ranges
 
 BULLET_RE = re.compile(
     r"^\s*(?:\(cid:\d+\)|[\uf000-\uf8ff•●○◦▪■□◆►▸‣∙·*\-\u2013\u2014+>]|\d+[.)])\s+"
@@ -226,7 +226,7 @@ def _collect_headers(lines: list[str], anchor_of: dict[int, DateRange]) -> list[
             back: list[str] = []
             j = i - 1
             skipped_tagline = False
-            while j > used_until and _useful(back) < 2:
+            while j > used_until and sum(not is_place(b) for b in back) < 2:
                 text = lines[j].strip()
                 if _skippable(text):
                     j -= 1
@@ -271,7 +271,7 @@ def _split_parts(parts: list[str]) -> tuple[list[str], str]:
         if m and _title_score(m.group(1)) >= _title_score(m.group(2)):
             pieces = [m.group(1), m.group(2)]
         else:
-            pieces = re.split(r"\s+[·|•]\s+|\s+[\u2014\u2013]\s+(?=[A-Z])", part)
+            pieces = re.split(r"\s+[·|•]\s+|\s+[\u2014\u2013]\s+(?=[A-Z])|\t", part)
         for piece in pieces:
             piece = piece.strip(" ,-\u2013\u2014|·")
             if not piece:
@@ -305,7 +305,19 @@ def _pick_title_company(parts: list[str]) -> tuple[str, str]:
     return parts[title_index], company
 
 
+def _join_open_parentheses(lines: list[str]) -> list[str]:
+    """Rejoin a header broken inside parentheses ("Architect (Federal &" / "Advisory)")."""
+    out: list[str] = []
+    for line in lines:
+        if out and out[-1].count("(") > out[-1].count(")") and len(line.split()) <= 4:
+            out[-1] = f"{out[-1]} {line.strip()}"
+        else:
+            out.append(line)
+    return out
+
+
 def parse_work(lines: list[str]) -> list[ParsedExperience]:
+    lines = _join_open_parentheses(lines)
     anchor_of = {i: d for i, line in enumerate(lines) if (d := _date_anchor(line))}
     headers = _collect_headers(lines, anchor_of)
     experiences: list[ParsedExperience] = []
@@ -343,79 +355,117 @@ def split_degree(text: str) -> tuple[str, str]:
     return degree, field
 
 
+def _strip_dates(text: str) -> tuple[str, DateRange | None]:
+    ranges = find_date_ranges(text)
+    if not ranges:
+        return text, None
+    best = max(ranges, key=lambda r: (r.has_separator, r.span[1] - r.span[0]))
+    if len(ranges) >= 2 and not any(r.has_separator for r in ranges):
+        # "2001 2005": two bare years side by side are a range.
+        best = DateRange(
+            start=ranges[0].start,
+            end=ranges[-1].start,
+            is_current=False,
+            span=(ranges[0].span[0], ranges[-1].span[1]),
+            has_separator=True,
+        )
+    for r in sorted(ranges, key=lambda r: r.span[0], reverse=True):
+        text = text[: r.span[0]] + " " + text[r.span[1] :]
+    return re.sub(r"\s+", " ", text).strip(" -\u2013\u2014,|"), best
+
+
+def _education_blocks(clean: list[str], starts: list[int]) -> list[tuple[int, list[int]]]:
+    """(institution line, the line indexes of its entry) for each institution line.
+
+    Layouts print degree and dates either below the school ("School / Degree / Dates") or
+    above it ("Dates / Degree / School"); the lines before the first school decide which.
+    """
+    before_first = [k for k in range(starts[0]) if clean[k] and not is_sentence(clean[k], 16)]
+    blocks: list[tuple[int, list[int]]] = []
+    for n, i in enumerate(starts):
+        if before_first:
+            lo = starts[n - 1] + 1 if n else 0
+            hi = i + 1
+            # A place printed under the school still belongs to it.
+            while hi < len(clean) and hi not in starts and is_place(clean[hi]):
+                hi += 1
+        else:
+            lo = i
+            hi = starts[n + 1] if n + 1 < len(starts) else len(clean)
+        blocks.append((i, list(range(lo, min(hi, lo + 8) if not before_first else hi))))
+    return blocks
+
+
+def _education_dates(found: list[DateRange], ongoing: bool) -> DateRange | None:
+    """One range from the dates of an entry; "2017" and "Present" on two lines make one."""
+    ranges = [d for d in found if d.has_separator]
+    if ranges:
+        return ranges[0]
+    if not found:
+        return None
+    years = sorted(d.start for d in found)
+    if ongoing:
+        return DateRange(years[0], None, is_current=True, span=(0, 0), has_separator=True)
+    if len(years) >= 2:
+        return DateRange(years[0], years[-1], is_current=False, span=(0, 0), has_separator=True)
+    return found[0]
+
+
 def parse_education(lines: list[str]) -> list[ParsedEducation]:
     clean = [_without_urls(strip_bullet(x)) for x in lines]
+    # A school name broken over two lines ("University of" / "Minnesota").
+    for k in range(len(clean) - 1):
+        if re.search(r"\b(of|and|for|&)$", clean[k]) and INSTITUTION_RE.search(clean[k]):
+            clean[k], clean[k + 1] = f"{clean[k]} {clean[k + 1]}", ""
     starts = [i for i, x in enumerate(clean) if INSTITUTION_RE.search(x) and not is_sentence(x, 16)]
     if not starts:
         anchor_of = {i: d for i, line in enumerate(lines) if (d := _date_anchor(line))}
-        headers = _collect_headers(lines, anchor_of)
-        starts = [h.first for h in headers]
+        starts = [h.first for h in _collect_headers(lines, anchor_of)]
+    if not starts:
+        return []
     educations: list[ParsedEducation] = []
-    for n, i in enumerate(starts):
-        lo = max(starts[n - 1] + 1 if n else 0, i - 2)
-        hi = min(starts[n + 1] if n + 1 < len(starts) else len(clean), i + 4)
-        window = list(range(lo, hi))
-        institution_line = clean[i]
-        date: DateRange | None = None
+    for i, block in _education_blocks(clean, starts):
+        institution, date = _strip_dates(clean[i])
         degree = field = ""
-        texts: list[str] = []
-        for k in window:
-            text = clean[k]
+        # "Degree, Field at School" on one line.
+        m = re.match(r"^(.+?)\s+(?:at|@|-|\u2013|,)\s+(.*(?:" + INSTITUTION_RE.pattern + r").*)$",
+                     institution, re.IGNORECASE)  # fmt: skip
+        if m and not INSTITUTION_RE.search(m.group(1)):
+            institution = m.group(2)
+            degree, field = split_degree(m.group(1))
+            degree = degree or m.group(1)
+        singles: list[DateRange] = [date] if date else []
+        ongoing = False
+        for k in block:
+            if k == i:
+                continue
+            text, found = _strip_dates(clean[k])
+            if found:
+                singles.append(found)
             if not text or is_sentence(text, 16) or text.lower().rstrip(":") in _LABELS:
                 continue
-            ranges = find_date_ranges(text)
-            if ranges:
-                date = date or max(ranges, key=lambda r: r.has_separator)
-                r = ranges[0]
-                text = (text[: r.span[0]] + " " + text[r.span[1] :]).strip(" -\u2013\u2014,|")
-            if not text:
+            if PRESENT_RE.match(text):
+                ongoing = True
                 continue
-            texts.append(text)
-        institution = ""
-        for text in texts:
-            m = re.match(
-                r"^(.+?)\s+(?:at|@|-|\u2013|,)\s+(.*(?:" + INSTITUTION_RE.pattern + r").*)$",
-                text,
-                re.IGNORECASE,
-            )
-            if m and not INSTITUTION_RE.search(m.group(1)):
-                institution = institution or m.group(2)
-                d, f = split_degree(m.group(1))
-                degree, field = degree or d or m.group(1), field or f
-                continue
-            if k_is_institution(text, institution_line):
-                institution = institution or text
+            if is_place(text):
                 continue
             d, f = split_degree(text)
             if d and not degree:
                 degree, field = d, field or f
-            elif not field and not is_place(text) and len(text.split()) <= 8:
+            elif not field and len(text.split()) <= 8 and not INSTITUTION_RE.search(text):
                 field = text
-        if not institution:
-            institution = institution_line
-        institution, _place = (
-            (institution, "")
-            if not _split_trailing_place(institution)[0]
-            else _split_trailing_place(institution)
-        )
-        end = None
-        start = None
+        head, place = _split_trailing_place(institution)
+        if head and place:
+            institution = head
+        date = _education_dates(singles, ongoing)
+        start = end = None
         if date:
             start = date.start if date.has_separator else None
-            end = (
-                None
-                if date.is_current
-                else (date.end or (None if date.has_separator else date.start))
-            )
+            if not date.is_current:
+                end = date.end or (None if date.has_separator else date.start)
         educations.append(
             ParsedEducation(
                 institution=institution, degree=degree, field=field, start=start, end=end
             )
         )
     return educations
-
-
-def k_is_institution(text: str, institution_line: str) -> bool:
-    return text == institution_line or bool(
-        INSTITUTION_RE.search(text) and not DEGREE_RE.match(text)
-    )

@@ -38,6 +38,7 @@ _LEVELS = (
     r"beginner|novice|intermediate|advanced|expert|master|proficient|familiar|basic|fluent|"
     r"native|senior|junior|mid-level|lead|working knowledge"
 )
+_DATES_ONLY_RE = re.compile(r"[\d\s/.\-\u2013\u2014]+|(?i:present|current)")
 _SKILL_LEVEL_RE = re.compile(rf"^(?:{_LEVELS})$", re.IGNORECASE)
 _TRAILING_LEVEL_RE = re.compile(rf"(?:\s+(?:{_LEVELS}))+$", re.IGNORECASE)
 
@@ -45,8 +46,15 @@ _TRAILING_LEVEL_RE = re.compile(rf"(?:\s+(?:{_LEVELS}))+$", re.IGNORECASE)
 def _clean_text(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text).replace("\r", "\n").replace("\u00a0", " ")
     text = re.sub(r"[\u200b\u00ad\ufeff]", "", text)
-    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
+    lines = [_clean_line(line) for line in text.split("\n")]
     return [line for line in lines if line]
+
+
+def _clean_line(line: str) -> str:
+    """Collapse spaces, but keep a wide gap (a tab, 3+ spaces) as one tab: it separates
+    columns, e.g. the cells of a skills grid."""
+    line = re.sub(r"[ \t]*\t[ \t]*| {3,}", "\t", line.strip(" \t"))
+    return re.sub(r" {2,}", " ", line)
 
 
 def _first(sections: list[Section], kind: str) -> Section | None:
@@ -75,6 +83,7 @@ def _skill_items(lines: list[str]) -> list[str]:
             if (
                 piece
                 and not _SKILL_LEVEL_RE.match(piece)
+                and not _DATES_ONLY_RE.fullmatch(piece)
                 and len(piece) <= 60
                 and not piece.endswith(".")
             ):
@@ -118,7 +127,8 @@ def _split_by_taxonomy(line: str) -> list[str]:
             i += 1
     if unknown:
         pieces.append(" ".join(unknown))
-    return pieces if known_words * 3 >= len(words) * 2 else [line]
+    known_pieces = len(pieces) - sum(1 for p in pieces if not normalize_skill(p))
+    return pieces if known_pieces >= 2 and known_words * 2 >= len(words) else [line]
 
 
 def _languages(lines: list[str]) -> list[str]:

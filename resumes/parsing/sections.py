@@ -186,7 +186,7 @@ def _inline_heading(line: str) -> tuple[str, str] | None:
             continue
         if head[-1].endswith(":"):
             # "Technical Skills: Go, Rust" inside a job description is a label, not a heading.
-            return None
+            continue
         section = _HEADING_TO_SECTION.get(_words(" ".join(head)))
         rest = " ".join(words[size:])
         if section and len(rest.split()) <= 8 and not rest.endswith("."):
@@ -199,6 +199,9 @@ def split_sections(lines: list[str]) -> list[Section]:
     seen: set[str] = set()
     for line in lines:
         kind = heading_of(line)
+        if kind == "skills" and sections[-1].kind == "skills" and sections[-1].lines:
+            # "Technical Skills" inside a skills section names a group of skills.
+            kind = None
         if kind:
             sections.append(Section(kind=kind, heading=line.strip()))
             seen.add(kind)
