@@ -185,7 +185,7 @@ def test_signed_out_invitee_signs_up_verifies_and_comes_back_to_accept(client, r
     url = f"/portal/invitations/{invitation.token}/"
     page = client.get(url).content.decode()
     assert "Acme Robotics" in page
-    assert f'href="/accounts/signup/?next={url}"' in page
+    assert f'href="/accounts/signup/?next={url}&amp;email=erin%40example.test"' in page
 
     response = client.post(
         f"/accounts/signup/?next={url}",
@@ -270,3 +270,16 @@ def test_staff_can_open_a_company_with_its_members(client, staff, recruiter, acm
     response = client.get(f"/admin/accounts/company/{acme.pk}/change/")
     assert response.status_code == 200
     assert b"alice@acme.test" in response.content
+
+
+def test_candidates_are_told_why_the_portal_refuses_them(client, candidate):
+    client.force_login(candidate)
+    response = client.get("/portal/team/")
+    assert response.status_code == 403
+    assert b"The portal is for recruiters of a company." in response.content
+
+
+def test_an_unknown_invitation_answers_a_friendly_404(client, db):
+    response = client.get("/portal/invitations/nope/")
+    assert response.status_code == 404
+    assert b"Not found" in response.content
