@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import phonenumbers
 
+from resumes.parsing.sections import heading_of
+
 EMAIL_RE = re.compile(
     r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?![\w-])", re.IGNORECASE
 )
@@ -17,7 +19,7 @@ URL_RE = re.compile(
     re.IGNORECASE,
 )
 # Link-looking text that is not a link: file names and domains of e-mail addresses.
-_NOT_URL_RE = re.compile(r"\.(?:js|ts|py|net|io)$", re.IGNORECASE)
+_NOT_URL_RE = re.compile(r"^[^.]+\.(?:js|ts|py|io)$", re.IGNORECASE)
 
 COUNTRIES: dict[str, str] = {
     "united states": "US", "united states of america": "US", "usa": "US", "us": "US",
@@ -90,17 +92,56 @@ class Place:
     country: str
 
 
+_EMAIL_START_RE = re.compile(r"[\w.+-]+@[\w.-]*")
+_EMAIL_TAIL_RE = re.compile(r"[.a-z][a-z0-9.-]{0,20}(?=[\t ]|$)")
+_COMPLETE_TLDS = {
+    "com", "org", "net", "edu", "gov", "io", "me", "dev", "ai", "app", "info", "biz", "us",
+    "uk", "de", "fr", "ca", "au", "in", "cn", "jp", "nl", "es", "it", "se", "ch", "eu", "be",
+}  # fmt: skip
+
+
+def _email_in_line(line: str, next_line: str) -> str:
+    """An address in `line`, rejoined when a narrow column broke it: "jane@gmail.co" / "m"."""
+    for m in _EMAIL_START_RE.finditer(line):
+        head = m.group(0)
+        cell_ends = line[m.end() :].startswith("\t") or not line[m.end() :].strip()
+        tail = _EMAIL_TAIL_RE.match(next_line.lstrip())
+        if cell_ends and tail:
+            joined = head + tail.group(0)
+            tld = head.rsplit(".", 1)[-1] if "." in head.split("@")[1] else ""
+            broken = not EMAIL_RE.fullmatch(head) or tld not in _COMPLETE_TLDS
+            if broken and EMAIL_RE.fullmatch(joined):
+                return joined
+        if EMAIL_RE.fullmatch(head.rstrip(".")):
+            return head.rstrip(".")
+    return ""
+
+
 def find_email(text: str) -> str:
-    m = EMAIL_RE.search(text)
-    return m.group(0) if m else ""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if "@" in line:
+            found = _email_in_line(line, lines[i + 1] if i + 1 < len(lines) else "")
+            if found:
+                return found
+    return ""
+
+
+# Dates that phone matchers take for numbers: "2019 - 2021", "05.2019", "2019-03-15".
+_DATE_LIKE_RE = re.compile(
+    r"^(19|20)\d{2}\s*[-\u2013.]\s*((19|20)\d{2}|\d{1,2})\b|^\d{1,2}[.-](19|20)\d{2}\b"
+)
 
 
 def find_phone(text: str, region: str = "US") -> tuple[str, str]:
     """(phone as printed, E.164) of the first plausible phone number."""
     for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
-        digits = re.sub(r"\D", "", m.raw_string)
-        if len(digits) < 7 or re.fullmatch(
-            r"(19|20)\d{2}\s*[-\u2013]\s*(19|20)\d{2}", m.raw_string.strip()
+        raw = m.raw_string.strip()
+        digits = re.sub(r"\D", "", raw)
+        if (
+            len(digits) < (7 if raw.startswith("+") else 9)
+            or "/" in raw
+            or _DATE_LIKE_RE.search(raw)
         ):
             continue
         e164 = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
@@ -132,7 +173,8 @@ def find_urls(text: str) -> list[str]:
 
 
 def looks_like_name(line: str) -> bool:
-    words = line.strip().split()
+    # A nickname in parentheses is part of a name: "Fang (Jason) Wan".
+    words = [w.strip("()") for w in line.strip().split()]
     if not 2 <= len(words) <= 5 or any(ch.isdigit() for ch in line) or "@" in line:
         return False
     capitalised = 0
@@ -147,6 +189,8 @@ def looks_like_name(line: str) -> bool:
 
 def find_name(lines: list[str]) -> str:
     for line in lines[:8]:
+        if any(heading_of(cell) for cell in line.split("\t")):
+            continue
         candidate = re.sub(r"\s+", " ", line).strip(" |·•,")
         if looks_like_name(candidate):
             return candidate

@@ -168,8 +168,17 @@ class LocalResumeParser:
             if after and not is_sentence(after[0]) and "@" not in after[0]:
                 headline = after[0]
         email = find_email(top_text) or find_email("\n".join(lines))
-        phone, e164 = find_phone("\n".join(contact_lines), self.default_region)
-        urls = find_urls("\n".join(contact_lines))
+        phone, e164 = find_phone(top_text, self.default_region)
+        if not phone:
+            before_work = [
+                x for s in sections if s.kind not in ("work", "education") for x in s.lines
+            ]
+            phone, e164 = find_phone("\n".join(before_work), self.default_region)
+        urls = [
+            url
+            for url in find_urls("\n".join(_lines_of(sections, *_CONTACT_SECTIONS, "summary")))
+            if not (email and email.lower().endswith(url.lower()))
+        ]
         place_lines = [x for x in contact_lines if x not in (name, headline)]
         place = find_place(place_lines)
 

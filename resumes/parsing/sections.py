@@ -167,7 +167,14 @@ def _words(text: str) -> str:
 
 
 def heading_of(line: str) -> str | None:
-    """The section a line names, when the whole line is a heading."""
+    """The section a line names, when the whole line is a heading.
+
+    Side-by-side headings of two columns ("ABOUT <tab> CONTACT") count as the first one.
+    """
+    cells = [c for c in line.split("\t") if c.strip()]
+    if len(cells) > 1:
+        kinds = [heading_of(c) for c in cells]
+        return kinds[0] if all(kinds) else None
     stripped = _COUNT_SUFFIX_RE.sub("", line.strip()).strip(" :·•|-_=#*")
     if not stripped or len(stripped) > 40 or stripped.endswith("."):
         return None
