@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
@@ -28,7 +29,10 @@ def _broker() -> None:
 
 
 def _storage() -> None:
-    default_storage.exists("healthcheck/probe")
+    # Write and delete a probe: `exists()` answers False (not an error) for a missing bucket,
+    # and a write also proves the permissions (and KMS key) uploads need.
+    name = default_storage.save("healthcheck/probe", ContentFile(b"ok"))
+    default_storage.delete(name)
 
 
 CHECKS: dict[str, Callable[[], None]] = {

