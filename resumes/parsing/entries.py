@@ -128,6 +128,12 @@ def _header_candidate(line: str) -> bool:
         return False
     if text.startswith("[object") or text.lower() == "invalid date":
         return False
+    # The end of a wrapped sentence ("through Terraform.", "department.") is not a header;
+    # names that start in lower case keep a capital inside ("eBay", "iRobot").
+    if text[0].islower() and not re.match(r"^[a-z]+[A-Z]", text):
+        return False
+    if re.search(r"[a-z]{3,}\.$", text) and not re.search(r"\b(?:Inc|Ltd|Corp|Co|Jr|Sr)\.$", text):
+        return False
     return not is_sentence(text)
 
 

@@ -47,7 +47,8 @@ def _clean_text(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text).replace("\r", "\n").replace("\u00a0", " ")
     text = re.sub(r"[\u200b\u00ad\ufeff]", "", text)
     lines = [_clean_line(line) for line in text.split("\n")]
-    return [line for line in lines if line]
+    # Blank lines stay (one at most in a row): they mark page breaks for split_sections.
+    return [line for i, line in enumerate(lines) if line or (i and lines[i - 1])]
 
 
 def _clean_line(line: str) -> str:

@@ -205,6 +205,12 @@ def split_sections(lines: list[str]) -> list[Section]:
     sections = [Section(kind="header", heading="")]
     seen: set[str] = set()
     for line in lines:
+        if not line.strip():
+            # A blank line (a page break in PDF text): what follows may continue another
+            # column's section; _attach_continuations decides.
+            if sections[-1].lines or sections[-1].heading:
+                sections.append(Section(kind=_CONTINUED, heading=""))
+            continue
         kind = heading_of(line)
         if kind == "skills" and sections[-1].kind == "skills" and sections[-1].lines:
             # "Technical Skills" inside a skills section names a group of skills.
@@ -220,7 +226,39 @@ def split_sections(lines: list[str]) -> list[Section]:
             seen.add(kind)
             continue
         sections[-1].lines.append(line)
-    return _merge_skill_groups(sections)
+    return _merge_skill_groups(_attach_continuations(sections))
+
+
+_CONTINUED = "continued"
+_DATED_SECTIONS = {"work", "education", "projects", "volunteer", "awards", "publications"}
+
+
+def _attach_continuations(sections: list[Section]) -> list[Section]:
+    """Give text after a page break to the section it continues.
+
+    Usually that is the section before the break. In two-column layouts the page ends with
+    the side column (skills, interests), and dated entries at the top of the next page
+    continue the work history instead.
+    """
+    from resumes.parsing.dates import RANGE_RE
+
+    merged: list[Section] = []
+    for section in sections:
+        if section.kind != _CONTINUED:
+            merged.append(section)
+            continue
+        previous = merged[-1]
+        dated = sum(1 for line in section.lines if _has_date_range(line, RANGE_RE))
+        work = next((s for s in reversed(merged) if s.kind == "work"), None)
+        if dated >= 1 and previous.kind not in _DATED_SECTIONS and work is not None:
+            work.lines.extend(section.lines)
+        else:
+            previous.lines.extend(section.lines)
+    return merged
+
+
+def _has_date_range(line: str, range_re: re.Pattern[str]) -> bool:
+    return any(m.group("end") or "-" in m.group(0) for m in range_re.finditer(line))
 
 
 def _merge_skill_groups(sections: list[Section]) -> list[Section]:
