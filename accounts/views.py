@@ -40,7 +40,7 @@ def team(request: HttpRequest) -> HttpResponse:
     """
     membership: Membership = request.membership  # type: ignore[attr-defined]
     company = membership.company
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST or None, inviter=membership)
     notice = ""
     if request.method == "POST":
         if not membership.can_manage_team:
@@ -60,7 +60,7 @@ def team(request: HttpRequest) -> HttpResponse:
                 if not request.htmx:  # type: ignore[attr-defined]
                     messages.success(request, notice)
                     return redirect("portal:team")
-                form = InvitationForm()
+                form = InvitationForm(inviter=membership)
     context = {
         "company": company,
         "membership": membership,

@@ -283,3 +283,16 @@ def test_an_unknown_invitation_answers_a_friendly_404(client, db):
     response = client.get("/portal/invitations/nope/")
     assert response.status_code == 404
     assert b"Not found" in response.content
+
+
+def test_an_admin_cannot_invite_an_owner(client, recruiter, teammate, acme):
+    Membership.objects.filter(user=teammate).update(role=Membership.Role.ADMIN)
+    client.force_login(teammate)
+    page = client.get("/portal/team/").content.decode()
+    assert 'value="owner"' not in page
+    response = client.post("/portal/team/", {"email": "boss@example.test", "role": "owner"})
+    assert response.status_code == 200
+    assert b"Select a valid choice" in response.content
+    assert not Invitation.objects.exists()
+    client.post("/portal/team/", {"email": "peer@example.test", "role": "admin"})
+    assert Invitation.objects.get().role == Membership.Role.ADMIN
