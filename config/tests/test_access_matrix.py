@@ -19,6 +19,7 @@ from config.tests.access import (
     all_exclusions,
     all_routes,
     covered_patterns,
+    everyone,
 )
 
 CASES = all_cases()
@@ -55,6 +56,21 @@ def test_every_case_points_at_an_existing_route() -> None:
 def test_the_walker_sees_nested_namespaced_routes() -> None:
     names = {route.name for route in all_routes()}
     assert {"portal:team", "api:me", "admin:accounts_company_changelist"} <= names
+
+
+def test_a_case_covers_its_route_by_name_or_by_literal_path() -> None:
+    routes = all_routes()
+    by_name = Case("portal:accept_invitation", kwargs={"token": "x"}, expect=everyone(200))
+    by_path = Case("/healthz", expect=everyone(200))
+    assert covered_patterns([by_name, by_path], routes) == {
+        "portal/invitations/<str:token>/",
+        "healthz",
+    }
+
+
+def test_a_case_must_name_every_persona() -> None:
+    with pytest.raises(ValueError, match="missing"):
+        Case("healthz", expect={"anonymous": 200})
 
 
 @pytest.fixture
