@@ -138,8 +138,12 @@ class OpenSearchJobSearch:
 
         sort: list[Any]
         if query.sort == "salary":
-            filters.append({"exists": {"field": "salary_max_annual"}})
-            sort = [{"salary_max_annual": "desc"}, {"published_at": "desc"}, {"job_id": "desc"}]
+            # Jobs without a visible salary come last, as in the PostgreSQL backend.
+            sort = [
+                {"salary_max_annual": {"order": "desc", "missing": "_last"}},
+                {"published_at": "desc"},
+                {"job_id": "desc"},
+            ]
         elif query.sort == "relevance" and must:
             sort = ["_score", {"published_at": "desc"}, {"job_id": "desc"}]
         else:

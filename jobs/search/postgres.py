@@ -18,7 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, FloatField, Q
+from django.db.models import BigIntegerField, BooleanField, Case, F, FloatField, Q, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -119,29 +119,36 @@ class PostgresJobSearch:
     def search(self, query: JobQuery) -> JobSearchResult:
         words = query_words(query.q)
         corrected = self._correct(words)
-        terms = read_terms(corrected)
-        queryset = self._filtered(query)
-        rank_sql, rank_params = "", []
-        if terms:
-            match_sql, match_params, rank_sql, rank_params = self._text_query(terms)
-            queryset = queryset.filter(
-                RawSQL(  # noqa: S611 (constant SQL; the words are parameters)
-                    f"jobs_job.search_vector @@ ({match_sql})",
-                    match_params,
-                    output_field=BooleanField(),
-                )
-            )
-        if query.facets:
-            total, facets = self._facets(queryset)
-        else:
-            total, facets = queryset.count(), {}
-        ids = self._page(queryset, query, terms, rank_sql, rank_params) if total else []
+        queryset, rank = self.matching(query, words=corrected)
+        ids, total, facets = self._run(queryset, query, rank)
         return JobSearchResult(
             ids=ids,
             total=total,
             facets=facets,
             corrected_q=" ".join(corrected) if corrected != words else "",
         )
+
+    def matching(self, query: JobQuery, *, words: list[str] | None = None):
+        """The open jobs matching `query`'s filters and words, and the ranking expression
+        (None without words)."""
+        terms = read_terms(query_words(query.q) if words is None else words)
+        queryset = self._filtered(query)
+        if not terms:
+            return queryset, None
+        match_sql, match_params, rank_sql, rank_params = self._text_query(terms)
+        queryset = queryset.filter(
+            RawSQL(  # noqa: S611 (constant SQL; the words are parameters)
+                f"jobs_job.search_vector @@ ({match_sql})",
+                match_params,
+                output_field=BooleanField(),
+            )
+        )
+        rank = RawSQL(  # noqa: S611 (constant SQL; the words are parameters)
+            f"ts_rank('{{0.1, 0.2, 0.6, 1.0}}', jobs_job.search_head, ({rank_sql}))",
+            rank_params,
+            output_field=FloatField(),
+        )
+        return queryset, rank
 
     def _filtered(self, query: JobQuery):
         queryset = Job.objects.open()
@@ -199,78 +206,83 @@ class PostgresJobSearch:
         rank_sql = " || ".join(parts) or "''::tsquery"
         return match_sql, params, rank_sql, list(params)
 
-    def _page(
-        self,
-        queryset,
-        query: JobQuery,
-        terms: list[Term],
-        rank_sql: str,
-        rank_params: list[Any],
-    ) -> list[int]:
-        if query.sort == "salary":
-            order = ["-salary_max_annual", "-published_at", "-id"]
-            queryset = queryset.filter(salary_visible=True, salary_max_annual__isnull=False)
-            ids = list(
-                queryset.order_by(*order).values_list("id", flat=True)[
-                    query.offset : query.offset + query.limit
-                ]
-            )
-            return ids
-        if query.sort == "relevance" and terms:
-            queryset = queryset.annotate(
-                rank=RawSQL(  # noqa: S611 (constant SQL; the words are parameters)
-                    f"ts_rank('{{0.1, 0.2, 0.6, 1.0}}', jobs_job.search_head, ({rank_sql}))",
-                    rank_params,
-                    output_field=FloatField(),
-                )
-            )
-            order = ["-rank", "-published_at", "-id"]
-        else:
-            order = ["-published_at", "-id"]
-        return list(
-            queryset.order_by(*order).values_list("id", flat=True)[
-                query.offset : query.offset + query.limit
-            ]
-        )
+    def _run(
+        self, queryset, query: JobQuery, rank: RawSQL | None
+    ) -> tuple[list[int], int, dict[str, list[FacetBucket]]]:
+        """Page, total and facets in one statement over one scan of the matching jobs.
 
-    def _facets(self, queryset) -> tuple[int, dict[str, list[FacetBucket]]]:
-        """Total and every facet but skills in one GROUPING SETS pass, skills in a second."""
+        The matches are materialized once (a CTE); the total and the single-valued facets
+        come from one GROUPING SETS aggregation, the skills facet from a set-returning
+        `unnest` in the select list (several times cheaper than a lateral join), the page
+        from a top-N sort. The three parts are appended in order (UNION ALL of
+        parenthesized queries keeps each part's order; a CTE scan never runs in parallel).
+        """
         columns = ["workplace", "employment_type", "seniority", "country", "company_id"]
-        sql, params = queryset.values(*columns).query.sql_with_params()
-        grouped = ", ".join(f"({c})" for c in columns)
+        matches = queryset.order_by().annotate(
+            sort_salary=Case(
+                When(salary_visible=True, then=F("salary_max_annual")),
+                output_field=BigIntegerField(),
+            )
+        )
+        if rank is not None and query.sort == "relevance":
+            matches = matches.annotate(rank=rank)
+            order = "rank DESC, published_at DESC, id DESC"
+        elif query.sort == "salary":
+            order = "sort_salary DESC NULLS LAST, published_at DESC, id DESC"
+        else:
+            order = "published_at DESC, id DESC"
+        fields = ["id", "published_at", "sort_salary", *columns, "required_skills"]
+        if "rank" in order:
+            fields.append("rank")
+        inner_sql, params = matches.values(*fields).query.sql_with_params()
+        value_columns = ", ".join(f"{c}::text" for c in columns)
+        nulls = ", ".join("NULL" for _ in columns[1:])
+        if query.facets:
+            parts = [
+                f"(SELECT 0, {value_columns}, GROUPING({', '.join(columns)}), COUNT(*) "  # noqa: S608
+                f"FROM m GROUP BY GROUPING SETS ({', '.join(f'({c})' for c in columns)}, ()))"
+            ]
+        else:
+            parts = [f"(SELECT 0, NULL, {nulls}, {(1 << len(columns)) - 1}, COUNT(*) FROM m)"]  # noqa: S608
+        if query.facets:
+            parts.append(
+                f"(SELECT 1, s, {nulls}, 0, COUNT(*) FROM "  # noqa: S608
+                "(SELECT unnest(required_skills) AS s FROM m) skills "
+                "GROUP BY s ORDER BY COUNT(*) DESC, s LIMIT %s)"
+            )
+            params = (*params, TOP_SKILLS)
+        parts.append(
+            f"(SELECT 2, id::text AS v, {nulls}, 0, 0 FROM m ORDER BY {order} LIMIT %s OFFSET %s)"  # noqa: S608
+        )
+        params = (*params, query.limit, query.offset)
+        sql = f"WITH m AS MATERIALIZED ({inner_sql}) " + " UNION ALL ".join(parts)
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {', '.join(columns)}, GROUPING({', '.join(columns)}), COUNT(*) "  # noqa: S608
-                f"FROM ({sql}) m GROUP BY GROUPING SETS ({grouped}, ())",
-                params,
-            )
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
-            skills_sql, skills_params = queryset.values("required_skills").query.sql_with_params()
-            cursor.execute(
-                f"SELECT s, COUNT(*) FROM ({skills_sql}) m, unnest(m.required_skills) s "  # noqa: S608
-                "GROUP BY s ORDER BY COUNT(*) DESC, s LIMIT %s",
-                [*skills_params, TOP_SKILLS],
-            )
-            skill_rows = cursor.fetchall()
+
         total = 0
-        buckets: dict[str, list[FacetBucket]] = {name: [] for name in FACETS}
+        ids: list[int] = []
+        facets: dict[str, list[FacetBucket]] = {name: [] for name in FACETS} if query.facets else {}
         all_bits = (1 << len(columns)) - 1
-        for row in rows:
-            grouping, count = row[-2], row[-1]
-            if grouping == all_bits:
+        for kind, *values, grouping, count in rows:
+            if kind == 2:
+                ids.append(int(values[0]))
+            elif kind == 1:
+                facets["skills"].append(FacetBucket(value=values[0], count=count))
+            elif grouping == all_bits:
                 total = count
-                continue
-            for position, column in enumerate(columns):
-                # GROUPING() sets a bit for each column *not* grouped; the leftmost is highest.
-                if not grouping & (1 << (len(columns) - 1 - position)):
-                    value = row[position]
-                    if value not in (None, ""):
-                        name = "company" if column == "company_id" else column
-                        buckets[name].append(FacetBucket(value=str(value), count=count))
-        for name in buckets:
-            buckets[name].sort(key=lambda b: (-b.count, b.value))
-        buckets["skills"] = [FacetBucket(value=s, count=c) for s, c in skill_rows]
-        return total, buckets
+            else:
+                for position, column in enumerate(columns):
+                    # GROUPING() sets a bit per column *not* grouped; the leftmost is highest.
+                    if not grouping & (1 << (len(columns) - 1 - position)):
+                        value = values[position]
+                        if value not in (None, ""):
+                            name = "company" if column == "company_id" else column
+                            facets[name].append(FacetBucket(value=value, count=count))
+        for name in ("workplace", "employment_type", "seniority", "country", "company"):
+            if name in facets:
+                facets[name].sort(key=lambda b: (-b.count, b.value))
+        return ids, total, facets
 
     # --- typo correction ------------------------------------------------------------------
     def _correct(self, words: list[str]) -> list[str]:

@@ -102,7 +102,7 @@ def test_hidden_salaries_are_not_indexed_for_filters(fake_opensearch, catalogue)
     assert fake_opensearch.requests[0].body[1]["salary_max_annual"] is None
 
 
-def test_salary_sort_asks_for_jobs_with_a_salary(fake_opensearch, catalogue):
+def test_salary_sort_puts_jobs_without_a_visible_salary_last(fake_opensearch, catalogue):
     fake_opensearch.expect(
         "POST",
         "/talentmatch-jobs/_search",
@@ -114,11 +114,14 @@ def test_salary_sort_asks_for_jobs_with_a_salary(fake_opensearch, catalogue):
                         {"term": {"status": "open"}},
                         {"term": {"salary_currency": "EUR"}},
                         {"range": {"salary_max_annual": {"gte": 60000}}},
-                        {"exists": {"field": "salary_max_annual"}},
                     ],
                 }
             },
-            "sort": [{"salary_max_annual": "desc"}, {"published_at": "desc"}, {"job_id": "desc"}],
+            "sort": [
+                {"salary_max_annual": {"order": "desc", "missing": "_last"}},
+                {"published_at": "desc"},
+                {"job_id": "desc"},
+            ],
             "from": 20,
             "size": 10,
             "track_total_hits": True,
