@@ -436,6 +436,8 @@ def parse_education(lines: list[str]) -> list[ParsedEducation]:
         # "Degree, Field at School" on one line.
         m = re.match(r"^(.+?)\s+(?:at|@|-|\u2013|,)\s+(.*(?:" + INSTITUTION_RE.pattern + r").*)$",
                      institution, re.IGNORECASE)  # fmt: skip
+        if not m and DEGREE_RE.match(institution):
+            m = re.match(r"^(.+?)\s+(?:at|@)\s+(.+)$", institution)
         if m and not INSTITUTION_RE.search(m.group(1)):
             institution = m.group(2)
             degree, field = split_degree(m.group(1))
@@ -460,9 +462,12 @@ def parse_education(lines: list[str]) -> list[ParsedEducation]:
                 degree, field = d, field or f
             elif not field and len(text.split()) <= 8 and not INSTITUTION_RE.search(text):
                 field = text
-        head, place = _split_trailing_place(institution)
-        if head and place:
-            institution = head
+        # Only a place set apart ("McGill University <tab> Montreal, QC"): "University of
+        # Oklahoma" and "Georgia Institute of Technology" keep their place names.
+        if "\t" in institution:
+            cells = [c for c in institution.split("\t") if c.strip()]
+            kept = [c for c in cells if not is_place(c)]
+            institution = " ".join(kept or cells)
         date = _education_dates(singles, ongoing)
         start = end = None
         if date:

@@ -215,6 +215,9 @@ def split_sections(lines: list[str]) -> list[Section]:
         if kind == "skills" and sections[-1].kind == "skills" and sections[-1].lines:
             # "Technical Skills" inside a skills section names a group of skills.
             kind = None
+        if kind == "courses" and sections[-1].kind == "education":
+            # The courses of one degree: a label inside its education entry.
+            kind = None
         if kind:
             sections.append(Section(kind=kind, heading=line.strip()))
             seen.add(kind)
