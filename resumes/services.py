@@ -254,7 +254,8 @@ def reparse_resume(*, resume: Resume, actor: User | None = None) -> Resume:
 
 def requeue_stuck_resumes(*, older_than: timedelta | None = None) -> int:
     """Re-enqueue resumes whose status has not moved (a lost or dropped broker message)."""
-    older_than = older_than or timedelta(minutes=settings.RESUME_STUCK_AFTER_MINUTES)
+    if older_than is None:
+        older_than = timedelta(minutes=settings.RESUME_STUCK_AFTER_MINUTES)
     count = 0
     for resume_id in Resume.objects.stuck(older_than=older_than).values_list("pk", flat=True):
         with transaction.atomic():
