@@ -165,11 +165,12 @@ def find_skills(text: str) -> list[SkillMention]:
     """Taxonomy skills mentioned in `text`, each once (first mention), in order of appearance."""
     index = _index()
     tokens = _tokens(text)
+    folded = [m.group(0).casefold() for m in tokens]
     found: dict[str, SkillMention] = {}
     i = 0
     while i < len(tokens):
         matched = 0
-        most = index.longest.get(tokens[i].group(0).casefold(), 0)
+        most = index.longest.get(folded[i], 0)
         for size in range(min(most, len(tokens) - i), 0, -1):
             window = tokens[i : i + size]
             # Aliases never span lines or punctuation: both separate items in skills lists.
@@ -177,7 +178,7 @@ def find_skills(text: str) -> list[SkillMention]:
                 _ALIAS_GAP_RE.fullmatch(text, a.end(), b.start()) for a, b in pairwise(window)
             ):
                 continue
-            key = " ".join(m.group(0).casefold() for m in window)
+            key = " ".join(folded[i : i + size])
             slug = index.in_text.get(key)
             if slug is None:
                 continue

@@ -161,6 +161,12 @@ def is_place(text: str) -> bool:
     return False
 
 
+_TRAILING_COUNTRY_RE = re.compile(
+    r"\s(" + "|".join(re.escape(c) for c in sorted(COUNTRIES, key=len, reverse=True)) + r")$",
+    re.IGNORECASE,
+)
+
+
 def _split_trailing_place(text: str) -> tuple[str, str]:
     """("Arcadia Redux", "Australia") from "Arcadia Redux Australia"; ("", "") if none."""
     m = re.search(
@@ -168,9 +174,9 @@ def _split_trailing_place(text: str) -> tuple[str, str]:
     )
     if m and is_place(m.group(1)) and text[: m.start()].strip():
         return text[: m.start()].strip(), m.group(1).strip()
-    for name in sorted(COUNTRIES, key=len, reverse=True):
-        if text.lower().endswith(" " + name) and text[: -len(name)].strip():
-            return text[: -len(name)].strip(" ,"), text[-len(name) :]
+    m = _TRAILING_COUNTRY_RE.search(text)
+    if m and text[: m.start()].strip():
+        return text[: m.start()].strip(" ,"), m.group(1)
     return "", ""
 
 

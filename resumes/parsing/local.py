@@ -191,7 +191,9 @@ class LocalResumeParser:
         summary_section = _first(sections, "summary")
         summary = " ".join(summary_section.lines) if summary_section else ""
 
-        mentions = find_skills("\n".join(skill_lines)) + find_skills("\n".join(lines))
+        # The skills section first, so a skill listed there has that line as its evidence.
+        body = [x for s in sections if s.kind != "skills" for x in s.lines]
+        mentions = find_skills("\n".join(skill_lines)) + find_skills("\n".join(body))
         unique: dict[str, SkillMention] = {}
         for mention in mentions:
             unique.setdefault(mention.slug, mention)

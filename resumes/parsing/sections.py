@@ -181,9 +181,14 @@ def heading_of(line: str) -> str | None:
     return _HEADING_TO_SECTION.get(_words(stripped))
 
 
+_FIRST_WORDS = {h.split()[0] for h in _HEADING_TO_SECTION}
+
+
 def _inline_heading(line: str) -> tuple[str, str] | None:
     """(section, rest) when a line starts with a capitalised heading followed by content."""
     words = line.strip().split()
+    if not words or words[0].lower().strip(":") not in _FIRST_WORDS:
+        return None
     for size in range(min(_MAX_HEADING_WORDS, len(words) - 1), 0, -1):
         head = words[:size]
         if (
