@@ -216,12 +216,16 @@ def _place_of(line: str) -> Place | None:
     line = re.sub(r"^(location|address|city|based in)\s*[:\-]?\s*", "", line, flags=re.IGNORECASE)
     country = ""
     paren = re.search(r"\(([^()]+)\)\s*$", line)
-    if paren and _country_of(paren.group(1)):
-        country = paren.group(1).strip()
+    code = paren.group(1).strip() if paren else ""
+    if paren and (_country_of(code) or (len(code) == 2 and code in COUNTRY_CODES)):
+        # "Ottawa, Ontario (CA)": a code in parentheses after the place is the country.
+        country = code
         line = line[: paren.start()]
     parts = [p.strip() for p in re.split(r"\s*[,·|\t]\s*", line) if p.strip()]
     parts = [p for p in parts if not any(ch.isdigit() for ch in p)]
-    if parts and not country and _country_of(parts[-1]):
+    if parts and not country and parts[-1] in US_STATES:
+        pass  # "Phoenix, AZ": a state, not a country code
+    elif parts and not country and _country_of(parts[-1]):
         country = _country_of(parts.pop())
     elif parts and not country:
         # "Montreal, Quebec Canada": the country closes the last part.

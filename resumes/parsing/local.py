@@ -11,9 +11,23 @@ import unicodedata
 from datetime import date
 
 from resumes.parsing.base import ParsedExperience, ParsedResume, ResumeParseError
-from resumes.parsing.contacts import find_email, find_name, find_phone, find_place, find_urls
+from resumes.parsing.contacts import (
+    Place,
+    find_email,
+    find_name,
+    find_phone,
+    find_place,
+    find_urls,
+)
 from resumes.parsing.dates import merged_years
-from resumes.parsing.entries import is_sentence, parse_education, parse_work, strip_bullet
+from resumes.parsing.entries import (
+    ROLE_NOUNS,
+    TITLE_WORDS,
+    is_sentence,
+    parse_education,
+    parse_work,
+    strip_bullet,
+)
 from resumes.parsing.sections import Section, split_sections
 from resumes.skills import SkillMention, find_skills, normalize_skill
 
@@ -141,6 +155,25 @@ def _languages(lines: list[str]) -> list[str]:
     return found
 
 
+def _title_word(word: str) -> bool:
+    w = word.lower().strip(".,")
+    return w in TITLE_WORDS or w in ROLE_NOUNS
+
+
+def _city_and_region(header: list[str], name: str, headline: str) -> Place | None:
+    """A bare "City, Region" line near the name ("Florianópolis, Santa Catarina")."""
+    for line in header[:6]:
+        if line in (name, headline) or "@" in line or any(ch.isdigit() for ch in line):
+            continue
+        parts = [p.strip() for p in line.split(",")]
+        if len(parts) != 2 or not all(p and len(p.split()) <= 3 for p in parts):
+            continue
+        words = [w for p in parts for w in p.split()]
+        if all(w[:1].isupper() for w in words) and not any(_title_word(w) for w in words):
+            return Place(city=parts[0], region=parts[1], country="")
+    return None
+
+
 def _years(experiences: list[ParsedExperience], today: date) -> float | None:
     current = f"{today.year:04d}-{today.month:02d}"
     periods = [
@@ -166,7 +199,13 @@ class LocalResumeParser:
         headline = ""
         if name and name in header:
             after = header[header.index(name) + 1 : header.index(name) + 2]
-            if after and not is_sentence(after[0]) and "@" not in after[0]:
+            if (
+                after
+                and not is_sentence(after[0])
+                and "@" not in after[0]
+                and not find_place(after)
+                and not find_phone(after[0])[0]
+            ):
                 headline = after[0]
         email = find_email(top_text) or find_email("\n".join(lines))
         phone, e164 = find_phone(top_text, self.default_region)
@@ -181,7 +220,7 @@ class LocalResumeParser:
             if not (email and email.lower().endswith(url.lower()))
         ]
         place_lines = [x for x in contact_lines if x not in (name, headline)]
-        place = find_place(place_lines)
+        place = find_place(place_lines) or _city_and_region(header, name, headline)
 
         work_lines = _lines_of(sections, "work")
         experiences = parse_work(work_lines)

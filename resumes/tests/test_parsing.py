@@ -270,3 +270,89 @@ def test_the_parser_backend_comes_from_settings() -> None:
     ):
         assert type(get_resume_parser()).__name__ == "RegexBaselineParser"
     assert isinstance(get_resume_parser(), LocalResumeParser)
+
+
+def test_it_rejoins_an_email_broken_by_a_narrow_column() -> None:
+    text = "Kim Park\nAbout\tExperience\nkim.park@gmail.co\tAcme Inc. 2020 - 2021\nm\tEngineer\n"
+    assert parse(text).email == "kim.park@gmail.com"
+
+
+def test_a_page_break_continues_the_work_history_of_a_two_column_layout() -> None:
+    # Page 1: work (main column), then the side column (skills); page 2 goes on with work.
+    text = """\
+Sam Lee
+WORK EXPERIENCE
+Acme Inc.
+January 2020 - Present
+Software Engineer
+SKILLS
+Python
+Docker
+
+Globex Corporation
+March 2017 - December 2019
+Data Analyst
+"""
+    resume = parse(text)
+    assert [(e.company, e.title) for e in resume.experiences] == [
+        ("Acme Inc.", "Software Engineer"),
+        ("Globex Corporation", "Data Analyst"),
+    ]
+    assert resume.skills == ["python", "docker"]
+
+
+def test_skill_grids_split_on_wide_gaps_and_keep_group_names() -> None:
+    text = (
+        "Ana Silva\nSkills\nReact Native\tRuby on Rails\tRobotics (ROS)\n"
+        "Technical Skills\nLanguages\nGo, Rust\n"
+    )
+    resume = parse(text)
+    assert resume.skills == [
+        "react native",
+        "ruby on rails",
+        "robotics (ros)",
+        "technical skills",
+        "languages",
+        "go",
+        "rust",
+    ]
+    assert resume.languages == []
+
+
+def test_courses_stay_inside_their_education_entry() -> None:
+    text = """\
+Li Wei
+Education
+Georgia Institute of Technology\t2012-08-20 - 2013-08-03
+Electrical and Computer Engineering
+Master of Science
+Courses
+ECE 6390 - Satellite Communication
+Georgia Institute of Technology\t2007-08-20 - 2012-05-05
+Electrical and Computer Engineering
+Bachelor of Science
+"""
+    rows = [(e.institution, e.degree, e.field, e.end) for e in parse(text).educations]
+    assert rows == [
+        (
+            "Georgia Institute of Technology",
+            "Master of Science",
+            "Electrical and Computer Engineering",
+            "2013-08",
+        ),
+        (
+            "Georgia Institute of Technology",
+            "Bachelor of Science",
+            "Electrical and Computer Engineering",
+            "2012-05",
+        ),
+    ]
+
+
+def test_it_reads_places_with_regions_and_country_codes() -> None:
+    resume = parse("Ana Lima\nOttawa, Ontario (CA)\n")
+    assert (resume.city, resume.region, resume.country) == ("Ottawa", "Ontario", "CA")
+    resume = parse("Ana Lima\nPhoenix, AZ\nana@example.com\n")
+    assert (resume.city, resume.region, resume.country) == ("Phoenix", "AZ", "")
+    resume = parse("Kaique Azevedo\nSoftware Engineer\nFlorianópolis, Santa Catarina\n")
+    assert (resume.city, resume.region) == ("Florianópolis", "Santa Catarina")
