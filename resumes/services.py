@@ -131,17 +131,19 @@ def _move(resume: Resume, status: str, **fields: Any) -> None:
 def extract_resume_text(*, resume_id: str) -> Resume | None:
     """Step 1: text from the stored file. Transient backend errors propagate (retry)."""
     from resumes.extraction import get_text_extractor
-    from resumes.extraction.base import ExtractionError
+    from resumes.extraction.base import ExtractionError, TransientExtractionError
 
     with transaction.atomic():
         resume = Resume.objects.select_for_update().filter(pk=resume_id).first()
         if resume is None or resume.status not in (Status.UPLOADED, Status.EXTRACTING):
             return resume  # deleted, or this step is done: a redelivered message
         if resume.attempts >= settings.RESUME_MAX_ATTEMPTS:
+            last = f" (last problem: {resume.error})" if resume.error else ""
             _move(
                 resume,
                 Status.FAILED,
-                error="Processing was interrupted too many times; try again later.",
+                error=f"Processing failed or was interrupted too many times{last}; "
+                "retry later.",
             )
             return resume
         _move(resume, Status.EXTRACTING, attempts=resume.attempts + 1, error="")
@@ -149,6 +151,10 @@ def extract_resume_text(*, resume_id: str) -> Resume | None:
         with resume.file.open("rb") as handle:
             data = handle.read()
         result = get_text_extractor().extract(data=data, kind=resume.kind)
+    except TransientExtractionError as exc:
+        # Kept on the row so a person polling sees why it takes long; the task retries.
+        Resume.objects.filter(pk=resume.pk).update(error=f"Temporary problem, retrying: {exc}")
+        raise
     except ExtractionError as exc:
         return fail_resume(resume_id=resume.pk, reason=str(exc))
     except FileNotFoundError:

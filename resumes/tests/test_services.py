@@ -118,7 +118,7 @@ def test_too_many_interruptions_fail_the_resume(candidate, settings):
     )
     resume = run_pipeline(resume)
     assert resume.status == "failed"
-    assert "interrupted" in resume.error
+    assert "interrupted too many times" in resume.error
 
 
 def test_hand_edited_fields_survive_a_reparse(candidate):
