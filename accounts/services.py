@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -16,6 +16,11 @@ from analytics.services import record_event
 @transaction.atomic
 def invite_member(*, company: Company, email: str, role: str, invited_by: User) -> Invitation:
     email = email.strip().lower()
+    inviter = Membership.objects.filter(company=company, user=invited_by).first()
+    if inviter is None or not inviter.can_manage_team:
+        raise PermissionDenied("Only owners and admins of the company invite teammates.")
+    if role == Membership.Role.OWNER and inviter.role != Membership.Role.OWNER:
+        raise PermissionDenied("Only an owner may invite another owner.")
     if Membership.objects.filter(company=company, user__email__iexact=email).exists():
         raise ValidationError(f"{email} is already a member of {company}.")
     invitation = Invitation.objects.create(
