@@ -92,7 +92,7 @@ def _skill_items(lines: list[str]) -> list[str]:
             continue
         line = _TRAILING_LEVEL_RE.sub("", line)
         pieces = [_strip_item(p) for p in _SKILL_SPLIT_RE.split(line)]
-        if len(pieces) == 1 and len(line.split()) >= 3 and not is_sentence(line):
+        if len(pieces) == 1 and len(line.split()) >= 3:
             pieces = _split_by_taxonomy(line)
         for piece in pieces:
             if (
