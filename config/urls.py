@@ -7,6 +7,8 @@ from config import health
 
 api_v1 = [
     path("", include("accounts.api.urls")),
+    path("", include("resumes.api.urls")),
+    path("", include("jobs.api.urls")),
 ]
 
 urlpatterns = [
@@ -17,6 +19,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("portal/", include("accounts.urls")),
+    path("portal/jobs/", include("jobs.urls")),
+    path("portal/resumes/", include("resumes.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
