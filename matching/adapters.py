@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from jobs.models import ANNUAL_FACTOR, Job
 from matching.facts import EDUCATION_LEVELS, CandidateFacts, Experience, JobFacts, education_level
 from matching.jsonresume import COUNTRY_NAMES, LANGUAGE_CODES, years_worked
@@ -28,7 +30,7 @@ def _language(raw: str) -> str:
 
 
 def _vector(value: Any) -> tuple[float, ...] | None:
-    return None if value is None else tuple(float(x) for x in value)
+    return None if value is None else tuple(np.asarray(value, dtype=np.float64).tolist())
 
 
 def job_facts(job: Job) -> JobFacts:

@@ -19,6 +19,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 from matching.facts import CandidateFacts, JobFacts
 
@@ -44,11 +46,40 @@ def _stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65536)
+def _terms(text: str) -> tuple[str, ...]:
+    return tuple(_stem(w) for w in _WORD_RE.findall(text.casefold()) if w not in STOPWORDS)
+
+
 def terms(text: str) -> list[str]:
-    return [_stem(w) for w in _WORD_RE.findall(text.casefold()) if w not in STOPWORDS]
+    return list(_terms(text))
+
+
+def cached(obj: Any, key: str, compute: Any) -> Any:
+    """Memoise a derived value on a frozen facts object (outside its fields: asdict skips it).
+
+    Ranking scores one job against hundreds of candidates; tokenising each side once instead
+    of once per pair is most of the re-rank's speed.
+    """
+    store = obj.__dict__
+    if key not in store:
+        store[key] = compute()
+    return store[key]
 
 
 def candidate_fields(candidate: CandidateFacts) -> dict[str, list[str]]:
+    return cached(candidate, "_lexical_fields", lambda: _candidate_fields(candidate))
+
+
+def _candidate_counts(candidate: CandidateFacts) -> dict[str, Counter[str]]:
+    return cached(
+        candidate,
+        "_lexical_counts",
+        lambda: {name: Counter(words) for name, words in candidate_fields(candidate).items()},
+    )
+
+
+def _candidate_fields(candidate: CandidateFacts) -> dict[str, list[str]]:
     titles = " ".join([candidate.headline, *(e.title for e in candidate.experiences)])
     work = " ".join(e.description for e in candidate.experiences)
     skills = " ".join(s.replace("-", " ") for s in candidate.skills)
@@ -61,6 +92,10 @@ def candidate_fields(candidate: CandidateFacts) -> dict[str, list[str]]:
 
 
 def job_query(job: JobFacts) -> dict[str, float]:
+    return cached(job, "_lexical_query", lambda: _job_query(job))
+
+
+def _job_query(job: JobFacts) -> dict[str, float]:
     counts: Counter[str] = Counter(terms(job.description))
     for skill in (*job.required_skills, *job.preferred_skills):
         counts.update(terms(skill.replace("-", " ")))
@@ -108,7 +143,7 @@ class TermStats:
 
 def keyword_relevance(job: JobFacts, candidate: CandidateFacts, stats: TermStats) -> float:
     query = job_query(job)
-    fields = {name: Counter(words) for name, words in candidate_fields(candidate).items()}
+    fields = _candidate_counts(candidate)
     norms = {}
     for name, counts in fields.items():
         avg = stats.avg_len.get(name) or max(sum(counts.values()), 1)
@@ -128,6 +163,10 @@ JOB_AVG_LEN = {"title": 4.0, "skills": 8.0, "description": 150.0}
 
 
 def candidate_query(candidate: CandidateFacts) -> dict[str, float]:
+    return cached(candidate, "_lexical_query", lambda: _candidate_query(candidate))
+
+
+def _candidate_query(candidate: CandidateFacts) -> dict[str, float]:
     weights: dict[str, float] = {}
     for name, words in candidate_fields(candidate).items():
         for term, n in Counter(words).items():
@@ -142,15 +181,7 @@ def reverse_relevance(job: JobFacts, candidate: CandidateFacts, stats: TermStats
     title, skills and description the document. Calibrated like `keyword_relevance`.
     """
     query = candidate_query(candidate)
-    fields = {
-        "title": Counter(terms(job.title)),
-        "skills": Counter(
-            terms(
-                " ".join(s.replace("-", " ") for s in (*job.required_skills, *job.preferred_skills))
-            )
-        ),
-        "description": Counter(terms(job.description)),
-    }
+    fields = cached(job, "_lexical_fields", lambda: _job_fields(job))
     norms = {name: 1.0 - B + B * sum(c.values()) / JOB_AVG_LEN[name] for name, c in fields.items()}
     score = ideal = 0.0
     for term, qw in query.items():
@@ -160,3 +191,12 @@ def reverse_relevance(job: JobFacts, candidate: CandidateFacts, stats: TermStats
         if tf:
             score += weight * tf * (K1 + 1.0) / (tf + K1)
     return score / ideal if ideal else 0.0
+
+
+def _job_fields(job: JobFacts) -> dict[str, Counter[str]]:
+    skills = " ".join(s.replace("-", " ") for s in (*job.required_skills, *job.preferred_skills))
+    return {
+        "title": Counter(terms(job.title)),
+        "skills": Counter(terms(skills)),
+        "description": Counter(terms(job.description)),
+    }

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+import numpy as np
+
 from matching.explain import Explanation, explain
-from matching.facts import SENIORITY_LEVELS, CandidateFacts, JobFacts, Vector
-from matching.lexical import TermStats, keyword_relevance, reverse_relevance
+from matching.facts import SENIORITY_LEVELS, CandidateFacts, Experience, JobFacts, Vector
+from matching.lexical import TermStats, cached, keyword_relevance, reverse_relevance
 
 SCORER_VERSION = "hybrid-1"
 
@@ -63,13 +65,18 @@ def _clip(x: float) -> float:
     return 0.0 if x < 0 else 1.0 if x > 1 else x
 
 
-def cosine(a: Vector | None, b: Vector | None) -> float | None:
+def _array(obj: object, key: str, vector: Vector | None) -> np.ndarray | None:
+    if vector is None:
+        return None
+    return cached(obj, key, lambda: np.asarray(vector, dtype=np.float64))
+
+
+def cosine(a: np.ndarray | Vector | None, b: np.ndarray | Vector | None) -> float | None:
     if a is None or b is None or len(a) != len(b):
         return None
-    dot = sum(x * y for x, y in zip(a, b, strict=True))
-    na = sum(x * x for x in a) ** 0.5
-    nb = sum(y * y for y in b) ** 0.5
-    return dot / (na * nb) if na and nb else None
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    na, nb = float(np.linalg.norm(a)), float(np.linalg.norm(b))
+    return float(a @ b) / (na * nb) if na and nb else None
 
 
 def calibrate_cosine(value: float | None) -> float | None:
@@ -161,10 +168,14 @@ def semantic_component(
     same_model = job.embedding_model == candidate.embedding_model or not (
         job.embedding_model and candidate.embedding_model
     )
-    profile = cosine(job.embedding, candidate.embedding) if same_model else None
+    job_vector = _array(job, "_vector", job.embedding)
+    profile_vector = _array(candidate, "_vector", candidate.embedding)
+    profile = cosine(job_vector, profile_vector) if same_model else None
     best = None
     if same_model:
-        sims = [cosine(job.embedding, e.embedding) for e in candidate.experiences]
+        sims = [
+            cosine(job_vector, _array(e, "_vector", e.embedding)) for e in candidate.experiences
+        ]
         known = [s for s in sims if s is not None]
         best = max(known) if known else None
     subs: dict[str, float | None] = {
@@ -271,16 +282,30 @@ def traditional_component(
 # --- The score -----------------------------------------------------------------------------
 
 
+def _plain(value: object) -> object:
+    if isinstance(value, frozenset | set):
+        return sorted(value)
+    if isinstance(value, Experience):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple) and value and isinstance(value[0], float):
+        # A vector: its bytes' digest stands for it (hashing 384 floats as text is slow).
+        return hashlib.sha256(np.asarray(value, dtype=np.float64).tobytes()).hexdigest()
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def facts_digest(facts: JobFacts | CandidateFacts) -> str:
+    def compute() -> str:
+        data = {f.name: _plain(getattr(facts, f.name)) for f in fields(facts)}
+        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+    return cached(facts, "_digest", compute)
+
+
 def inputs_hash(job: JobFacts, candidate: CandidateFacts, weights: dict[str, float]) -> str:
     payload = json.dumps(
-        {
-            "job": asdict(job),
-            "candidate": asdict(candidate),
-            "weights": weights,
-            "v": SCORER_VERSION,
-        },
-        sort_keys=True,
-        default=lambda o: sorted(o) if isinstance(o, frozenset | set) else str(o),
+        [facts_digest(job), facts_digest(candidate), weights, SCORER_VERSION], sort_keys=True
     )
     return hashlib.sha256(payload.encode()).hexdigest()
 

@@ -82,7 +82,7 @@ class Command(BaseCommand):
         groups = sorted({(label, direction) for label, direction, _ in results})
         for label, direction in groups:
             self.stdout.write(f"-- labels {label}, direction {direction} (query = {direction})")
-            header = f"   {'ranker':<10}" + "".join(f"{m:>10}" for m in METRICS)
+            header = f"   {'ranker':<17}" + "".join(f"{m:>10}" for m in METRICS)
             self.stdout.write(header)
             base = results.get((label, direction, "bm25"), {})
             sem = results.get((label, direction, "embedding"), {})
@@ -90,11 +90,11 @@ class Command(BaseCommand):
                 row = results.get((label, direction, ranker))
                 if row:
                     cells = "".join(f"{row.get(m, 0):>10.4f}" for m in METRICS)
-                    self.stdout.write(f"   {ranker:<10}{cells}")
+                    self.stdout.write(f"   {ranker:<17}{cells}")
             ours = results.get((label, direction, "hybrid"), {})
             for name, other in (("/bm25", base), ("/embedding", sem)):
                 cells = "".join(
                     f"{ours.get(m, 0) / other[m]:>10.2f}" if other.get(m) else f"{'-':>10}"
                     for m in METRICS
                 )
-                self.stdout.write(f"   {'hybrid' + name:<10}{cells}")
+                self.stdout.write(f"   {'hybrid' + name:<17}{cells}")

@@ -1,0 +1,78 @@
+"""`evaluate_matching` on a slice of the shared development set (real model, shared scorer)."""
+
+from __future__ import annotations
+
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from matching.evaluation import load_matching_set
+from matching.jsonresume import candidate_from_resume, years_worked
+
+DEV = Path("/work/shared/eval/matching-dev")
+PAIRS = [("j002", "c009"), ("j005", "c007"), ("j007", "c003")]
+
+pytestmark = pytest.mark.skipif(not DEV.is_dir(), reason="shared evaluation data not mounted")
+
+
+@pytest.fixture
+def small_set(tmp_path: Path) -> Path:
+    folder = tmp_path / "matching-small"
+    (folder / "jobs").mkdir(parents=True)
+    (folder / "candidates").mkdir()
+    for job, cand in PAIRS:
+        shutil.copy(DEV / "jobs" / f"{job}.json", folder / "jobs")
+        shutil.copy(DEV / "candidates" / f"{cand}.json", folder / "candidates")
+    (folder / "qrels.tsv").write_text(
+        "job_id\tcandidate_id\tgrade\n" + "".join(f"{j}\t{c}\t1\n" for j, c in PAIRS)
+    )
+    shutil.copy(DEV.parent / "score_matching.py", tmp_path / "score_matching.py")
+    return folder
+
+
+def test_it_prints_all_rankers_both_directions_and_writes_rankings(
+    small_set: Path, tmp_path: Path, local_embedder
+) -> None:
+    out = StringIO()
+    rankings = tmp_path / "rankings.tsv"
+    call_command(
+        "evaluate_matching", str(small_set), "--no-location", "--rankings", str(rankings),
+        "--out-dir", str(tmp_path / "runs"), stdout=out,
+    )  # fmt: skip
+    text = out.getvalue()
+    assert "location withheld" in text
+    for direction in ("job", "candidate"):
+        assert f"labels self, direction {direction}" in text
+    for ranker in ("hybrid ", "bm25 ", "embedding ", "hybrid/bm25", "hybrid/embedding"):
+        assert ranker in text
+    lines = rankings.read_text().splitlines()
+    assert lines[0] == "direction\tranker\tquery_id\tdoc_id\trank\tscore"
+    # 3 x 3 pairs, 3 rankers, 2 directions
+    assert len(lines) == 1 + 9 * 3 * 2
+
+
+def test_location_is_withheld_from_both_sides() -> None:
+    data = load_matching_set(DEV, with_location=False)
+    assert all(not j.city and not j.country for j in data.jobs)
+    assert all(not c.city and not c.country for c in data.candidates)
+    assert all(j.workplace == "remote" for j in data.jobs)
+
+
+def test_resume_adapter_reads_skills_with_their_evidence_lines() -> None:
+    resume = {
+        "basics": {"label": "Backend Developer", "summary": "I build APIs."},
+        "work": [
+            {"position": "Developer", "name": "Shop", "startDate": "2019-01", "endDate": "2021-01",
+             "highlights": ["Built the checkout in Django and PostgreSQL"]},
+            {"position": "Intern", "name": "Lab", "startDate": "2018-01", "endDate": "2019-01"},
+        ],
+        "skills": [{"name": "Languages", "keywords": ["Python", "JS"]}],
+    }  # fmt: skip
+    facts = candidate_from_resume("c", resume)
+    assert {"python", "javascript", "django", "postgresql"} <= facts.skills
+    assert facts.skill_evidence["django"] == "- Built the checkout in Django and PostgreSQL"
+    assert facts.years_of_experience == pytest.approx(3.0, abs=0.05)
+    assert years_worked([]) is None
