@@ -191,7 +191,7 @@ def find_name(lines: list[str]) -> str:
     for line in lines[:8]:
         if any(heading_of(cell) for cell in line.split("\t")):
             continue
-        candidate = re.sub(r"\s+", " ", line).strip(" |·•,")
+        candidate = re.sub(r"\s+", " ", line).strip(" |·•,-\u2013\u2014_")
         if looks_like_name(candidate):
             return candidate
     return ""

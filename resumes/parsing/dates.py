@@ -39,7 +39,8 @@ _DATE = (
     rf"|{_YEAR4}"
     r"|['\u2019]\d{2}(?!\d))"  # '15
 )
-_SEP = r"\s*(?:[-\u2013\u2014\u2212~]+|\bto\b|\buntil\b|\btill\b|→|>)\s*"
+# "=" and "~" are how OCR often reads a dash.
+_SEP = r"\s*(?:[-\u2013\u2014\u2212~=]+|\bto\b|\buntil\b|\btill\b|→|>)\s*"
 RANGE_RE = re.compile(
     rf"(?<![\w/])(?P<start>{_DATE})(?:{_SEP}(?P<end>{_DATE}|{_PRESENT})?)?(?![\w/])",
     re.IGNORECASE,

@@ -16,7 +16,7 @@ from resumes.parsing.contacts import COUNTRIES, REGIONS, URL_RE, US_STATES
 from resumes.parsing.dates import PRESENT_RE, DateRange, find_date_ranges
 
 BULLET_RE = re.compile(
-    r"^\s*(?:\(cid:\d+\)|[\uf000-\uf8ff•●○◦▪■□◆►▸‣∙·*\-\u2013\u2014+>]|\d+[.)])\s+"
+    r"^\s*(?:\(cid:\d+\)|[»«\uf000-\uf8ff•●○◦▪■□◆►▸‣∙·*\-\u2013\u2014+>]|\d+[.)])\s+"
 )
 _LABELS = {
     "highlights",
