@@ -69,8 +69,8 @@ def _clean_line(line: str) -> str:
     """Collapse spaces, but keep a wide gap (a tab, 3+ spaces) as one tab: it separates
     columns, e.g. the cells of a skills grid."""
     line = re.sub(r"[ \t]*\t[ \t]*| {3,}", "\t", line.strip(" \t"))
-    # OCR specks before the first word: "‘Web Engineer", "-_jane@example.com".
-    line = re.sub(r"^[‘’'\"`_=~|]+(?=\w)|^[-_]+(?=_|\w+@)", "", line)
+    # OCR specks before the first word: a stray quote, "-_jane@example.com".
+    line = re.sub(r"^[\u2018\u2019'\"`_=~|]+(?=\w)|^[-_]+(?=_|\w+@)", "", line)
     return re.sub(r" {2,}", " ", line)
 
 
