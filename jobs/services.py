@@ -55,10 +55,20 @@ def request_job_analysis(*, job: Job) -> None:
     analyze_job_task.delay_on_commit(job.pk)
 
 
+def _check_hiring_team(*, company: Company, hiring_team: Sequence[User]) -> None:
+    members = set(company.memberships.values_list("user_id", flat=True))
+    outsiders = [user.email for user in hiring_team if user.pk not in members]
+    if outsiders:
+        raise ValidationError(
+            {"hiring_team": f"Not members of {company.name}: {', '.join(outsiders)}."}
+        )
+
+
 @transaction.atomic
 def create_job(
     *, company: Company, created_by: User, fields: dict[str, Any], hiring_team: Sequence[User] = ()
 ) -> Job:
+    _check_hiring_team(company=company, hiring_team=hiring_team)
     job = Job(company=company, created_by=created_by, status=Job.Status.DRAFT, **fields)
     job.full_clean()
     job.save()
@@ -76,6 +86,8 @@ def create_job(
 def update_job(
     *, job: Job, actor: User, fields: dict[str, Any], hiring_team: Sequence[User] | None = None
 ) -> Job:
+    if hiring_team is not None:
+        _check_hiring_team(company=job.company, hiring_team=hiring_team)
     changed = sorted(name for name, value in fields.items() if getattr(job, name) != value)
     for name, value in fields.items():
         setattr(job, name, value)

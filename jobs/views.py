@@ -49,7 +49,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
         if data["workplace"]:
             jobs = jobs.filter(workplace=data["workplace"])
         if data["mine"]:
-            jobs = jobs.filter(Q(hiring_team=request.user) | Q(created_by=request.user))
+            jobs = jobs.filter(Q(hiring_team=request.user) | Q(created_by=request.user)).distinct()
     page = Paginator(jobs.order_by("-updated_at", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )

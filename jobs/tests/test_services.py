@@ -73,3 +73,14 @@ def test_only_open_jobs_can_be_saved(acme, candidate, make_job):
     draft = make_job(acme, status=Job.Status.DRAFT)
     with pytest.raises(ValidationError):
         services.save_job(user=candidate, job=draft)
+
+
+def test_the_hiring_team_must_belong_to_the_company(acme, recruiter, other_recruiter):
+    with pytest.raises(ValidationError) as exc:
+        services.create_job(
+            company=acme,
+            created_by=recruiter,
+            fields={"title": "X", "description": "d", "city": "Paris"},
+            hiring_team=[recruiter, other_recruiter],
+        )
+    assert "charlie@globex.test" in str(exc.value)
