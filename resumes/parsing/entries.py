@@ -96,8 +96,10 @@ def strip_bullet(line: str) -> str:
 def _without_urls(line: str) -> str:
     line = re.sub(r"\binvalid date\b", " ", line, flags=re.IGNORECASE)
     line = re.sub(r"\(\s*(?:https?://|www\.)\S*\s*\)", " ", line)
-    line = URL_RE.sub(" ", line)
-    return re.sub(r"\s+", " ", line).strip(" -\u2013\u2014|·,")
+    # Links with a scheme, "www." or a path; a bare domain may be a company ("Jobing.com").
+    line = re.sub(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)+/\S*", " ", line)
+    line = re.sub(r" *\t[ \t]*", "\t", re.sub(r" {2,}", " ", line))
+    return line.strip(" \t-\u2013\u2014|·,")
 
 
 def is_sentence(line: str, max_words: int = 10) -> bool:
@@ -245,7 +247,7 @@ def _collect_headers(lines: list[str], anchor_of: dict[int, DateRange]) -> list[
                     continue
                 if j in anchor_of:
                     break
-                if not _header_candidate(text):
+                if not _header_candidate(_without_urls(text)):
                     # One short tagline under a company name ("Building the team of the future").
                     if back or skipped_tagline or not _is_tagline(text):
                         break
@@ -264,7 +266,9 @@ def _collect_headers(lines: list[str], anchor_of: dict[int, DateRange]) -> list[
             if _skippable(text):
                 j += 1
                 continue
-            if not is_place(text) and (_useful(parts) >= 2 or not _header_candidate(text)):
+            if not is_place(text) and (
+                _useful(parts) >= 2 or not _header_candidate(_without_urls(text))
+            ):
                 break
             parts.append(_without_urls(text))
             last = j
