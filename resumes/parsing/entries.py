@@ -193,8 +193,9 @@ def _title_score(text: str) -> int:
 
 
 def _company_score(text: str) -> int:
-    words = re.findall(r"[\w-]+", text.lower())
-    return sum(w in COMPANY_WORDS for w in words)
+    """Company words written as part of a name ("Acme Company", not "a software company")."""
+    words = re.findall(r"[\w-]+", text)
+    return sum(w.lower() in COMPANY_WORDS for w in words if w[:1].isupper())
 
 
 def _skippable(text: str) -> bool:
