@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Iterator
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from resumes.extraction.base import ExtractedText, ExtractionError
@@ -49,7 +50,7 @@ class LocalTextExtractor:
             for index in range(pages):
                 page = pdf[index]
                 text = page_text(page)
-                if len(text.strip()) < MIN_PAGE_CHARS:
+                if len(text.strip()) < MIN_PAGE_CHARS and has_large_image(page):
                     result = self._ocr_page(page)
                     if len(result.text.strip()) > len(text.strip()):
                         ocr_results.append(result)
@@ -104,6 +105,17 @@ class LocalTextExtractor:
     @staticmethod
     def _engine(ocr_results: list[OcrResult]) -> str:
         return "pdfium+tesseract" if ocr_results else "pdfium"
+
+
+def has_large_image(page: pdfium.PdfPage) -> bool:
+    """A scanned page is a picture; a short text page (a last line, a blank page) is not."""
+    width, height = page.get_size()
+    area = width * height
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
+        left, bottom, right, top = obj.get_bounds()
+        if (right - left) * (top - bottom) >= 0.2 * area:
+            return True
+    return False
 
 
 def docx_text(data: bytes) -> str:

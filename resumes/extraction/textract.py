@@ -17,7 +17,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
 
 from resumes.extraction.base import ExtractedText, ExtractionError, TransientExtractionError
-from resumes.extraction.local import MIN_PAGE_CHARS, docx_text
+from resumes.extraction.local import MIN_PAGE_CHARS, docx_text, has_large_image
 from resumes.extraction.pdf_layout import page_text
 
 TRANSIENT_CODES = {
@@ -64,8 +64,8 @@ class TextractExtractor:
         if kind == "docx":
             return ExtractedText(text=docx_text(data), engine="docx", pages=1)
         if kind == "pdf":
-            pages = _pdf_text_layer(data)
-            if all(len(text.strip()) >= MIN_PAGE_CHARS for text in pages):
+            pages, scanned = _pdf_text_layer(data)
+            if not scanned:
                 return ExtractedText(
                     text="\n\n".join(pages).strip(), engine="pdfium", pages=len(pages)
                 )
@@ -149,13 +149,20 @@ class TextractExtractor:
                 return blocks
 
 
-def _pdf_text_layer(data: bytes) -> list[str]:
+def _pdf_text_layer(data: bytes) -> tuple[list[str], bool]:
+    """The text layer of each page, and whether any page is a scan (needs OCR)."""
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         raise ExtractionError("The PDF is damaged and cannot be read.") from exc
     try:
-        return [page_text(pdf[index]) for index in range(len(pdf))]
+        texts, scanned = [], False
+        for index in range(len(pdf)):
+            page = pdf[index]
+            texts.append(page_text(page))
+            if len(texts[-1].strip()) < MIN_PAGE_CHARS and has_large_image(page):
+                scanned = True
+        return texts, scanned
     finally:
         pdf.close()
 

@@ -40,9 +40,10 @@ def test_it_keeps_label_and_date_rows_of_a_one_column_pdf_together(local):
 
 
 def test_it_reads_every_page(local):
-    result = local.extract(data=documents.one_column_pdf(["Hello there"], pages=3), kind="pdf")
-    assert result.pages == 3
-    assert result.text.count("Hello there") == 3
+    line = "Hello there, a line long enough to count as a text layer"
+    result = local.extract(data=documents.one_column_pdf([line], pages=3), kind="pdf")
+    assert (result.pages, result.ocr_used) == (3, False)
+    assert result.text.count(line) == 3
     assert "Page 3" not in result.text  # page numbers are layout
 
 
