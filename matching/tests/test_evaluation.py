@@ -7,10 +7,11 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from matching.evaluation import load_matching_set
 from matching.jsonresume import candidate_from_resume, years_worked
+from matching.management.commands.evaluate_matching import Command as EvaluateCommand
 
 DEV = Path("/work/shared/eval/matching-dev")
 PAIRS = [("j002", "c009"), ("j005", "c007"), ("j007", "c003")]
@@ -52,6 +53,17 @@ def test_it_prints_all_rankers_both_directions_and_writes_rankings(
     assert lines[0] == "direction\tranker\tquery_id\tdoc_id\trank\tscore"
     # 3 x 3 pairs, 3 rankers, 2 directions
     assert len(lines) == 1 + 9 * 3 * 2
+    rows = [line.split("\t") for line in lines[1:]]
+    assert {r[0] for r in rows} == {"job", "candidate"}
+    assert {r[1] for r in rows} == {f"matching-small:{n}" for n in ("hybrid", "bm25", "embedding")}
+
+
+def test_the_quality_check_fails_when_a_recorded_figure_drops() -> None:
+    command = EvaluateCommand(stdout=StringIO())
+    now = {"dev|no-location|self|job": {"MRR": 0.95, "nDCG@10": 0.97}}
+    command._check(now, {"dev|no-location|self|job": {"MRR": 0.955, "nDCG@10": 0.97}})
+    with pytest.raises(CommandError, match=r"MRR: 0\.9500 < recorded 0\.9700"):
+        command._check(now, {"dev|no-location|self|job": {"MRR": 0.97}})
 
 
 def test_location_is_withheld_from_both_sides() -> None:

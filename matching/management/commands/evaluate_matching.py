@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from matching.evaluation import (
 )
 
 METRICS = ("recall@1", "recall@5", "MRR", "nDCG@10")
+TOLERANCE = 0.01
 
 
 class Command(BaseCommand):
@@ -31,6 +33,10 @@ class Command(BaseCommand):
         parser.add_argument("--set", dest="set_folder", help="same as the positional folder")
         parser.add_argument("--no-location", action="store_true", help="withhold locations")
         parser.add_argument("--rankings", help="also write every ranking to this TSV file")
+        parser.add_argument(
+            "--check", help="fail when a hybrid MRR or nDCG@10 falls > 0.01 below this JSON"
+        )
+        parser.add_argument("--record", help="write the hybrid's figures to this JSON file")
         parser.add_argument("--scorer", help="score_matching.py (default: next to the folder)")
         parser.add_argument(
             "--out-dir", default=str(Path(settings.VAR_DIR) / "eval" / "matching"),
@@ -54,6 +60,7 @@ class Command(BaseCommand):
         embedder = get_embedder()
         out_dir = Path(options["out_dir"])
         all_runs = {}
+        figures: dict[str, dict[str, float]] = {}
         for data in sets:
             started = time.monotonic()
             data = embed_set(data, embedder)
@@ -66,11 +73,36 @@ class Command(BaseCommand):
                 f"embeddings {embedder.model_id}, {elapsed:.1f} s"
             )
             self._print(results)
-            all_runs.update({(f"{data.name}:{d}", r): run for (d, r), run in runs.items()})
+            all_runs.update({(d, f"{data.name}:{r}"): run for (d, r), run in runs.items()})
+            mode = "location" if with_location else "no-location"
+            for (label, direction, ranker), metrics in results.items():
+                if ranker == "hybrid":
+                    key = f"{data.name}|{mode}|{label}|{direction}"
+                    figures[key] = {m: round(metrics[m], 4) for m in ("MRR", "nDCG@10")}
         if options["rankings"]:
             write_rankings(Path(options["rankings"]), all_runs)
             self.stdout.write(f"\nrankings written to {options['rankings']}")
         self.stdout.write(f"run files in {out_dir}")
+        if options["record"]:
+            # Merged into the file: one run per location mode fills one file.
+            path = Path(options["record"])
+            stored = json.loads(path.read_text()) if path.is_file() else {}
+            path.write_text(json.dumps(stored | figures, indent=2, sort_keys=True) + "\n")
+        if options["check"]:
+            self._check(figures, json.loads(Path(options["check"]).read_text()))
+
+    def _check(self, figures: dict[str, dict[str, float]], recorded: dict[str, Any]) -> None:
+        """The quality ratchet: no recorded hybrid figure may drop by more than 0.01."""
+        drops = [
+            f"{key} {metric}: {figures[key][metric]:.4f} < recorded {value:.4f} - {TOLERANCE}"
+            for key, metrics in recorded.items()
+            if key in figures
+            for metric, value in metrics.items()
+            if figures[key][metric] < value - TOLERANCE
+        ]
+        if drops:
+            raise CommandError("match quality fell:\n" + "\n".join(drops))
+        self.stdout.write(f"quality check passed ({len(recorded)} recorded figures)")
 
     def _find_scorer(self, folder: Path) -> Path:
         for parent in (folder, *folder.resolve().parents):
