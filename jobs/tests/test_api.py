@@ -124,3 +124,12 @@ def test_only_candidates_save_and_only_open_jobs(api_as, recruiter, candidate, c
     assert api_as(recruiter).post(f"/api/v1/jobs/{catalogue.django.pk}/save/").status_code == 403
     assert api_as(None).post(f"/api/v1/jobs/{catalogue.django.pk}/save/").status_code == 401
     assert api_as(candidate).post(f"/api/v1/jobs/{catalogue.draft.pk}/save/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "q", ["the", "%%%", "c++ c#", "node.js", "'; DROP TABLE jobs_job; --", "a & b | !c", "日本語"]
+)
+def test_odd_queries_never_fail(api_as, candidate, catalogue, q):
+    response = api_as(candidate).get("/api/v1/jobs/", {"q": q})
+    assert response.status_code == 200, response.content
+    assert response.json()["count"] >= 0
