@@ -145,7 +145,11 @@ def _date_anchor(line: str) -> DateRange | None:
         return None
     best = max(ranges, key=lambda r: (r.has_separator, r.span[1] - r.span[0]))
     rest = (line[: best.span[0]] + " " + line[best.span[1] :]).strip()
-    if BULLET_RE.match(line) or (rest and is_sentence(rest)):
+    if rest and is_sentence(rest):
+        return None
+    # A bulleted line is a highlight, unless it ends with a full range (an OCR speck
+    # read as a dash before "Acme Inc. 2019 - 2021").
+    if BULLET_RE.match(line) and not (best.has_separator and not line[best.span[1] :].strip()):
         return None
     if not best.has_separator and not best.start[:4].isdigit():
         return None
@@ -279,6 +283,14 @@ def _collect_headers(lines: list[str], anchor_of: dict[int, DateRange]) -> list[
     return headers
 
 
+def _is_noise(piece: str) -> bool:
+    """OCR debris between header fields: "Stas i", ": _", "7"."""
+    letters = sum(ch.isalpha() for ch in piece)
+    if letters < 2:
+        return True
+    return bool(re.search(r"(?:^|\s)[b-z](?:\s|$)", piece)) and len(piece.split()) <= 3
+
+
 def _split_parts(parts: list[str]) -> tuple[list[str], str]:
     """Break "Title at Company" and "Company · tagline" apart; pull out a location."""
     out: list[str] = []
@@ -300,7 +312,8 @@ def _split_parts(parts: list[str]) -> tuple[list[str], str]:
             if place and head:
                 location = location or place
                 piece = head
-            out.append(piece)
+            if not _is_noise(piece):
+                out.append(piece)
     return out, location
 
 

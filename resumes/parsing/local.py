@@ -61,7 +61,11 @@ def _clean_text(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text).replace("\r", "\n").replace("\u00a0", " ")
     text = re.sub(r"[\u200b\u00ad\ufeff]", "", text)
     lines = [_clean_line(line) for line in text.split("\n")]
-    # Blank lines stay (one at most in a row): they mark page breaks for split_sections.
+    blanks = sum(1 for line in lines if not line)
+    if blanks > 3 and blanks * 15 > len(lines):
+        # Blank lines between paragraphs (OCR output): they say nothing about pages.
+        return [line for line in lines if line]
+    # A few blank lines (one at most in a row) mark page breaks for split_sections.
     return [line for i, line in enumerate(lines) if line or (i and lines[i - 1])]
 
 
@@ -109,7 +113,7 @@ def _skill_items(lines: list[str]) -> list[str]:
 
 
 def _strip_item(item: str) -> str:
-    item = item.strip(" .:")
+    item = item.strip(" .:_~=»«©\"'`-")
     if item.endswith(")") and "(" not in item:
         item = item[:-1]
     if item.startswith("(") and ")" not in item:

@@ -266,7 +266,8 @@ def _attach_continuations(sections: list[Section]) -> list[Section]:
 
 
 def _has_date_range(line: str, range_re: re.Pattern[str]) -> bool:
-    return any(m.group("end") or "-" in m.group(0) for m in range_re.finditer(line))
+    """A closed range ("2019 - 2021", "Jan 2020 - Present"), not a course code ("ECE 2025 -")."""
+    return any(m.group("end") for m in range_re.finditer(line))
 
 
 def _merge_skill_groups(sections: list[Section]) -> list[Section]:
