@@ -73,6 +73,7 @@ class JobListApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
+        operation_id="jobs_search",
         parameters=[JobSearchInputSerializer],
         responses=JobSearchOutputSerializer,
     )
@@ -112,7 +113,7 @@ class JobListApi(APIView):
 class JobDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=JobDetailOutputSerializer)
+    @extend_schema(operation_id="jobs_detail", responses=JobDetailOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
         job = get_object_or_404(Job.objects.open().select_related("company"), pk=pk)
         context = {"saved_ids": _saved_ids(request.user, [job.pk])}
@@ -124,7 +125,9 @@ class JobSaveApi(APIView):
 
     permission_classes = [IsCandidate]
 
-    @extend_schema(request=None, responses={201: SavedJobOutputSerializer})
+    @extend_schema(
+        operation_id="jobs_save", request=None, responses={201: SavedJobOutputSerializer}
+    )
     def post(self, request: Request, pk: int) -> Response:
         job = get_object_or_404(Job.objects.open(), pk=pk)
         try:
@@ -136,7 +139,7 @@ class JobSaveApi(APIView):
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(operation_id="jobs_unsave", request=None, responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
         # A job closed since it was saved can still be unsaved.
         job = get_object_or_404(Job, pk=pk, saves__user=request.user)
@@ -150,6 +153,7 @@ class SavedJobListApi(APIView):
     permission_classes = [IsCandidate]
 
     @extend_schema(
+        operation_id="jobs_saved_list",
         parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
         responses=JobListOutputSerializer(many=True),
     )
