@@ -310,6 +310,32 @@ def inputs_hash(job: JobFacts, candidate: CandidateFacts, weights: dict[str, flo
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def _components(
+    job: JobFacts, candidate: CandidateFacts, stats: TermStats
+) -> tuple[dict[str, float], dict[str, float | None]]:
+    lexical, lex_subs = lexical_component(job, candidate, stats)
+    semantic, sem_subs = semantic_component(job, candidate)
+    traditional, trad_subs = traditional_component(job, candidate)
+    components = {"lexical": lexical, "semantic": semantic, "traditional": traditional}
+    subscores = {f"lexical.{k}": v for k, v in lex_subs.items()}
+    subscores |= {f"semantic.{k}": v for k, v in sem_subs.items()}
+    subscores |= {f"traditional.{k}": v for k, v in trad_subs.items()}
+    return components, subscores
+
+
+def score_value(
+    job: JobFacts,
+    candidate: CandidateFacts,
+    *,
+    weights: dict[str, float] | None = None,
+    stats: TermStats | None = None,
+) -> float:
+    """The score alone (no explanation, no hash): for ranking a pool before keeping its top."""
+    weights = normalize_weights(weights)
+    components, _ = _components(job, candidate, stats or TermStats())
+    return round(sum(weights[k] * components[k] for k in components), 6)
+
+
 def score_match(
     job: JobFacts,
     candidate: CandidateFacts,
@@ -318,15 +344,8 @@ def score_match(
     stats: TermStats | None = None,
 ) -> MatchResult:
     weights = normalize_weights(weights)
-    stats = stats or TermStats()
-    lexical, lex_subs = lexical_component(job, candidate, stats)
-    semantic, sem_subs = semantic_component(job, candidate)
-    traditional, trad_subs = traditional_component(job, candidate)
-    components = {"lexical": lexical, "semantic": semantic, "traditional": traditional}
+    components, subscores = _components(job, candidate, stats or TermStats())
     score = sum(weights[k] * components[k] for k in components)
-    subscores = {f"lexical.{k}": v for k, v in lex_subs.items()}
-    subscores |= {f"semantic.{k}": v for k, v in sem_subs.items()}
-    subscores |= {f"traditional.{k}": v for k, v in trad_subs.items()}
     return MatchResult(
         job_id=job.id,
         candidate_id=candidate.id,

@@ -26,9 +26,10 @@ from pgvector.django import CosineDistance
 from jobs.models import Job
 from matching.adapters import candidate_facts, job_facts
 from matching.embeddings import get_embedder
+from matching.facts import CandidateFacts, JobFacts
 from matching.lexical import TermStats
 from matching.models import Match, ProfileVectors
-from matching.scoring import MatchResult, passes_filters, score_match
+from matching.scoring import MatchResult, passes_filters, score_match, score_value
 from resumes.models import CandidateProfile
 
 logger = logging.getLogger(__name__)
@@ -162,7 +163,7 @@ def _facts_of(profile: CandidateProfile):
     return candidate_facts(profile, vectors.experience_vectors if same_model else None)
 
 
-def _store(results: list[MatchResult], keep: set[tuple[int, int]], stale: Q) -> int:
+def _store(results: list[MatchResult], stale: Q) -> int:
     rows = [
         Match(
             job_id=int(r.job_id),
@@ -177,7 +178,6 @@ def _store(results: list[MatchResult], keep: set[tuple[int, int]], stale: Q) -> 
             computed_at=timezone.now(),
         )
         for r in results
-        if (int(r.job_id), int(r.candidate_id)) in keep
     ]
     fields = ["score", "components", "subscores", "explanation", "weights", "model_versions"]
     with transaction.atomic():
@@ -191,20 +191,37 @@ def _store(results: list[MatchResult], keep: set[tuple[int, int]], stale: Q) -> 
     return len(rows)
 
 
-def rank_candidates_for_job(job: Job, *, exact: bool = False) -> list[MatchResult]:
-    """Every retrieved (and already matched) candidate that passes the filters, best first."""
-    ids = set(retrieve_candidates(job, exact=exact))
-    ids |= set(Match.objects.filter(job=job).values_list("candidate_id", flat=True))
+def _rank(
+    pairs: list[tuple[JobFacts, CandidateFacts, int]], stats: TermStats, stored: set[int]
+) -> tuple[list[MatchResult], set[int]]:
+    """(full results for the top N and the stored pairs, best first; ids that passed filters).
+
+    `pairs` holds (job facts, candidate facts, id of the ranked side). The whole pool is
+    ranked by the score alone; explanations and hashes are built only for the pairs kept.
+    """
+    weights = settings.MATCH_WEIGHTS
+    passing = [(jf, cf, pk) for jf, cf, pk in pairs if passes_filters(jf, cf)[0]]
+    quick = sorted(
+        ((score_value(jf, cf, weights=weights, stats=stats), pk, jf, cf) for jf, cf, pk in passing),
+        key=lambda row: (-row[0], row[1]),
+    )
+    top_n = settings.MATCH_KEEP_TOP_N
+    results = [
+        score_match(jf, cf, weights=weights, stats=stats)
+        for i, (_, pk, jf, cf) in enumerate(quick)
+        if i < top_n or pk in stored
+    ]
+    return results, {pk for _, _, pk in passing}
+
+
+def rank_candidates_for_job(job: Job, *, exact: bool = False) -> tuple[list[MatchResult], set[int]]:
+    """Retrieved and already matched candidates, re-ranked: (kept results, passing ids)."""
+    stored = set(Match.objects.filter(job=job).values_list("candidate_id", flat=True))
+    ids = set(retrieve_candidates(job, exact=exact)) | stored
     facts = [_facts_of(p) for p in _profiles_with_vectors(sorted(ids))]
     jf = job_facts(job)
     stats = TermStats.build(facts, [jf])
-    weights = settings.MATCH_WEIGHTS
-    results = [
-        score_match(jf, cf, weights=weights, stats=stats)
-        for cf in facts
-        if passes_filters(jf, cf)[0]
-    ]
-    return sorted(results, key=lambda r: (-r.score, r.candidate_id))
+    return _rank([(jf, cf, int(cf.id)) for cf in facts], stats, stored)
 
 
 def recompute_matches_for_job(*, job_id: int, exact: bool = False) -> int:
@@ -216,30 +233,21 @@ def recompute_matches_for_job(*, job_id: int, exact: bool = False) -> int:
         return 0
     if job.embedding is None:
         job = embed_job(job_id=job.pk) or job
-    results = rank_candidates_for_job(job, exact=exact)
-    existing = set(Match.objects.filter(job=job).values_list("job_id", "candidate_id"))
-    top = {(job.pk, int(r.candidate_id)) for r in results[: settings.MATCH_KEEP_TOP_N]}
-    scored = {(job.pk, int(r.candidate_id)) for r in results}
-    keep = top | (existing & scored)
-    stale = Q(job=job) & ~Q(candidate_id__in=[c for _, c in scored])
-    return _store(results, keep, stale)
+    results, passed = rank_candidates_for_job(job, exact=exact)
+    stale = Q(job=job) & ~Q(candidate_id__in=passed)
+    return _store(results, stale)
 
 
-def rank_jobs_for_candidate(profile: CandidateProfile, *, exact: bool = False) -> list[MatchResult]:
-    ids = set(retrieve_jobs(profile, exact=exact))
-    ids |= set(Match.objects.filter(candidate=profile).values_list("job_id", flat=True))
+def rank_jobs_for_candidate(
+    profile: CandidateProfile, *, exact: bool = False
+) -> tuple[list[MatchResult], set[int]]:
+    stored = set(Match.objects.filter(candidate=profile).values_list("job_id", flat=True))
+    ids = set(retrieve_jobs(profile, exact=exact)) | stored
     jobs = [job_facts(j) for j in Job.objects.open().filter(pk__in=ids)]
-    profile = _profiles_with_vectors([profile.pk])[0]
-    cf = _facts_of(profile)
+    cf = _facts_of(_profiles_with_vectors([profile.pk])[0])
     # IDF over this candidate and the jobs: the best a one-candidate ranking can know.
     stats = TermStats.build([cf], jobs)
-    weights = settings.MATCH_WEIGHTS
-    results = [
-        score_match(jf, cf, weights=weights, stats=stats)
-        for jf in jobs
-        if passes_filters(jf, cf)[0]
-    ]
-    return sorted(results, key=lambda r: (-r.score, r.job_id))
+    return _rank([(jf, cf, int(jf.id)) for jf in jobs], stats, stored)
 
 
 def recompute_matches_for_candidate(*, user_id: int, exact: bool = False) -> int:
@@ -248,13 +256,9 @@ def recompute_matches_for_candidate(*, user_id: int, exact: bool = False) -> int
         return 0
     if profile.embedding is None:
         profile = embed_profile(profile_id=profile.pk) or profile
-    results = rank_jobs_for_candidate(profile, exact=exact)
-    existing = set(Match.objects.filter(candidate=profile).values_list("job_id", "candidate_id"))
-    top = {(int(r.job_id), profile.pk) for r in results[: settings.MATCH_KEEP_TOP_N]}
-    scored = {(int(r.job_id), profile.pk) for r in results}
-    keep = top | (existing & scored)
-    stale = Q(candidate=profile) & ~Q(job_id__in=[j for j, _ in scored])
-    return _store(results, keep, stale)
+    results, passed = rank_jobs_for_candidate(profile, exact=exact)
+    stale = Q(candidate=profile) & ~Q(job_id__in=passed)
+    return _store(results, stale)
 
 
 # --- Requests (debounced) ------------------------------------------------------------------

@@ -15,6 +15,7 @@ from matching.scoring import (
     passes_filters,
     salary_fit,
     score_match,
+    score_value,
     traditional_component,
 )
 
@@ -182,3 +183,7 @@ def test_a_posting_that_states_nothing_does_not_outrank_a_fitting_one() -> None:
     vague = replace(JOB, seniority="", years_min=None, years_max=None, salary_max=None)
     vague = replace(vague, salary_min=None)
     assert traditional_component(vague, ALICE)[0] < traditional_component(JOB, ALICE)[0]
+
+
+def test_score_value_equals_the_full_results_score() -> None:
+    assert score_value(JOB, ALICE) == score_match(JOB, ALICE).score

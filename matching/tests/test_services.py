@@ -191,3 +191,17 @@ def test_a_burst_of_requests_enqueues_one_recompute(
         assert not services.request_job_recompute(job_id=job.pk)
     assert len(callbacks) == 1
     services.clear_pending("job", job.pk)
+
+
+def test_only_the_top_n_are_stored_but_stored_pairs_stay_fresh(people, job, settings) -> None:
+    settings.MATCH_KEEP_TOP_N = 1
+    services.recompute_matches_for_job(job_id=job.pk)
+    assert list(Match.objects.filter(job=job).values_list("candidate_id", flat=True)) == [
+        people["pia"].pk
+    ]
+    # The chef's own recompute stores the chef ↔ job pair; the job's next recompute keeps it.
+    services.recompute_matches_for_candidate(user_id=people["chef"].user_id)
+    Match.objects.filter(job=job, candidate=people["chef"]).update(score=0.99)
+    services.recompute_matches_for_job(job_id=job.pk)
+    chef = Match.objects.get(job=job, candidate=people["chef"])
+    assert chef.score < 0.99  # re-scored, not left stale

@@ -194,9 +194,9 @@ class Command(BaseCommand):
             ms, pool = [], []
             for job in jobs:
                 t = time.perf_counter()
-                results = rank_candidates_for_job(job, exact=exact)
+                _, passed = rank_candidates_for_job(job, exact=exact)
                 ms.append(1000 * (time.perf_counter() - t))
-                pool.append(len(results))
+                pool.append(len(passed))
             self.say(
                 f"full top-N for a job ({'exact' if exact else 'HNSW'} retrieval K="
                 f"{settings.MATCH_RETRIEVAL_K} + skill union + hybrid re-rank of "
