@@ -17,4 +17,5 @@ urlpatterns = [
     ),
     path("resumes/<uuid:resume_id>/retry/", views.ResumeRetryApi.as_view(), name="resume-retry"),
     path("profile/", views.ProfileApi.as_view(), name="profile"),
+    path("profile/jsonresume/", views.ProfileJsonResumeApi.as_view(), name="profile-jsonresume"),
 ]

@@ -25,6 +25,7 @@ from resumes.api.serializers import (
     ResumeUploadSerializer,
 )
 from resumes.downloads import download_response
+from resumes.jsonresume import export_jsonresume, import_jsonresume
 from resumes.models import CandidateProfile, Resume
 from resumes.uploads import UploadRejected
 
@@ -150,4 +151,23 @@ class ProfileApi(APIView):
             )
         except ValidationError as exc:
             raise exceptions.ValidationError(exc.message_dict) from exc
+        return Response(ProfileOutputSerializer(profile).data)
+
+
+class ProfileJsonResumeApi(APIView):
+    """The profile as a JSON Resume document (export), or filled from one (import)."""
+
+    @extend_schema(responses=dict)
+    def get(self, request: Request) -> Response:
+        _candidate_only(request)
+        profile, _ = CandidateProfile.objects.get_or_create(user=request.user)
+        return Response(export_jsonresume(profile))
+
+    @extend_schema(request=dict, responses=ProfileOutputSerializer)
+    def post(self, request: Request) -> Response:
+        _candidate_only(request)
+        try:
+            profile = import_jsonresume(user=request.user, document=request.data)
+        except ValidationError as exc:
+            raise exceptions.ValidationError({"detail": exc.messages}) from exc
         return Response(ProfileOutputSerializer(profile).data)

@@ -77,6 +77,14 @@ CASES = [
         data={"headline": "Engineer"},
         expect=CANDIDATES_ONLY,
     ),
+    Case("api:profile-jsonresume", expect=CANDIDATES_ONLY),
+    Case(
+        "api:profile-jsonresume",
+        method="POST",
+        data={"basics": {"label": "Engineer"}},
+        content_type="application/json",
+        expect=CANDIDATES_ONLY,
+    ),
     Case("resumes:list", expect=PORTAL),
     Case("resumes:upload", expect=PORTAL),
     Case(
