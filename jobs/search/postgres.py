@@ -29,6 +29,13 @@ from resumes.skills import all_skills, normalize_skill
 
 SKILL_PREFIX = "sk:"
 MIN_CORRECTABLE = 4  # shorter words are left alone ("go", "ux", "sql")
+FACET_COLUMNS = [
+    "workplace",
+    "employment_type",
+    "seniority",
+    "country",
+    "company_id",
+]
 
 
 def _skill_lexemes(column: str) -> str:
@@ -206,9 +213,23 @@ class PostgresJobSearch:
         rank_sql = " || ".join(parts) or "''::tsquery"
         return match_sql, params, rank_sql, list(params)
 
+    def statement(self, query: JobQuery) -> tuple[str, tuple[Any, ...]]:
+        """The one SQL statement `search` runs for `query` (for EXPLAIN in the benchmark)."""
+        queryset, rank = self.matching(query, words=self._correct(query_words(query.q)))
+        return self._statement(queryset, query, rank)
+
     def _run(
         self, queryset, query: JobQuery, rank: RawSQL | None
     ) -> tuple[list[int], int, dict[str, list[FacetBucket]]]:
+        sql, params = self._statement(queryset, query, rank)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return self._read(rows, query)
+
+    def _statement(
+        self, queryset, query: JobQuery, rank: RawSQL | None
+    ) -> tuple[str, tuple[Any, ...]]:
         """Page, total and facets in one statement over one scan of the matching jobs.
 
         The matches are materialized once (a CTE); the total and the single-valued facets
@@ -217,7 +238,7 @@ class PostgresJobSearch:
         from a top-N sort. The three parts are appended in order (UNION ALL of
         parenthesized queries keeps each part's order; a CTE scan never runs in parallel).
         """
-        columns = ["workplace", "employment_type", "seniority", "country", "company_id"]
+        columns = FACET_COLUMNS
         matches = queryset.order_by().annotate(
             sort_salary=Case(
                 When(salary_visible=True, then=F("salary_max_annual")),
@@ -256,10 +277,12 @@ class PostgresJobSearch:
         )
         params = (*params, query.limit, query.offset)
         sql = f"WITH m AS MATERIALIZED ({inner_sql}) " + " UNION ALL ".join(parts)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+        return sql, tuple(params)
 
+    def _read(
+        self, rows: list[tuple[Any, ...]], query: JobQuery
+    ) -> tuple[list[int], int, dict[str, list[FacetBucket]]]:
+        columns = FACET_COLUMNS
         total = 0
         ids: list[int] = []
         facets: dict[str, list[FacetBucket]] = {name: [] for name in FACETS} if query.facets else {}

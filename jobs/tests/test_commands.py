@@ -50,10 +50,11 @@ def test_reindex_jobs_on_opensearch_creates_the_index_and_bulk_loads(acme, globe
 
 def test_bench_job_search_smoke(acme):
     out = StringIO()
-    call_command("bench_job_search", "--jobs", "60", "--runs", "2", stdout=out)
+    call_command("bench_job_search", "--jobs", "60", "--runs", "2", "--explain", stdout=out)
     text = out.getvalue()
     assert "a: text, top 20 + total" in text and "p95" in text
     assert "typo 'pyhton': found" in text
+    assert "Execution Time" in text  # --explain prints the plans
     assert not Job.objects.exists()  # the generated jobs are deleted
 
 

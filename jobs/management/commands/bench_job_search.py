@@ -148,9 +148,9 @@ class Command(BaseCommand):
         from jobs.search.postgres import PostgresJobSearch
 
         backend = PostgresJobSearch()
-        for query in (JobQuery(q="engineer", facets=False), FILTERS_ONLY[0]):
-            queryset, _ = backend.matching(query)
-            sql, params = queryset.values("id").query.sql_with_params()
+        for query in (JobQuery(q="engineer", facets=False), FILTERED[0], FILTERS_ONLY[0]):
+            sql, params = backend.statement(query)
             with connection.cursor() as cursor:
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+                self.stdout.write(f"--- {query}")
                 self.stdout.write("\n".join(row[0] for row in cursor.fetchall()))
