@@ -447,6 +447,24 @@ def parse_education(lines: list[str]) -> list[ParsedEducation]:
     for k in range(len(clean) - 1):
         if re.search(r"\b(of|and|for|&)$", clean[k]) and INSTITUTION_RE.search(clean[k]):
             clean[k], clean[k + 1] = f"{clean[k]} {clean[k + 1]}", ""
+    # "... at Arizona State" / "University": a school name wrapped onto its own line.
+    for k in range(1, len(clean)):
+        if re.fullmatch(r"(University|College|School|Institute)( of \w+)?", clean[k]):
+            before = clean[k - 1]
+            head, date = _strip_dates(before)
+            dates = before[date.span[0] : date.span[1]] if date else ""
+            clean[k - 1] = f"{head} {clean[k]}\t{dates}".strip()
+            clean[k] = ""
+    # Courses listed under a degree are not entries: blank them up to the next school.
+    in_courses = False
+    for k, text in enumerate(clean):
+        if INSTITUTION_RE.search(text) and not is_sentence(text, 16):
+            in_courses = False
+        elif re.fullmatch(r"(relevant )?(courses|coursework)\s*:?", text, re.IGNORECASE):
+            in_courses = True
+            clean[k] = ""
+        elif in_courses:
+            clean[k] = ""
     starts = [i for i, x in enumerate(clean) if INSTITUTION_RE.search(x) and not is_sentence(x, 16)]
     if not starts:
         anchor_of = {i: d for i, line in enumerate(lines) if (d := _date_anchor(line))}
