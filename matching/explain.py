@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from matching.facts import CandidateFacts, JobFacts
+from matching.timezones import hours_apart
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,15 @@ def _years_sentence(job: JobFacts, candidate: CandidateFacts, value: float | Non
     return f"{years:g} years of experience against {wanted} wanted: fit {_pct(value)}."
 
 
+def _zones(job: JobFacts, candidate: CandidateFacts) -> str:
+    if not job.remote_timezones or not candidate.country:
+        return ""
+    gap = hours_apart(job.remote_timezones, candidate.country)
+    if gap is None:
+        return ""
+    return f" in {', '.join(job.remote_timezones)}, {gap:g} h from {candidate.country}"
+
+
 def _sentence(name: str, value: float | None, job: JobFacts, candidate: CandidateFacts) -> str:
     if name == "years":
         return _years_sentence(job, candidate, value)
@@ -68,7 +78,8 @@ def _sentence(name: str, value: float | None, job: JobFacts, candidate: Candidat
             f"Seniority {candidate.seniority or '?'} for a {job.seniority} role: fit {_pct(value)}."
         ),
         "location": (
-            f"Remote job; candidate prefers {candidate.remote_preference}: fit {_pct(value)}."
+            f"Remote job{_zones(job, candidate)}; candidate prefers "
+            f"{candidate.remote_preference}: fit {_pct(value)}."
             if job.workplace == "remote"
             else f"{job.workplace.capitalize()} job in {job.city or job.country}; candidate in "
             f"{candidate.city or candidate.country}: fit {_pct(value)}."

@@ -20,6 +20,7 @@ import numpy as np
 from matching.explain import Explanation, explain
 from matching.facts import SENIORITY_LEVELS, CandidateFacts, Experience, JobFacts, Vector
 from matching.lexical import TermStats, cached, keyword_relevance, reverse_relevance
+from matching.timezones import timezone_fit
 
 SCORER_VERSION = "hybrid-1"
 
@@ -214,7 +215,10 @@ def seniority_fit(job: JobFacts, candidate: CandidateFacts) -> float | None:
 
 def location_fit(job: JobFacts, candidate: CandidateFacts) -> float | None:
     if job.workplace == "remote":
-        return 0.8 if candidate.remote_preference == "onsite" else 1.0
+        base = 0.8 if candidate.remote_preference == "onsite" else 1.0
+        # A remote job's allowed time zones against the candidate's country.
+        zones = timezone_fit(job.remote_timezones, candidate.country) if candidate.country else None
+        return base * (zones if zones is not None else 1.0)
     if not job.country or not candidate.country:
         return None
     same_country = job.country.casefold() == candidate.country.casefold()

@@ -187,3 +187,12 @@ def test_a_posting_that_states_nothing_does_not_outrank_a_fitting_one() -> None:
 
 def test_score_value_equals_the_full_results_score() -> None:
     assert score_value(JOB, ALICE) == score_match(JOB, ALICE).score
+
+
+def test_a_remote_job_prefers_candidates_in_its_time_zones() -> None:
+    remote = replace(JOB, workplace="remote", remote_timezones=("Europe/Berlin",))
+    near = location_fit(remote, replace(ALICE, country="PT"))  # 1 hour apart
+    far = location_fit(remote, replace(ALICE, country="JP"))  # 7-8 hours apart
+    assert near == 1.0 and far is not None and far < 0.6
+    explanation = score_match(remote, replace(ALICE, country="JP")).explanation
+    assert "Europe/Berlin" in explanation.factors["location"]
