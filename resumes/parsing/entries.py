@@ -1,4 +1,4 @@
-"""Work and education entries inside their sections.
+"""Work entries inside their section, and the line tests that education shares.
 
 Layouts print an entry's header in many orders ("Company  Jan 2019 - Present / Title",
 "Title at Company  2019-2021", "Dates / Title / Company", "Title / Company · tagline / Dates").
@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from resumes.parsing.base import ParsedEducation, ParsedExperience
+from resumes.parsing.base import ParsedExperience
 from resumes.parsing.contacts import COUNTRIES, REGIONS, URL_RE, US_STATES
-from resumes.parsing.dates import PRESENT_RE, DateRange, find_date_ranges
+from resumes.parsing.dates import DateRange, find_date_ranges
 
 BULLET_RE = re.compile(
     r"^\s*(?:\(cid:\d+\)|[»«\uf000-\uf8ff•●○◦▪■□◆►▸‣∙·*\-\u2013\u2014+>]|\d+[.)])\s+"
 )
-_LABELS = {
+LABELS = {
     "highlights",
     "responsibilities",
     "achievements",
@@ -65,20 +65,6 @@ COMPANY_WORDS = {
     "sa", "ag", "bv", "plc", "pty", "consulting", "partners", "services", "media", "games",
     "center", "centre", "hospital", "school", "council", "department", "ministry",
 }  # fmt: skip
-INSTITUTION_RE = re.compile(
-    r"\b(universit\w*|college|school|institut\w*|academy|polytechnic|politecnico|hochschule|"
-    r"[ée]cole|escuela|faculdade|faculty|conservator\w*|seminary|iit|mit|ucla|epfl|eth)\b",
-    re.IGNORECASE,
-)
-DEGREE_RE = re.compile(
-    r"^(?:(?:bachelor|master|doctor|associate)(?:'?s)?(?:\s+(?:of|in)\s+(?:science|arts|engineering|"
-    r"business administration|fine arts|technology|laws|philosophy|education|applied science)s?)?"
-    r"|ph\.?\s?d\.?|d\.?phil|m\.?phil|mba|m\.?b\.?a\.?|b\.?\s?sc\.?|m\.?\s?sc\.?|b\.?\s?eng\.?|m\.?\s?eng\.?|"
-    r"b\.?\s?tech\.?|m\.?\s?tech\.?|b\.?s\.?|m\.?s\.?|b\.?a\.?|m\.?a\.?|a\.?a\.?s?\.?|bba|bfa|mfa|llb|llm|"
-    r"jd|md|diploma|certificate|high school diploma|ged|licen[cs]iatura?|licence|baccalaur[ée]ate?)"
-    r"(?=$|[\s,:(\-\u2013])",
-    re.IGNORECASE,
-)
 
 
 @dataclass
@@ -93,7 +79,7 @@ def strip_bullet(line: str) -> str:
     return BULLET_RE.sub("", line).strip()
 
 
-def _without_urls(line: str) -> str:
+def without_urls(line: str) -> str:
     line = re.sub(r"\binvalid date\b", " ", line, flags=re.IGNORECASE)
     line = re.sub(r"\(\s*(?:https?://|www\.)\S*\s*\)", " ", line)
     # Links with a scheme, "www." or a path; a bare domain may be a company ("Jobing.com").
@@ -126,7 +112,7 @@ def is_sentence(line: str, max_words: int = 10) -> bool:
 
 def _header_candidate(line: str) -> bool:
     text = line.strip()
-    if not text or BULLET_RE.match(text) or text.lower().rstrip(":") in _LABELS:
+    if not text or BULLET_RE.match(text) or text.lower().rstrip(":") in LABELS:
         return False
     if text.startswith("[object") or text.lower() == "invalid date":
         return False
@@ -139,7 +125,7 @@ def _header_candidate(line: str) -> bool:
     return not is_sentence(text)
 
 
-def _date_anchor(line: str) -> DateRange | None:
+def date_anchor(line: str) -> DateRange | None:
     ranges = find_date_ranges(line)
     if not ranges:
         return None
@@ -226,7 +212,7 @@ def _looks_back(lines: list[str], anchors: list[int]) -> bool:
     return bool(before) and _header_candidate(before[-1])
 
 
-def _collect_headers(lines: list[str], anchor_of: dict[int, DateRange]) -> list[_Header]:
+def collect_headers(lines: list[str], anchor_of: dict[int, DateRange]) -> list[_Header]:
     """Group the lines around each date anchor into an entry header."""
     headers: list[_Header] = []
     anchors = sorted(anchor_of)
@@ -237,7 +223,7 @@ def _collect_headers(lines: list[str], anchor_of: dict[int, DateRange]) -> list[
     for n, i in enumerate(anchors):
         date = anchor_of[i]
         line = lines[i]
-        rest = _without_urls((line[: date.span[0]] + " " + line[date.span[1] :]).strip())
+        rest = without_urls((line[: date.span[0]] + " " + line[date.span[1] :]).strip())
         parts: list[str] = [rest] if rest else []
         first = i
         # A date line with text of its own starts the header; a bare date sits inside it.
@@ -252,14 +238,14 @@ def _collect_headers(lines: list[str], anchor_of: dict[int, DateRange]) -> list[
                     continue
                 if j in anchor_of:
                     break
-                if not _header_candidate(_without_urls(text)):
+                if not _header_candidate(without_urls(text)):
                     # One short tagline under a company name ("Building the team of the future").
                     if back or skipped_tagline or not _is_tagline(text):
                         break
                     skipped_tagline = True
                     j -= 1
                     continue
-                back.insert(0, _without_urls(text))
+                back.insert(0, without_urls(text))
                 first = j
                 j -= 1
             parts = back
@@ -272,10 +258,10 @@ def _collect_headers(lines: list[str], anchor_of: dict[int, DateRange]) -> list[
                 j += 1
                 continue
             if not is_place(text) and (
-                _useful(parts) >= 2 or not _header_candidate(_without_urls(text))
+                _useful(parts) >= 2 or not _header_candidate(without_urls(text))
             ):
                 break
-            parts.append(_without_urls(text))
+            parts.append(without_urls(text))
             last = j
             j += 1
         used_until = last
@@ -348,8 +334,8 @@ def _join_open_parentheses(lines: list[str]) -> list[str]:
 
 def parse_work(lines: list[str]) -> list[ParsedExperience]:
     lines = _join_open_parentheses(lines)
-    anchor_of = {i: d for i, line in enumerate(lines) if (d := _date_anchor(line))}
-    headers = _collect_headers(lines, anchor_of)
+    anchor_of = {i: d for i, line in enumerate(lines) if (d := date_anchor(line))}
+    headers = collect_headers(lines, anchor_of)
     experiences: list[ParsedExperience] = []
     for n, header in enumerate(headers):
         parts, location = _split_parts(header.parts)
@@ -371,154 +357,3 @@ def parse_work(lines: list[str]) -> list[ParsedExperience]:
             )
         )
     return experiences
-
-
-def split_degree(text: str) -> tuple[str, str]:
-    """("Bachelor of Science", "Computer Science") from "... in Computer Science"."""
-    m = DEGREE_RE.match(text.strip())
-    if not m:
-        return "", ""
-    degree = m.group(0).strip()
-    field = re.sub(
-        r"^(?:\s*[,:\-\u2013]\s*|\s+in\s+|\s+of\s+|\s+)", "", text.strip()[m.end() :]
-    ).strip(" ,()")
-    return degree, field
-
-
-def _strip_dates(text: str) -> tuple[str, DateRange | None]:
-    ranges = find_date_ranges(text)
-    if not ranges:
-        return text, None
-    best = max(ranges, key=lambda r: (r.has_separator, r.span[1] - r.span[0]))
-    if len(ranges) >= 2 and not any(r.has_separator for r in ranges):
-        # "2001 2005": two bare years side by side are a range.
-        best = DateRange(
-            start=ranges[0].start,
-            end=ranges[-1].start,
-            is_current=False,
-            span=(ranges[0].span[0], ranges[-1].span[1]),
-            has_separator=True,
-        )
-    for r in sorted(ranges, key=lambda r: r.span[0], reverse=True):
-        text = text[: r.span[0]] + " " + text[r.span[1] :]
-    return re.sub(r"\s+", " ", text).strip(" -\u2013\u2014,|"), best
-
-
-def _education_blocks(clean: list[str], starts: list[int]) -> list[tuple[int, list[int]]]:
-    """(institution line, the line indexes of its entry) for each institution line.
-
-    Layouts print degree and dates either below the school ("School / Degree / Dates") or
-    above it ("Dates / Degree / School"); the lines before the first school decide which.
-    """
-    before_first = [k for k in range(starts[0]) if clean[k] and not is_sentence(clean[k], 16)]
-    blocks: list[tuple[int, list[int]]] = []
-    for n, i in enumerate(starts):
-        if before_first:
-            lo = starts[n - 1] + 1 if n else 0
-            hi = i + 1
-            # A place printed under the school still belongs to it.
-            while hi < len(clean) and hi not in starts and is_place(clean[hi]):
-                hi += 1
-        else:
-            lo = i
-            hi = starts[n + 1] if n + 1 < len(starts) else len(clean)
-        blocks.append((i, list(range(lo, min(hi, lo + 8) if not before_first else hi))))
-    return blocks
-
-
-def _education_dates(found: list[DateRange], ongoing: bool) -> DateRange | None:
-    """One range from the dates of an entry; "2017" and "Present" on two lines make one."""
-    ranges = [d for d in found if d.has_separator]
-    if ranges:
-        return ranges[0]
-    if not found:
-        return None
-    years = sorted(d.start for d in found)
-    if ongoing:
-        return DateRange(years[0], None, is_current=True, span=(0, 0), has_separator=True)
-    if len(years) >= 2:
-        return DateRange(years[0], years[-1], is_current=False, span=(0, 0), has_separator=True)
-    return found[0]
-
-
-def parse_education(lines: list[str]) -> list[ParsedEducation]:
-    clean = [_without_urls(strip_bullet(x)) for x in lines]
-    # A school name broken over two lines ("University of" / "Minnesota").
-    for k in range(len(clean) - 1):
-        if re.search(r"\b(of|and|for|&)$", clean[k]) and INSTITUTION_RE.search(clean[k]):
-            clean[k], clean[k + 1] = f"{clean[k]} {clean[k + 1]}", ""
-    # "... at Arizona State" / "University": a school name wrapped onto its own line.
-    for k in range(1, len(clean)):
-        if re.fullmatch(r"University|College|School|Institute", clean[k]):
-            before = clean[k - 1]
-            head, date = _strip_dates(before)
-            dates = before[date.span[0] : date.span[1]] if date else ""
-            clean[k - 1] = f"{head} {clean[k]}\t{dates}".strip()
-            clean[k] = ""
-    # Courses listed under a degree are not entries: blank them up to the next school.
-    in_courses = False
-    for k, text in enumerate(clean):
-        if INSTITUTION_RE.search(text) and not is_sentence(text, 16):
-            in_courses = False
-        elif re.fullmatch(r"(relevant )?(courses|coursework)\s*:?", text, re.IGNORECASE):
-            in_courses = True
-            clean[k] = ""
-        elif in_courses:
-            clean[k] = ""
-    starts = [i for i, x in enumerate(clean) if INSTITUTION_RE.search(x) and not is_sentence(x, 16)]
-    if not starts:
-        anchor_of = {i: d for i, line in enumerate(lines) if (d := _date_anchor(line))}
-        starts = [h.first for h in _collect_headers(lines, anchor_of)]
-    if not starts:
-        return []
-    educations: list[ParsedEducation] = []
-    for i, block in _education_blocks(clean, starts):
-        institution, date = _strip_dates(clean[i])
-        degree = field = ""
-        # "Degree, Field at School" on one line.
-        m = re.match(r"^(.+?)\s+(?:at|@|-|\u2013|,)\s+(.*(?:" + INSTITUTION_RE.pattern + r").*)$",
-                     institution, re.IGNORECASE)  # fmt: skip
-        if not m and DEGREE_RE.match(institution):
-            m = re.match(r"^(.+?)\s+(?:at|@)\s+(.+)$", institution)
-        if m and not INSTITUTION_RE.search(m.group(1)):
-            institution = m.group(2)
-            degree, field = split_degree(m.group(1))
-            degree = degree or m.group(1)
-        singles: list[DateRange] = [date] if date else []
-        ongoing = False
-        for k in block:
-            if k == i:
-                continue
-            text, found = _strip_dates(clean[k])
-            if found:
-                singles.append(found)
-            if not text or is_sentence(text, 16) or text.lower().rstrip(":") in _LABELS:
-                continue
-            if PRESENT_RE.match(text):
-                ongoing = True
-                continue
-            if is_place(text):
-                continue
-            d, f = split_degree(text)
-            if d and not degree:
-                degree, field = d, field or f
-            elif not field and len(text.split()) <= 8 and not INSTITUTION_RE.search(text):
-                field = text
-        # Only a place set apart ("McGill University <tab> Montreal, QC"): "University of
-        # Oklahoma" and "Georgia Institute of Technology" keep their place names.
-        if "\t" in institution:
-            cells = [c for c in institution.split("\t") if c.strip()]
-            kept = [c for c in cells if not is_place(c)]
-            institution = " ".join(kept or cells)
-        date = _education_dates(singles, ongoing)
-        start = end = None
-        if date:
-            start = date.start if date.has_separator else None
-            if not date.is_current:
-                end = date.end or (None if date.has_separator else date.start)
-        educations.append(
-            ParsedEducation(
-                institution=institution, degree=degree, field=field, start=start, end=end
-            )
-        )
-    return educations

@@ -20,11 +20,11 @@ from resumes.parsing.contacts import (
     find_urls,
 )
 from resumes.parsing.dates import merged_years
+from resumes.parsing.education import parse_education
 from resumes.parsing.entries import (
     ROLE_NOUNS,
     TITLE_WORDS,
     is_sentence,
-    parse_education,
     parse_work,
     strip_bullet,
 )
