@@ -28,25 +28,12 @@ from resumes.parsing.entries import (
     parse_work,
     strip_bullet,
 )
-from resumes.parsing.sections import Section, split_sections
+from resumes.parsing.sections import LANGUAGE_NAMES, Section, split_sections
 from resumes.skills import SkillMention, find_skills, normalize_skill
 
 ENGINE = "local-1"
 MAX_TEXT_CHARS = 200_000
 _CONTACT_SECTIONS = ("header", "contact", "profiles")
-LANGUAGE_NAMES = {
-    "english", "spanish", "french", "german", "italian", "portuguese", "dutch", "swedish",
-    "norwegian", "danish", "finnish", "polish", "czech", "slovak", "hungarian", "romanian",
-    "bulgarian", "greek", "turkish", "russian", "ukrainian", "serbian", "croatian", "bosnian",
-    "slovenian", "albanian", "arabic", "hebrew", "persian", "farsi", "urdu", "hindi", "bengali",
-    "bangla", "punjabi", "gujarati", "marathi", "tamil", "telugu", "kannada", "malayalam",
-    "sinhala", "nepali", "chinese", "mandarin", "cantonese", "japanese", "korean", "vietnamese",
-    "thai", "indonesian", "malay", "tagalog", "filipino", "swahili", "amharic", "yoruba",
-    "hausa", "igbo", "zulu", "afrikaans", "catalan", "basque", "galician", "irish", "welsh",
-    "icelandic", "estonian", "latvian", "lithuanian", "georgian", "armenian", "azerbaijani",
-    "kazakh", "uzbek", "mongolian", "latin", "esperanto", "berber", "tamazight", "creole",
-    "sign language", "asl",
-}  # fmt: skip
 _SKILL_SPLIT_RE = re.compile(r"\s*(?:[,;|•·●▪]|\s-\s|\s\u2013\s|\t)\s*")
 _LEVELS = (
     r"beginner|novice|intermediate|advanced|expert|master|proficient|familiar|basic|fluent|"

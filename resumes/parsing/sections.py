@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from resumes.parsing.dates import RANGE_RE
+
 # Canonical section -> headings as printed (lower case, words only).
 SECTION_HEADINGS: dict[str, tuple[str, ...]] = {
     "summary": (
@@ -149,6 +151,20 @@ SECTION_HEADINGS: dict[str, tuple[str, ...]] = {
         "affiliations",
     ),
 }
+# Spoken languages, to tell a languages section from a group of programming languages.
+LANGUAGE_NAMES = {
+    "english", "spanish", "french", "german", "italian", "portuguese", "dutch", "swedish",
+    "norwegian", "danish", "finnish", "polish", "czech", "slovak", "hungarian", "romanian",
+    "bulgarian", "greek", "turkish", "russian", "ukrainian", "serbian", "croatian", "bosnian",
+    "slovenian", "albanian", "arabic", "hebrew", "persian", "farsi", "urdu", "hindi", "bengali",
+    "bangla", "punjabi", "gujarati", "marathi", "tamil", "telugu", "kannada", "malayalam",
+    "sinhala", "nepali", "chinese", "mandarin", "cantonese", "japanese", "korean", "vietnamese",
+    "thai", "indonesian", "malay", "tagalog", "filipino", "swahili", "amharic", "yoruba",
+    "hausa", "igbo", "zulu", "afrikaans", "catalan", "basque", "galician", "irish", "welsh",
+    "icelandic", "estonian", "latvian", "lithuanian", "georgian", "armenian", "azerbaijani",
+    "kazakh", "uzbek", "mongolian", "latin", "esperanto", "berber", "tamazight", "creole",
+    "sign language", "asl",
+}  # fmt: skip
 _HEADING_TO_SECTION = {h: s for s, hs in SECTION_HEADINGS.items() for h in hs}
 _MAX_HEADING_WORDS = max(len(h.split()) for h in _HEADING_TO_SECTION)
 _COUNT_SUFFIX_RE = re.compile(r"\s*[(\[]\s*\d+\s*[)\]]\s*$")
@@ -248,8 +264,6 @@ def _attach_continuations(sections: list[Section]) -> list[Section]:
     the side column (skills, interests), and dated entries at the top of the next page
     continue the work history instead.
     """
-    from resumes.parsing.dates import RANGE_RE
-
     merged: list[Section] = []
     for section in sections:
         if section.kind != _CONTINUED:
@@ -272,8 +286,6 @@ def _has_date_range(line: str, range_re: re.Pattern[str]) -> bool:
 
 def _merge_skill_groups(sections: list[Section]) -> list[Section]:
     """A "Languages" group inside a skills section lists programming languages: keep it there."""
-    from resumes.parsing.local import LANGUAGE_NAMES
-
     merged: list[Section] = []
     for section in sections:
         previous = merged[-1] if merged else None
