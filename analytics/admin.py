@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from analytics.models import Event
+from analytics.models import Event, StreamCursor
 
 
 @admin.register(Event)
@@ -11,4 +11,18 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
 
     def has_change_permission(self, request, obj=None):  # the log is append-only
+        return False
+
+
+@admin.register(StreamCursor)
+class StreamCursorAdmin(admin.ModelAdmin):
+    """Where each event stream stands; moved only by the publisher."""
+
+    list_display = ["name", "last_event_id", "events_published", "updated_at", "last_error"]
+    readonly_fields = [f.name for f in StreamCursor._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

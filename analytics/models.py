@@ -4,6 +4,17 @@ from django.conf import settings
 from django.db import models
 
 
+class CurrentTransactionId(models.Func):
+    """The inserting transaction's 64-bit id (`pg_current_xact_id()`, never wraps around).
+
+    The event stream publishes an event only once every transaction that could still commit
+    an event with a lower id has finished (see `analytics.services.publish_pending_events`).
+    """
+
+    template = "pg_current_xact_id()::text::bigint"
+    output_field = models.BigIntegerField()
+
+
 class Event(models.Model):
     """Something that happened, kept for analytics and audit (`record_event` writes it)."""
 
@@ -18,13 +29,37 @@ class Event(models.Model):
     subject_id = models.CharField(max_length=64, blank=True)
     payload = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set by PostgreSQL on insert; the stream's watermark is expressed in these ids.
+    txid = models.BigIntegerField(db_default=CurrentTransactionId(), editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["company", "kind", "created_at"]),
             models.Index(fields=["subject_type", "subject_id"]),
+            models.Index(fields=["txid", "id"], name="analytics_event_stream_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.subject_type}:{self.subject_id}"
+
+
+class StreamCursor(models.Model):
+    """How far one event stream has published: the watermark, moved only after a publish.
+
+    Events are published window by window. A window holds the events whose transaction id is
+    in [`published_below_txid`, `window_below_txid`): all of them committed or rolled back
+    before the window was opened, so its content never changes. Inside a window, events go
+    out in id order in batches; `last_event_id` is the last one published.
+    """
+
+    name = models.CharField(max_length=64, unique=True)
+    published_below_txid = models.BigIntegerField(default=0)
+    window_below_txid = models.BigIntegerField(null=True, blank=True)
+    last_event_id = models.BigIntegerField(default=0)
+    events_published = models.BigIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} (last event {self.last_event_id})"
