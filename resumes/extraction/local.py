@@ -50,8 +50,9 @@ class LocalTextExtractor:
             for index in range(pages):
                 page = pdf[index]
                 text = page_text(page)
-                if len(text.strip()) < MIN_PAGE_CHARS and has_large_image(page):
-                    result = self._ocr_page(page)
+                dpi = scan_dpi(page) if len(text.strip()) < MIN_PAGE_CHARS else None
+                if dpi is not None:
+                    result = self._ocr_page(page, dpi=dpi)
                     if len(result.text.strip()) > len(text.strip()):
                         ocr_results.append(result)
                         text = result.text
@@ -69,9 +70,10 @@ class LocalTextExtractor:
             ocr_confidence=_mean_confidence(ocr_results),
         )
 
-    def _ocr_page(self, page: pdfium.PdfPage) -> OcrResult:
+    def _ocr_page(self, page: pdfium.PdfPage, *, dpi: float) -> OcrResult:
         width, height = page.get_size()
-        scale = self.ocr_dpi / 72
+        # Rendering a scan finer than it was scanned adds pixels (and OCR time), not detail.
+        scale = min(self.ocr_dpi, max(dpi, 150)) / 72
         pixels = width * height * scale * scale
         if pixels > MAX_RENDER_PIXELS:
             scale *= (MAX_RENDER_PIXELS / pixels) ** 0.5
@@ -107,15 +109,24 @@ class LocalTextExtractor:
         return "pdfium+tesseract" if ocr_results else "pdfium"
 
 
-def has_large_image(page: pdfium.PdfPage) -> bool:
-    """A scanned page is a picture; a short text page (a last line, a blank page) is not."""
+def scan_dpi(page: pdfium.PdfPage) -> float | None:
+    """The resolution of the picture covering a scanned page, or None for a text page.
+
+    A short text page (a last line, a blank page) is not a scan; a page mostly covered by
+    one image is.
+    """
     width, height = page.get_size()
     area = width * height
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
         left, bottom, right, top = obj.get_bounds()
         if (right - left) * (top - bottom) >= 0.2 * area:
-            return True
-    return False
+            pixels_wide, _ = obj.get_px_size()
+            return pixels_wide / max((right - left) / 72, 0.01)
+    return None
+
+
+def has_large_image(page: pdfium.PdfPage) -> bool:
+    return scan_dpi(page) is not None
 
 
 def docx_text(data: bytes) -> str:

@@ -110,7 +110,8 @@ def ocr_image(image: Image.Image, *, orient: bool = True, deskew: bool = True) -
                 angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255
             )
     result = _tesseract(image)
-    if orient and (result.confidence or 0) < GOOD_CONFIDENCE:
+    # A blank page reads as no words at all: nothing to turn.
+    if orient and result.words >= 3 and (result.confidence or 0) < GOOD_CONFIDENCE:
         rotation = detect_rotation(image)
         if rotation:
             # OSD's "Rotate" is clockwise; Pillow turns counter-clockwise.
