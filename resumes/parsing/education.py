@@ -113,7 +113,9 @@ def parse_education(lines: list[str]) -> list[ParsedEducation]:
             clean[k], clean[k + 1] = f"{clean[k]} {clean[k + 1]}", ""
     # "... at Arizona State" / "University": a school name wrapped onto its own line.
     for k in range(1, len(clean)):
-        if re.fullmatch(r"University|College|School|Institute", clean[k]):
+        if re.fullmatch(
+            r"University|College|School|Institute|(?:of|and|for) [A-Z][\w ]{0,40}", clean[k]
+        ):
             before = clean[k - 1]
             head, date = _strip_dates(before)
             dates = before[date.span[0] : date.span[1]] if date else ""

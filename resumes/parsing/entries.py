@@ -88,6 +88,9 @@ def without_urls(line: str) -> str:
     return line.strip(" \t-\u2013\u2014|·,")
 
 
+_SMALL_WORDS = {"of", "and", "at", "in", "for", "the", "de", "on", "&", "to", "with", "a"}
+
+
 def is_sentence(line: str, max_words: int = 10) -> bool:
     """Description text rather than a header: long, ends like a sentence, or mostly lower case."""
     text = line.strip()
@@ -99,13 +102,14 @@ def is_sentence(line: str, max_words: int = 10) -> bool:
     )
     if ends_sentence and len(words) > 2:
         return True
+    if len(words) > 2 and re.fullmatch(r"[A-Z][a-z]{2,}ed", words[0]) and words[1][:1].islower():
+        return True  # "Worked with the DevOps team ...": a highlight, not a header
     alpha = [w for w in words if w[:1].isalpha()]
+    # Job titles are often written in lower case ("Web technical director at 3DDUO").
     lower = [
         w
         for w in alpha
-        if w[0].islower()
-        and w.lower()
-        not in {"of", "and", "at", "in", "for", "the", "de", "on", "&", "to", "with", "a"}
+        if w[0].islower() and w.lower() not in _SMALL_WORDS | TITLE_WORDS | ROLE_NOUNS
     ]
     return len(alpha) >= 3 and len(lower) * 2 >= len(alpha)
 
@@ -161,9 +165,9 @@ _TRAILING_COUNTRY_RE = re.compile(
 
 def _split_trailing_place(text: str) -> tuple[str, str]:
     """("Arcadia Redux", "Australia") from "Arcadia Redux Australia"; ("", "") if none."""
-    m = re.search(
-        r"\s+((?:[A-Z][\w.]*\s?){1,3},\s*[A-Z]{2}|[A-Z][\w ]{1,25}, [A-Z][\w ]+|\S+)$", text
-    )
+    # "City, ST" or "City, Country" after the name; a lone word only when it is a country
+    # ("MDEIE Quebec" is a company name).
+    m = re.search(r"\s+((?:[A-Z][\w.]*\s?){1,3},\s*[A-Z]{2}|[A-Z][\w ]{1,25}, [A-Z][\w ]+)$", text)
     if m and is_place(m.group(1)) and text[: m.start()].strip():
         return text[: m.start()].strip(), m.group(1).strip()
     m = _TRAILING_COUNTRY_RE.search(text)
