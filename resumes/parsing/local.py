@@ -139,6 +139,37 @@ def _split_by_taxonomy(line: str) -> list[str]:
     return pieces if known_pieces >= 2 and known_words * 2 >= len(words) else [line]
 
 
+_LIST_ITEM_RE = re.compile(r"[A-Z0-9][\w+#./&()' -]{0,40}")
+
+
+def _unlabelled_skill_list(sections: list[Section], name: str) -> list[str]:
+    """Skills printed as a bare list in a side column, without a "Skills" heading.
+
+    A run of at least four short list-like lines near the contact details, one of them a
+    taxonomy skill ("Engineering / Process Development / Image Processing / ...").
+    """
+    squashed_name = re.sub(r"\W", "", name).lower()
+    runs: list[list[str]] = [[]]
+    for line in _lines_of(sections, *_CONTACT_SECTIONS, "summary"):
+        text = line.strip()
+        is_item = (
+            _LIST_ITEM_RE.fullmatch(text) is not None
+            and len(text.split()) <= 4
+            and re.sub(r"\W", "", text).lower() != squashed_name
+            and not any(ch.isdigit() for ch in text)
+            and not find_place([text])
+            and not find_urls(text)
+        )
+        if is_item:
+            runs[-1].append(text)
+        elif runs[-1]:
+            runs.append([])
+    for run in runs:
+        if len(run) >= 4 and any(normalize_skill(item) for item in run):
+            return run
+    return []
+
+
 def _languages(lines: list[str]) -> list[str]:
     found: list[str] = []
     for line in lines:
@@ -218,7 +249,7 @@ class LocalResumeParser:
         work_lines = _lines_of(sections, "work")
         experiences = parse_work(work_lines)
         educations = parse_education(_lines_of(sections, "education"))
-        skill_lines = _lines_of(sections, "skills")
+        skill_lines = _lines_of(sections, "skills") or _unlabelled_skill_list(sections, name)
         skills = _skill_items(skill_lines)
         summary_section = _first(sections, "summary")
         summary = " ".join(summary_section.lines) if summary_section else ""

@@ -356,3 +356,23 @@ def test_it_reads_places_with_regions_and_country_codes() -> None:
     assert (resume.city, resume.region, resume.country) == ("Phoenix", "AZ", "")
     resume = parse("Kaique Azevedo\nSoftware Engineer\nFlorianópolis, Santa Catarina\n")
     assert (resume.city, resume.region) == ("Florianópolis", "Santa Catarina")
+
+
+def test_a_side_column_list_without_heading_is_read_as_skills() -> None:
+    text = """\
+Mario M. Gray
+Staff Engineer
+About
+California US
+marioagray.com
+Mario M Gray
+Engineering
+Process Development
+Image Processing
+CAD Design
+Summary
+Staff engineer who scales manufacturing processes.
+"""
+    resume = parse(text)
+    assert resume.skills == ["engineering", "process development", "image processing", "cad design"]
+    assert "computer-vision" in {m.slug for m in resume.skill_slugs}
