@@ -112,6 +112,7 @@ VARIABLES = {
     "stage_name": "Interview",
 }
 PLACEHOLDER = re.compile(r"\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}")
+ANY_PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 DEFAULT_SUBJECT = "Your application for {{ job_title }} at {{ company_name }}"
 DEFAULT_BODIES = {
     PipelineStage.Kind.OPEN: (
@@ -134,7 +135,8 @@ DEFAULT_BODIES = {
 
 def validate_template(text: str) -> None:
     """Only the known variables: recruiters write text, never template code."""
-    unknown = sorted({name for name in PLACEHOLDER.findall(text) if name not in VARIABLES})
+    used = {inner.strip() for inner in ANY_PLACEHOLDER.findall(text)}
+    unknown = sorted(name for name in used if name not in VARIABLES)
     if unknown:
         raise ValidationError(
             f"Unknown variable(s): {', '.join(unknown)}. Use: {', '.join(VARIABLES)}."
@@ -321,6 +323,44 @@ def notify_stage_change(*, stage_change_id: int) -> list[Message]:
         if message.status == Message.Status.QUEUED:
             tasks.send_message.delay_on_commit(message.pk)
     return messages
+
+
+@transaction.atomic
+def send_bulk_email(
+    *, applications: list[Application], subject: str, body: str, by: User
+) -> list[Message]:
+    """A recruiter's email to several candidates, with the same safe variables as templates.
+
+    Candidates who switched recruiter emails off are skipped (logged as `skipped`)."""
+    import uuid
+
+    from applications import tasks
+
+    validate_template(subject)
+    validate_template(body)
+    batch = uuid.uuid4().hex[:12]
+    out = []
+    for application in applications:
+        candidate = application.candidate
+        variables = variables_for(application, application.stage)
+        message = _queue_message(
+            key=f"bulk:{batch}:{application.pk}",
+            channel=Channel.EMAIL,
+            kind=Kind.RECRUITER_MESSAGE,
+            recipient=candidate,
+            to=candidate.email,
+            subject=render_text(subject, variables).replace("\n", " "),
+            body=render_text(body, variables),
+            application=application,
+        )
+        if not wants(candidate, kind=Kind.RECRUITER_MESSAGE, channel=Channel.EMAIL):
+            Message.objects.filter(pk=message.pk).update(
+                status=Message.Status.SKIPPED, error="The candidate switched these emails off."
+            )
+        else:
+            tasks.send_message.delay_on_commit(message.pk)
+        out.append(message)
+    return out
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ class Kind(models.TextChoices):
     STAGE_CHANGED = "stage_changed", "Application status changed"
     MENTION = "mention", "Mentioned in a note"
     NEW_APPLICATION = "new_application", "New application for your job"
+    RECRUITER_MESSAGE = "recruiter_message", "Message from a recruiter"
 
 
 class Channel(models.TextChoices):

@@ -79,4 +79,71 @@ API_CASES = [
     ),
 ]
 
-CASES = [*API_CASES]
+
+def acme_job_id(world: World) -> dict[str, Any]:
+    return {"job_id": make_job(world.acme).pk}
+
+
+def interview_scorecard(world: World) -> dict[str, Any]:
+    from applications.tests.factories import stage
+
+    application = carols_application(world)
+    return {"pk": application.pk, "stage_id": stage(application.job, "interview").pk}
+
+
+# Recruiter portal: Acme's pages; charlie (Globex) gets 404, non-recruiters 403.
+ACME_PAGE = expect(403, anonymous=302, recruiter=200, teammate=200, other_recruiter=404)
+ACME_ACTION = expect(403, anonymous=302, recruiter=302, teammate=302, other_recruiter=404)
+PORTAL = expect(403, anonymous=302, recruiter=200, teammate=200, other_recruiter=200)
+PORTAL_POST = expect(403, anonymous=302, recruiter=302, teammate=302, other_recruiter=302)
+
+PORTAL_CASES = [
+    Case("applications:board", kwargs=acme_job_id, expect=ACME_PAGE),
+    Case("applications:list", kwargs=acme_job_id, expect=ACME_PAGE),
+    Case(
+        "applications:list",
+        method="POST",
+        kwargs=acme_job_id,
+        data={"action": "move"},
+        expect=ACME_PAGE,  # invalid form re-shown for Acme; 404 for others
+        label="bulk",
+    ),
+    Case("applications:detail", kwargs=application_pk, expect=ACME_PAGE),
+    Case("applications:resume", kwargs=application_pk, expect=ACME_PAGE),
+    Case("applications:move", method="POST", kwargs=application_pk, expect=ACME_ACTION),
+    Case("applications:reopen", method="POST", kwargs=application_pk, expect=ACME_ACTION),
+    Case(
+        "applications:note",
+        method="POST",
+        kwargs=application_pk,
+        data={"body": "hello"},
+        expect=ACME_ACTION,
+    ),
+    Case(
+        "applications:scorecard",
+        method="POST",
+        kwargs=interview_scorecard,
+        data={},
+        expect=ACME_ACTION,
+    ),
+    Case("applications:bell", expect=PORTAL),
+    Case("applications:notifications_read", method="POST", expect=PORTAL_POST),
+    Case("applications:email_templates", expect=PORTAL),
+    Case("applications:email_template", kwargs={"stage_slug": "interview"}, expect=PORTAL),
+    Case(
+        "applications:email_template",
+        method="POST",
+        kwargs={"stage_slug": "interview"},
+        data={"subject": "Hi {{ candidate_first_name }}", "body": "See you"},
+        expect=PORTAL_POST,
+        label="save",
+    ),
+    Case(
+        "applications:email_preview",
+        method="POST",
+        data={"subject": "Hi", "body": "x"},
+        expect=PORTAL,
+    ),
+]
+
+CASES = [*API_CASES, *PORTAL_CASES]
