@@ -265,3 +265,63 @@ def concatenate_pdfs(*parts: bytes) -> bytes:
     out = io.BytesIO()
     merged.save(out)
     return out.getvalue()
+
+
+_PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
+
+
+def _rc4(key: bytes, data: bytes) -> bytes:
+    state = list(range(256))
+    j = 0
+    for i in range(256):
+        j = (j + state[i] + key[i % len(key)]) % 256
+        state[i], state[j] = state[j], state[i]
+    out = bytearray()
+    i = j = 0
+    for byte in data:
+        i = (i + 1) % 256
+        j = (j + state[i]) % 256
+        state[i], state[j] = state[j], state[i]
+        out.append(byte ^ state[(state[i] + state[j]) % 256])
+    return bytes(out)
+
+
+def encrypted_pdf(user_password: bytes = b"secret") -> bytes:
+    """A PDF that needs a password to open (standard security handler, RC4 40-bit, R2)."""
+    import hashlib
+
+    padded = (user_password + _PAD)[:32]
+    owner = _rc4(hashlib.md5(padded).digest()[:5], padded)  # MD5 and RC4: the PDF format's own
+    permissions = (-4).to_bytes(4, "little", signed=True)
+    file_id = b"0123456789abcdef"
+    key = hashlib.md5(padded + owner + permissions + file_id).digest()[:5]
+    user = _rc4(key, _PAD)
+    content = b"BT /F1 12 Tf 72 700 Td (Secret resume) Tj ET"
+    object_key = hashlib.md5(key + (5).to_bytes(3, "little") + b"\0\0").digest()[:10]
+    stream = _rc4(object_key, content)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P -4 >>"
+        % (owner.hex().encode(), user.hex().encode()),
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 6 0 R /ID [<%s> <%s>] >>\n"
+        % (len(objects) + 1, file_id.hex().encode(), file_id.hex().encode())
+        + b"startxref\n%d\n%%%%EOF\n" % xref
+    )
+    return out.getvalue()

@@ -69,6 +69,12 @@ def test_it_refuses_a_truncated_pdf():
     assert rejection(data[: len(data) // 3]).code == "corrupt_pdf"
 
 
+def test_it_refuses_a_password_protected_pdf():
+    error = rejection(documents.encrypted_pdf())
+    assert error.code == "encrypted_pdf"
+    assert "password" in error.message
+
+
 def test_it_refuses_a_pdf_declaring_100k_pages():
     error = rejection(documents.make_pdf([[(72, 700, "Hello", 12)]], declared_pages=100_000))
     assert error.code == "too_many_pages"
