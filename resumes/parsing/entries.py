@@ -198,7 +198,7 @@ def _skippable(text: str) -> bool:
 
 
 def _is_tagline(text: str) -> bool:
-    return len(text.split()) <= 8 and not text.endswith(".") and not BULLET_RE.match(text)
+    return len(text.split()) <= 8 and not BULLET_RE.match(text)
 
 
 def _useful(parts: list[str]) -> int:
@@ -213,7 +213,8 @@ def _looks_back(lines: list[str], anchors: list[int]) -> bool:
     """
     first = anchors[0]
     before = [x for x in lines[:first] if not _skippable(x.strip())]
-    return bool(before) and _header_candidate(before[-1])
+    # The line just above may be a tagline ("Redefining the grocery experience.").
+    return any(_header_candidate(without_urls(x)) for x in before[-3:])
 
 
 def collect_headers(lines: list[str], anchor_of: dict[int, DateRange]) -> list[_Header]:
@@ -261,8 +262,14 @@ def collect_headers(lines: list[str], anchor_of: dict[int, DateRange]) -> list[_
             if _skippable(text):
                 j += 1
                 continue
+            candidate = _header_candidate(without_urls(text))
+            # A title right under the dates still belongs to a header taken from above
+            # ("Company / tagline / Dates / Title").
+            missing_title = (
+                candidate and not any(_title_score(p) for p in parts) and _title_score(text) >= 2
+            )
             if not is_place(text) and (
-                _useful(parts) >= 2 or not _header_candidate(without_urls(text))
+                (_useful(parts) >= 2 and not missing_title) or not candidate
             ):
                 break
             parts.append(without_urls(text))
