@@ -176,6 +176,12 @@ def _split_trailing_place(text: str) -> tuple[str, str]:
     return "", ""
 
 
+def _has_role(text: str) -> bool:
+    """Whether a role noun ends the text or one of its parts ("Senior Engineer, Data")."""
+    chunks = [re.findall(r"[\w+#-]+", c.lower()) for c in re.split(r"[,/&(]| and ", text)]
+    return any(chunk and chunk[-1] in ROLE_NOUNS for chunk in chunks)
+
+
 def _title_score(text: str) -> int:
     """Title words count once; a role noun ending the text ("... Engineer") counts more."""
     words = re.findall(r"[\w+#-]+", text.lower())
@@ -265,9 +271,7 @@ def collect_headers(lines: list[str], anchor_of: dict[int, DateRange]) -> list[_
             candidate = _header_candidate(without_urls(text))
             # A title right under the dates still belongs to a header taken from above
             # ("Company / tagline / Dates / Title").
-            missing_title = (
-                candidate and not any(_title_score(p) for p in parts) and _title_score(text) >= 2
-            )
+            missing_title = candidate and not any(map(_has_role, parts)) and _has_role(text)
             if not is_place(text) and (
                 (_useful(parts) >= 2 and not missing_title) or not candidate
             ):
