@@ -94,6 +94,8 @@ def _skill_items(lines: list[str]) -> list[str]:
                 and not _DATES_ONLY_RE.fullmatch(piece)
                 and len(piece) <= 60
                 and not piece.endswith(".")
+                and (len(piece) > 2 or normalize_skill(piece))  # not OCR debris ("ae", "=")
+                and any(ch.isalpha() for ch in piece)
             ):
                 items.append(piece.lower())
     return list(dict.fromkeys(items))
