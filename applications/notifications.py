@@ -354,9 +354,9 @@ def send_bulk_email(
             application=application,
         )
         if not wants(candidate, kind=Kind.RECRUITER_MESSAGE, channel=Channel.EMAIL):
-            Message.objects.filter(pk=message.pk).update(
-                status=Message.Status.SKIPPED, error="The candidate switched these emails off."
-            )
+            message.status = Message.Status.SKIPPED
+            message.error = "The candidate switched these emails off."
+            message.save(update_fields=["status", "error"])
         else:
             tasks.send_message.delay_on_commit(message.pk)
         out.append(message)
