@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from analytics.models import Event
 from resumes import services
@@ -42,6 +43,38 @@ def test_an_uploaded_pdf_reaches_parsed_through_the_worker(celery_worker, api_as
     assert profile.full_name == "Carol Candidate"
     assert Event.objects.filter(kind="profile.updated").count() == 1
     assert "resumes.tasks.parse_resume" in celery_worker.log()
+
+
+def test_a_portal_upload_reaches_parsed_through_the_worker(celery_worker, recruiter, acme):
+    client = Client()
+    client.force_login(recruiter)
+    response = client.post(
+        "/portal/resumes/upload/",
+        {
+            "email": "sourced@example.test",
+            "file": SimpleUploadedFile("cv.docx", documents.make_docx()),
+        },
+    )
+    assert response.status_code == 302
+    resume = Resume.objects.get()
+    reaches(celery_worker, resume.pk, "parsed")
+    page = client.get(f"/portal/resumes/{resume.pk}/")
+    assert b"Parsed" in page.content
+    assert resume.company == acme
+
+
+def test_a_document_that_passes_upload_checks_but_cannot_be_read_fails(
+    celery_worker, api_as, candidate
+):
+    broken = documents.rewrite_zip(
+        documents.make_docx(), replace={"word/document.xml": lambda body: body[: len(body) // 2]}
+    )
+    response = api_as(candidate).post(
+        "/api/v1/resumes/", {"file": SimpleUploadedFile("cv.docx", broken)}, format="multipart"
+    )
+    assert response.status_code == 202
+    reaches(celery_worker, response.json()["id"], "failed")
+    assert "Word document" in Resume.objects.get().error
 
 
 def test_a_failed_resume_is_retried_to_parsed(celery_worker, api_as, candidate):
