@@ -45,6 +45,7 @@ RANGE_RE = re.compile(
     rf"(?<![\w/])(?P<start>{_DATE})(?:{_SEP}(?P<end>{_DATE}|{_PRESENT})?)?(?![\w/])",
     re.IGNORECASE,
 )
+_MONTH_START_RE = re.compile(rf"\s*{_MONTH}", re.IGNORECASE)
 PRESENT_RE = re.compile(rf"^{_PRESENT}$", re.IGNORECASE)
 
 
@@ -99,8 +100,10 @@ def find_date_ranges(line: str) -> list[DateRange]:
         is_current = False
         end: str | None = None
         if raw_end is None:
-            # "2018 -" with nothing after the dash: still going.
-            is_current = has_separator
+            # "2018 -" with nothing after the dash: still going; but "Mar 2009 - Jan. auil"
+            # is an end date OCR could not read, not an ongoing job.
+            unreadable = _MONTH_START_RE.match(line[m.end() :].split("\t")[0])
+            is_current = has_separator and not unreadable
         elif PRESENT_RE.match(raw_end.strip()):
             is_current = True
         else:

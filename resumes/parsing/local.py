@@ -61,7 +61,9 @@ def _clean_line(line: str) -> str:
     columns, e.g. the cells of a skills grid."""
     line = re.sub(r"[ \t]*\t[ \t]*| {3,}", "\t", line.strip(" \t"))
     # OCR specks before the first word: a stray quote, "-_jane@example.com".
-    line = re.sub(r"^[\u2018\u2019'\"`_=~|]+(?=\w)|^[-_]+(?=_|\w+@)", "", line)
+    line = re.sub(
+        r"^[\u2018\u2019'\"`_=~|]+(?=\w)|^[-_]+(?=_|\w+@)|^[.,:;`~_=|]\s+(?=[A-Z])", "", line
+    )
     return re.sub(r" {2,}", " ", line)
 
 

@@ -155,6 +155,8 @@ def test_it_reads_company_first_layouts_and_short_date_forms() -> None:
         ("2018-08-12 —", "2018-08", None, True),
         ("'15 - '17", "2015", "2017", False),
         ("Aug 2018 - Current", "2018-08", None, True),
+        ("Mar 2009 = Jun 2011", "2009-03", "2011-06", False),  # OCR read the dash as "="
+        ("Mar 2009 \u2014 Jan. auil", "2009-03", None, False),  # unreadable end is not "now"
     ],
 )
 def test_it_reads_date_ranges(printed: str, start: str, end: str | None, current: bool) -> None:
