@@ -1,6 +1,7 @@
 """Score the resume parser on an evaluation set with ground truth (`shared/eval/parsing-dev`).
 
     manage.py evaluate_parsing --set ../shared/eval/parsing-dev [--format pdf] [--pred-dir DIR]
+        [--text-cache DIR] [--json OUT.json] [--ratchet RECORDED.json]
 
 For every document of the set: extract its text (the configured text extractor), parse it with
 the local parser and with a regex-only baseline, write `<id>.pred.json` in the truth schema, then
@@ -73,6 +74,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--text-cache", help="read/write extracted text here as <id>.txt")
         parser.add_argument("--limit", type=int, default=0, help="at most N documents per format")
+        parser.add_argument("--json", help="write micro-F1 per format (ours, baseline) here")
+        parser.add_argument(
+            "--ratchet",
+            help="JSON of recorded micro-F1 per format; fail when one falls more than 0.01 below",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         set_dir = Path(options["set"]).resolve()
@@ -116,10 +122,12 @@ class Command(BaseCommand):
             if len(formats) > 1
             else [(formats[0], formats)]
         )
+        figures: dict[str, dict[str, float]] = {}
         for label, group in groups:
             ours = self._score(scorer, set_dir, pred_root / "ours", group)
             base = self._score(scorer, set_dir, pred_root / "baseline", group)
             self._report(label, ours, base)
+            figures[label] = {"micro_f1": ours["micro"][2], "baseline_micro_f1": base["micro"][2]}
         self.stdout.write("\nparse time per document (text already extracted), ms")
         for fmt in formats:
             for name in parsers:
@@ -130,6 +138,21 @@ class Command(BaseCommand):
                         f"  {fmt:<9}{name:<10} n={len(values):<4} p50={p50:7.2f}  p95={p95:7.2f}"
                     )
         self.stdout.write(f"\npredictions: {pred_root}/ours and {pred_root}/baseline")
+        if options["json"]:
+            Path(options["json"]).write_text(json.dumps(figures, indent=2), encoding="utf-8")
+        if options["ratchet"]:
+            self._check_ratchet(Path(options["ratchet"]), figures)
+
+    def _check_ratchet(self, path: Path, figures: dict[str, dict[str, float]]) -> None:
+        recorded = json.loads(path.read_text(encoding="utf-8"))
+        fallen = [
+            f"{fmt}: {figures[fmt]['micro_f1']:.4f} < {floor['micro_f1']:.4f} - 0.01"
+            for fmt, floor in recorded.items()
+            if fmt in figures and figures[fmt]["micro_f1"] < floor["micro_f1"] - 0.01
+        ]
+        if fallen:
+            raise CommandError("Parsing accuracy fell: " + "; ".join(fallen))
+        self.stdout.write(f"ratchet {path}: no format fell more than 0.01")
 
     def _text(self, path: Path, doc_id: str, cache: Path | None) -> str:
         cached = cache / f"{doc_id}.txt" if cache else None
