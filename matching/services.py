@@ -1,7 +1,7 @@
 """Embedding, retrieval and match recomputation.
 
 Recompute for a job: the pool is the top-K embedded candidates by pgvector cosine (HNSW, SQL
-filters, iterative scan), the candidates holding any required skill (GIN array overlap) and the
+filters, iterative scan), the candidates holding every required skill (GIN containment) and the
 candidates already matched. The pool is re-ranked with the full hybrid score; the top N and every
 already stored pair (re-scored) are saved, so a `Match` row is never stale after a recompute of
 either side. Pairs that fail a hard filter, and jobs no longer open, lose their rows. The same,
@@ -128,8 +128,11 @@ def retrieve_candidates(job: Job, *, k: int | None = None, exact: bool = False) 
         embedded = pool.filter(embedding__isnull=False, embedding_model=job.embedding_model)
         ids = _vector_ids(embedded, job.embedding, k, exact=exact)
     if job.required_skills:
-        lexical = pool.filter(skills__overlap=job.required_skills).values_list("pk", flat=True)
-        ids += [pk for pk in lexical[:k] if pk not in set(ids)]
+        # Candidates holding every required skill (GIN containment: selective at any scale),
+        # whatever their vectors say.
+        lexical = pool.filter(skills__contains=list(job.required_skills)).order_by("-updated_at")
+        seen = set(ids)
+        ids += [pk for pk in lexical.values_list("pk", flat=True)[:k] if pk not in seen]
     return ids
 
 
@@ -145,8 +148,14 @@ def retrieve_jobs(
         embedded = pool.filter(embedding__isnull=False, embedding_model=profile.embedding_model)
         ids = _vector_ids(embedded, profile.embedding, k, exact=exact)
     if profile.skills:
-        lexical = pool.filter(required_skills__overlap=profile.skills).values_list("pk", flat=True)
-        ids += [pk for pk in lexical[:k] if pk not in set(ids)]
+        # Open jobs whose every required skill the candidate holds (GIN containment).
+        lexical = (
+            pool.filter(required_skills__contained_by=list(profile.skills))
+            .exclude(required_skills=[])
+            .order_by("-published_at", "-pk")
+        )
+        seen = set(ids)
+        ids += [pk for pk in lexical.values_list("pk", flat=True)[:k] if pk not in seen]
     return ids
 
 

@@ -205,3 +205,25 @@ def test_only_the_top_n_are_stored_but_stored_pairs_stay_fresh(people, job, sett
     services.recompute_matches_for_job(job_id=job.pk)
     chef = Match.objects.get(job=job, candidate=people["chef"])
     assert chef.score < 0.99  # re-scored, not left stale
+
+
+def test_candidates_with_every_required_skill_are_retrieved_without_a_vector(people, job) -> None:
+    unembedded = make_profile_from(
+        "nova", headline="Django developer", skills=["python", "django", "postgresql"]
+    )
+    partial = make_profile_from("pat", headline="Python developer", skills=["python"])
+    ids = services.retrieve_candidates(job, k=10)
+    assert unembedded.pk in ids and partial.pk not in ids
+
+
+def make_profile_from(name: str, **fields) -> CandidateProfile:
+    user = make_user(f"{name}@example.test", User.Role.CANDIDATE)
+    return CandidateProfile.objects.create(user=user, city="Berlin", country="DE", **fields)
+
+
+def test_matching_tasks_are_routed_to_the_matching_queue() -> None:
+    from config.celery import app
+
+    for name in ("recompute_job_matches", "recompute_candidate_matches", "embed_profile"):
+        route = app.amqp.router.route({}, f"matching.tasks.{name}", args=[1], kwargs={})
+        assert route["queue"].name == "matching"
