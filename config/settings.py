@@ -285,6 +285,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
     }
+    # The transport lists these folders on every publish: any process may be the first.
+    for _folder in ("queue", "control"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
 elif CELERY_BROKER_URL.startswith("sqs://"):
     # Celery reads CELERY_BROKER_URL from the environment ahead of these settings, so the
     # URL is used as given: `sqs://` (instance role) or `sqs://<key id>:<url-quoted secret>@`.
@@ -448,7 +451,7 @@ RESUME_DOCX_MAX_UNCOMPRESSED_BYTES = env.int(
 RESUME_DOCX_MAX_RATIO = env.int("RESUME_DOCX_MAX_RATIO", default=100)
 # Resumes whose status has not moved for this long are re-enqueued (lost broker messages).
 RESUME_STUCK_AFTER_MINUTES = env.int("RESUME_STUCK_AFTER_MINUTES", default=15)
-RESUME_MAX_ATTEMPTS = env.int("RESUME_MAX_ATTEMPTS", default=5)
+RESUME_MAX_ATTEMPTS = env.int("RESUME_MAX_ATTEMPTS", default=8)
 USE_TEXTRACT = env.bool("USE_TEXTRACT", default=False)
 if USE_TEXTRACT:
     require("TEXTRACT_S3_BUCKET", because="USE_TEXTRACT")
@@ -473,6 +476,10 @@ CELERY_TASK_ROUTES.update(
         "resumes.tasks.parse_resume": {"queue": "parsing"},
         "resumes.tasks.requeue_stuck_resumes": {"queue": "default"},
     }
+)
+# Resume.kind and other models' `kind` fields are different enums in the OpenAPI schema.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["ResumeKindEnum"] = (
+    "resumes.models.Resume.Kind"
 )
 CELERY_BEAT_SCHEDULE["resumes-requeue-stuck"] = {
     "task": "resumes.tasks.requeue_stuck_resumes",
@@ -521,6 +528,7 @@ if env.bool("USE_BEDROCK_JOB_ANALYZER", default=False):
             "endpoint_url": env.str("AWS_BEDROCK_ENDPOINT_URL", default="") or None,
         },
     }
+CELERY_TASK_ROUTES["jobs.tasks.analyze_job_task"] = {"queue": "parsing"}
 CELERY_BEAT_SCHEDULE["jobs.close-expired"] = {
     "task": "jobs.tasks.close_expired_jobs_task",
     "schedule": 3600.0,
@@ -574,6 +582,21 @@ CELERY_TASK_ROUTES["matching.tasks.*"] = {"queue": "matching"}
 
 
 # --- Applications (applications/) -------------------------------------------------------
+# SMS to candidates who opted in: logged locally, Amazon SNS under USE_SNS.
+SMS_BACKEND = {"BACKEND": "applications.sms.console.ConsoleSmsSender", "OPTIONS": {}}
+if USE_SNS:
+    SMS_BACKEND = {
+        "BACKEND": "applications.sms.sns.SnsSmsSender",
+        "OPTIONS": {
+            "region_name": env.str("SNS_REGION", default=AWS_REGION),
+            "endpoint_url": env.str("AWS_SNS_ENDPOINT_URL", default="") or None,
+            "sender_id": env.str("SNS_SMS_SENDER_ID", default=""),
+        },
+    }
+# Emails, SMS and webhook deliveries retry with exponential backoff from this base.
+NOTIFY_RETRY_BASE_SECONDS = env.float("NOTIFY_RETRY_BASE_SECONDS", default=30.0)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+CELERY_TASK_ROUTES["applications.tasks.*"] = {"queue": "default"}
 
 # --- Analytics (analytics/) -------------------------------------------------------------
 # Event stream (docs/events.md): a periodic task publishes new `analytics.Event` rows, by a

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from accounts.models import Company, Membership, User
+from jobs.demo import create_demo_jobs
 
 DEMO_PASSWORD = "talentmatch-demo"
 
@@ -60,6 +61,8 @@ class Command(BaseCommand):
                 Membership.objects.get_or_create(
                     user=user, company=company, defaults={"role": role}
                 )
+            owner = company.memberships.filter(role=Membership.Role.OWNER).first()
+            create_demo_jobs(company=company, created_by=owner.user, count=6)
         for email, first, last in CANDIDATES:
             ensure_user(email, User.Role.CANDIDATE, first_name=first, last_name=last)
         ensure_user(STAFF, User.Role.STAFF, is_staff=True, is_superuser=True)
