@@ -108,3 +108,22 @@ class EmailTemplateForm(forms.ModelForm):
     def clean_body(self) -> str:
         notifications.validate_template(self.cleaned_data["body"])
         return self.cleaned_data["body"]
+
+
+class StageForm(forms.ModelForm):
+    class Meta:
+        model = PipelineStage
+        fields = ["name", "position", "is_interview"]
+        widgets = {"position": forms.NumberInput(attrs={"style": "width:6rem"})}
+
+
+StageFormSet = forms.modelformset_factory(PipelineStage, form=StageForm, extra=0)
+
+
+class NewStageForm(forms.Form):
+    name = forms.CharField(max_length=80)
+    is_interview = forms.BooleanField(required=False)
+
+
+class RejectionReasonForm(forms.Form):
+    label = forms.CharField(max_length=120)

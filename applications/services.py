@@ -113,6 +113,53 @@ def copy_pipeline_to_job(*, job: Job) -> list[PipelineStage]:
     return list(mapping.values())
 
 
+def add_stage(
+    *, company: Company, name: str, job: Job | None = None, is_interview: bool = False
+) -> PipelineStage:
+    """A new open stage, placed before the terminal ones."""
+    from django.utils.text import slugify
+
+    stages = (
+        stages_for_job(job)
+        if job
+        else PipelineStage.objects.filter(company=company, job__isnull=True)
+    )
+    base = slugify(name)[:36] or "stage"
+    slug, n = base, 2
+    while stages.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    last_open = stages.filter(kind=PipelineStage.Kind.OPEN).order_by("-position").first()
+    return PipelineStage.objects.create(
+        company=company,
+        job=job,
+        slug=slug,
+        name=name.strip(),
+        kind=PipelineStage.Kind.OPEN,
+        position=(last_open.position + 1) if last_open else 0,
+        is_interview=is_interview,
+    )
+
+
+def delete_stage(*, stage: PipelineStage) -> None:
+    """Remove an empty open stage; a pipeline keeps at least one open stage and its ends."""
+    if stage.is_terminal:
+        raise PipelineError("Hired, rejected and withdrawn stages are needed.", code="needed")
+    siblings = PipelineStage.objects.filter(
+        company_id=stage.company_id, job_id=stage.job_id, kind=PipelineStage.Kind.OPEN
+    )
+    if siblings.count() <= 1:
+        raise PipelineError("A pipeline needs at least one open stage.", code="needed")
+    in_use = (
+        Application.objects.filter(stage=stage).exists()
+        or StageChange.objects.filter(Q(from_stage=stage) | Q(to_stage=stage)).exists()
+    )
+    if in_use:
+        raise PipelineError(
+            f"{stage.name} has applications or history; rename it instead.", code="in_use"
+        )
+    stage.delete()
+
+
 # --- Apply --------------------------------------------------------------------------------
 
 

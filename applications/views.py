@@ -11,7 +11,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +21,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import recruiter_required
 from accounts.models import Membership
 from applications import notifications, services
-from applications.forms import BulkForm, EmailTemplateForm, MoveForm, NoteForm, ScorecardForm
+from applications.forms import (
+    BulkForm,
+    EmailTemplateForm,
+    MoveForm,
+    NewStageForm,
+    NoteForm,
+    RejectionReasonForm,
+    ScorecardForm,
+    StageFormSet,
+)
 from applications.models import (
     Application,
     EmailTemplate,
@@ -397,3 +406,96 @@ def email_template_preview(request: HttpRequest) -> HttpResponse:
         "applications/_preview.html",
         {"subject": subject, "body": body, "error": error},
     )
+
+
+# --- Stage configuration (company, or one job) --------------------------------------------
+
+
+def _require_manager(request: HttpRequest) -> None:
+    if not _membership(request).can_manage_team:
+        raise PermissionDenied("Only owners and admins change the pipeline.")
+
+
+def _stages_page(request: HttpRequest, job: Job | None) -> HttpResponse:
+    company = _membership(request).company
+    if job is None:
+        services.ensure_company_pipeline(company=company)
+        stages = PipelineStage.objects.filter(company=company, job__isnull=True)
+        own = True
+    else:
+        stages = services.stages_for_job(job)
+        own = stages.filter(job=job).exists()
+    formset = StageFormSet(queryset=stages, prefix="stages")
+    new_form, reason_form = NewStageForm(), RejectionReasonForm()
+    if request.method == "POST":
+        _require_manager(request)
+        action = request.POST.get("action")
+        if job is not None and action == "customise":
+            services.copy_pipeline_to_job(job=job)
+            messages.success(request, "This job now has its own pipeline.")
+        elif not own:
+            messages.error(request, "Customise the pipeline for this job first.")
+        elif action == "save":
+            formset = StageFormSet(request.POST, queryset=stages, prefix="stages")
+            if formset.is_valid():
+                formset.save()
+                messages.success(request, "Stages saved.")
+            else:
+                messages.error(request, "Check the stages below.")
+                return _render_stages(request, job, formset, new_form, reason_form, own)
+        elif action == "add":
+            new_form = NewStageForm(request.POST)
+            if new_form.is_valid():
+                services.add_stage(company=company, job=job, **new_form.cleaned_data)
+                messages.success(request, f"Stage {new_form.cleaned_data['name']} added.")
+        elif action == "delete":
+            stage = get_object_or_404(stages, pk=request.POST.get("stage"))
+            try:
+                services.delete_stage(stage=stage)
+                messages.success(request, f"Stage {stage.name} removed.")
+            except services.PipelineError as exc:
+                messages.error(request, exc.message)
+        elif action == "add_reason" and job is None:
+            reason_form = RejectionReasonForm(request.POST)
+            if reason_form.is_valid():
+                RejectionReason.objects.update_or_create(
+                    company=company, label=reason_form.cleaned_data["label"],
+                    defaults={"is_active": True},
+                )  # fmt: skip
+        elif action == "toggle_reason" and job is None:
+            reason = get_object_or_404(
+                RejectionReason.objects.filter(company=company), pk=request.POST.get("reason")
+            )
+            reason.is_active = not reason.is_active
+            reason.save(update_fields=["is_active"])
+        return redirect(request.get_full_path())
+    return _render_stages(request, job, formset, new_form, reason_form, own)
+
+
+def _render_stages(request, job, formset, new_form, reason_form, own) -> HttpResponse:
+    company = _membership(request).company
+    return render(
+        request,
+        "applications/stages.html",
+        {
+            "job": job,
+            "formset": formset,
+            "new_form": new_form,
+            "reason_form": reason_form,
+            "own": own,
+            "reasons": RejectionReason.objects.filter(company=company),
+            "can_manage": _membership(request).can_manage_team,
+        },
+    )
+
+
+@recruiter_required
+@require_http_methods(["GET", "POST"])
+def company_stages(request: HttpRequest) -> HttpResponse:
+    return _stages_page(request, None)
+
+
+@recruiter_required
+@require_http_methods(["GET", "POST"])
+def job_stages(request: HttpRequest, job_id: int) -> HttpResponse:
+    return _stages_page(request, _company_job(request, job_id))
