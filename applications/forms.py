@@ -6,7 +6,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from applications import notifications
-from applications.models import EmailTemplate, PipelineStage, RejectionReason
+from applications.models import (
+    WEBHOOK_EVENTS,
+    EmailTemplate,
+    PipelineStage,
+    RejectionReason,
+    WebhookEndpoint,
+)
 
 
 class MoveForm(forms.Form):
@@ -127,3 +133,20 @@ class NewStageForm(forms.Form):
 
 class RejectionReasonForm(forms.Form):
     label = forms.CharField(max_length=120)
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    events = forms.MultipleChoiceField(choices=WEBHOOK_EVENTS, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["url", "description", "events"]
+
+    def clean_url(self) -> str:
+        from django.conf import settings
+
+        url = self.cleaned_data["url"]
+        # Receivers get candidate data: HTTPS only, except in local development.
+        if not url.startswith("https://") and not settings.DEBUG:
+            raise ValidationError("Use an https:// URL.")
+        return url

@@ -20,6 +20,8 @@ urlpatterns = [
     ),
     path("notifications/", views.notification_bell, name="bell"),
     path("notifications/read/", views.notification_read, name="notifications_read"),
+    path("webhooks/", views.webhook_list, name="webhooks"),
+    path("webhooks/<int:pk>/", views.webhook_detail, name="webhook"),
     path("emails/", views.email_templates, name="email_templates"),
     path("emails/preview/", views.email_template_preview, name="email_preview"),
     path("emails/<slug:stage_slug>/", views.email_template_edit, name="email_template"),

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import recruiter_required
 from accounts.models import Membership
-from applications import notifications, services
+from applications import notifications, services, webhooks
 from applications.forms import (
     BulkForm,
     EmailTemplateForm,
@@ -30,6 +30,7 @@ from applications.forms import (
     RejectionReasonForm,
     ScorecardForm,
     StageFormSet,
+    WebhookEndpointForm,
 )
 from applications.models import (
     Application,
@@ -37,6 +38,8 @@ from applications.models import (
     Notification,
     PipelineStage,
     RejectionReason,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from jobs.models import Job
 from resumes.downloads import download_response
@@ -499,3 +502,56 @@ def company_stages(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def job_stages(request: HttpRequest, job_id: int) -> HttpResponse:
     return _stages_page(request, _company_job(request, job_id))
+
+
+# --- Webhooks (owners and admins) ------------------------------------------------------------
+
+
+@recruiter_required
+@require_http_methods(["GET", "POST"])
+def webhook_list(request: HttpRequest) -> HttpResponse:
+    company = _membership(request).company
+    _require_manager(request)
+    form = WebhookEndpointForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        endpoint = form.save(commit=False)
+        endpoint.company = company
+        endpoint.save()
+        messages.success(request, "Endpoint added: keep its signing secret safe.")
+        return redirect("applications:webhook", pk=endpoint.pk)
+    return render(
+        request,
+        "applications/webhooks.html",
+        {"form": form, "endpoints": WebhookEndpoint.objects.filter(company=company)},
+    )
+
+
+@recruiter_required
+@require_http_methods(["GET", "POST"])
+def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    company = _membership(request).company
+    endpoint = get_object_or_404(WebhookEndpoint.objects.filter(company=company), pk=pk)
+    _require_manager(request)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "toggle":
+            endpoint.is_active = not endpoint.is_active
+            endpoint.save(update_fields=["is_active"])
+        elif action == "replay":
+            delivery = get_object_or_404(endpoint.deliveries, pk=request.POST.get("delivery"))
+            webhooks.replay_delivery(delivery=delivery)
+            messages.success(request, "Delivery queued again.")
+        elif action == "delete":
+            endpoint.delete()
+            messages.success(request, "Endpoint removed.")
+            return redirect("applications:webhooks")
+        return redirect("applications:webhook", pk=pk)
+    return render(
+        request,
+        "applications/webhook_detail.html",
+        {
+            "endpoint": endpoint,
+            "deliveries": WebhookDelivery.objects.filter(endpoint=endpoint)[:50],
+            "header": webhooks.SIGNATURE_HEADER,
+        },
+    )

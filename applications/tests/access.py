@@ -91,6 +91,18 @@ def interview_scorecard(world: World) -> dict[str, Any]:
     return {"pk": application.pk, "stage_id": stage(application.job, "interview").pk}
 
 
+def acme_endpoint(world: World) -> dict[str, Any]:
+    from applications.models import WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.create(
+        company=world.acme, url="https://hooks.example.test/x", events=["application.created"]
+    )
+    return {"pk": endpoint.pk}
+
+
+MANAGERS = expect(403, anonymous=302, recruiter=200, other_recruiter=200)
+ACME_MANAGERS = expect(403, anonymous=302, recruiter=200, other_recruiter=404)
+
 # Recruiter portal: Acme's pages; charlie (Globex) gets 404, non-recruiters 403.
 ACME_PAGE = expect(403, anonymous=302, recruiter=200, teammate=200, other_recruiter=404)
 ACME_ACTION = expect(403, anonymous=302, recruiter=302, teammate=302, other_recruiter=404)
@@ -143,6 +155,23 @@ PORTAL_CASES = [
         data={"action": "customise"},
         expect=expect(403, anonymous=302, recruiter=302, other_recruiter=404),
         label="customise",
+    ),
+    Case("applications:webhooks", expect=MANAGERS),
+    Case(
+        "applications:webhooks",
+        method="POST",
+        data={"url": "https://hooks.example.test/x", "events": ["application.created"]},
+        expect=expect(403, anonymous=302, recruiter=302, other_recruiter=302),
+        label="add",
+    ),
+    Case("applications:webhook", kwargs=acme_endpoint, expect=ACME_MANAGERS),
+    Case(
+        "applications:webhook",
+        method="POST",
+        kwargs=acme_endpoint,
+        data={"action": "toggle"},
+        expect=expect(403, anonymous=302, recruiter=302, other_recruiter=404),
+        label="toggle",
     ),
     Case("applications:bell", expect=PORTAL),
     Case("applications:notifications_read", method="POST", expect=PORTAL_POST),

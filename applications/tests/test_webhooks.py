@@ -198,3 +198,46 @@ def test_the_admin_lists_filter_applications_and_logs(client, staff, acme, candi
     html = client.get(url, {"stage": "applied", "job__company__id__exact": acme.pk}).content
     assert b"carol@example.test" in html
     assert b"carol@example.test" not in client.get(url, {"stage": "hired"}).content
+
+
+# --- Portal ----------------------------------------------------------------------------------
+
+
+def test_an_owner_registers_an_endpoint_and_replays_a_delivery(
+    client, recruiter, acme, application, receiver, settings
+):
+    client.force_login(recruiter)
+    settings.DEBUG = False
+    response = client.post(
+        reverse("applications:webhooks"),
+        {"url": "http://example.test/hook", "events": ["application.created"]},
+    )
+    assert b"https://" in response.content  # plain http refused outside development
+    settings.DEBUG = True
+    response = client.post(
+        reverse("applications:webhooks"),
+        {"url": receiver.url, "events": ["application.created"]},
+    )
+    endpoint = WebhookEndpoint.objects.get(company=acme)
+    assert response.url == reverse("applications:webhook", args=[endpoint.pk])
+    page = client.get(response.url).content.decode()
+    assert endpoint.secret in page
+    [delivery] = webhooks.create_deliveries(
+        event="application.created",
+        source="stage_change",
+        source_id=application.stage_changes.get().pk,
+    )
+    client.post(response.url, {"action": "replay", "delivery": delivery.pk})
+    assert WebhookDelivery.objects.filter(replay_of=delivery).count() == 1
+
+
+def test_webhooks_are_for_owners_and_admins_of_the_company(
+    client, teammate, other_recruiter, endpoint
+):
+    client.force_login(teammate)
+    assert client.get(reverse("applications:webhooks")).status_code == 403
+    client.force_login(other_recruiter)
+    url = reverse("applications:webhook", args=[endpoint.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"action": "delete"}).status_code == 404
+    assert WebhookEndpoint.objects.filter(pk=endpoint.pk).exists()
