@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
+import socket
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -106,6 +108,28 @@ def create_deliveries(*, event: str, source: str, source_id: int) -> list[Webhoo
     return out
 
 
+def _private_host(url: str) -> str:
+    """The reason to refuse `url` when it points into our own network (SSRF), else "".
+
+    Checked before each attempt. (A DNS answer that changes between this check and the
+    connection is not covered: production should also send webhooks through an egress proxy.)
+    """
+    from urllib.parse import urlsplit
+
+    if getattr(settings, "WEBHOOK_ALLOW_PRIVATE_HOSTS", settings.DEBUG):
+        return ""
+    host = urlsplit(url).hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError as exc:
+        return f"cannot resolve {host}: {exc}"
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global:
+            return f"{host} resolves to a non-public address ({address})"
+    return ""
+
+
 @dataclass(frozen=True)
 class DeliveryResult:
     status: str
@@ -143,7 +167,10 @@ def deliver(*, delivery_id: int, final_attempt: bool = False) -> DeliveryResult:
     code: int | None = None
     text = ""
     error = ""
+    refused = _private_host(delivery.endpoint.url)
     try:
+        if refused:
+            raise requests.ConnectionError(f"Refused: {refused}")
         response = requests.post(
             delivery.endpoint.url,
             data=body,

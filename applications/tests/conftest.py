@@ -29,3 +29,9 @@ def page(browser):
     from config.tests.test_browser import page as shared
 
     yield from shared.__wrapped__(browser)
+
+
+@pytest.fixture(autouse=True)
+def _webhooks_to_loopback(settings):
+    """Test receivers listen on 127.0.0.1, which production refuses (SSRF guard)."""
+    settings.WEBHOOK_ALLOW_PRIVATE_HOSTS = True

@@ -241,3 +241,19 @@ def test_webhooks_are_for_owners_and_admins_of_the_company(
     assert client.get(url).status_code == 404
     assert client.post(url, {"action": "delete"}).status_code == 404
     assert WebhookEndpoint.objects.filter(pk=endpoint.pk).exists()
+
+
+def test_endpoints_in_private_networks_are_refused_in_production(
+    acme, application, receiver, settings
+):
+    settings.WEBHOOK_ALLOW_PRIVATE_HOSTS = False
+    WebhookEndpoint.objects.create(company=acme, url=receiver.url, events=["application.created"])
+    [delivery] = webhooks.create_deliveries(
+        event="application.created",
+        source="stage_change",
+        source_id=application.stage_changes.get().pk,
+    )
+    assert webhooks.deliver(delivery_id=delivery.pk, final_attempt=True).status == "failed"
+    delivery.refresh_from_db()
+    assert "non-public address (127.0.0.1)" in delivery.error
+    assert receiver.requests == []

@@ -39,6 +39,7 @@ def test_the_worker_notifies_once_per_transition_and_delivers_webhooks(
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(mail_dir),
             "NOTIFY_RETRY_BASE_SECONDS": "0.5",
+            "WEBHOOK_ALLOW_PRIVATE_HOSTS": "1",
         }
     )
     try:
