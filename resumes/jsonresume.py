@@ -15,6 +15,7 @@ from django.db import transaction
 from accounts.models import User
 from analytics.services import record_event
 from resumes.models import CandidateProfile
+from resumes.signals import announce_profile_update
 from resumes.skills import get_skill, normalize_skill
 
 SCHEMA_URL = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"
@@ -126,6 +127,7 @@ def import_jsonresume(*, user: User, document: dict[str, Any]) -> CandidateProfi
         subject=profile,
         payload={"source": "jsonresume", "fields": sorted(values)},
     )
+    announce_profile_update(profile_id=profile.pk, user_id=user.pk, fields=sorted(values))
     return profile
 
 

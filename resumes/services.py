@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts.models import Company, User
 from analytics.services import record_event
 from resumes.models import CandidateProfile, Resume
+from resumes.signals import announce_profile_update
 from resumes.uploads import check_size, inspect_upload
 
 logger = logging.getLogger(__name__)
@@ -142,8 +143,7 @@ def extract_resume_text(*, resume_id: str) -> Resume | None:
             _move(
                 resume,
                 Status.FAILED,
-                error=f"Processing failed or was interrupted too many times{last}; "
-                "retry later.",
+                error=f"Processing failed or was interrupted too many times{last}; retry later.",
             )
             return resume
         _move(resume, Status.EXTRACTING, attempts=resume.attempts + 1, error="")
@@ -369,6 +369,8 @@ def update_profile_from_resume(*, resume: Resume, actor: User | None = None) -> 
         subject=profile,
         payload={"source": "resume", "resume": str(resume.pk), "fields": changed},
     )
+    if changed:
+        announce_profile_update(profile_id=profile.pk, user_id=profile.user_id, fields=changed)
     return profile
 
 
@@ -391,4 +393,5 @@ def edit_profile(
             subject=profile,
             payload={"source": "edit", "fields": changed},
         )
+        announce_profile_update(profile_id=profile.pk, user_id=profile.user_id, fields=changed)
     return profile

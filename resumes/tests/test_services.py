@@ -121,6 +121,27 @@ def test_too_many_interruptions_fail_the_resume(candidate, settings):
     assert "interrupted too many times" in resume.error
 
 
+def test_profile_changes_are_announced_after_commit(candidate, django_capture_on_commit_callbacks):
+    from resumes.signals import profile_updated
+
+    received = []
+
+    def receiver(**kwargs):
+        received.append(kwargs)
+
+    profile_updated.connect(receiver)
+    try:
+        resume, _ = upload(candidate, documents.sample_pdf())
+        services.extract_resume_text(resume_id=resume.pk)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.parse_resume_text(resume_id=resume.pk)
+    finally:
+        profile_updated.disconnect(receiver)
+    assert len(received) == 1
+    assert received[0]["user_id"] == candidate.pk
+    assert "skills" in received[0]["fields"]
+
+
 def test_hand_edited_fields_survive_a_reparse(candidate):
     resume, _ = upload(candidate, documents.sample_pdf())
     run_pipeline(resume)
