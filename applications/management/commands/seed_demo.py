@@ -38,6 +38,56 @@ def ensure_user(email: str, role: str, **extra: object) -> User:
     return user
 
 
+# Where each demo candidate stands in Acme's first open job (created once, then left alone).
+DEMO_PIPELINE = [
+    ("carol@example.test", "interview"),
+    ("dave@example.test", "screening"),
+    ("erin@example.test", "rejected"),
+    ("frank@example.test", "applied"),
+]
+
+
+def _demo_job():
+    from jobs.models import Job
+
+    return Job.objects.open().filter(company__slug="acme").order_by("pk").first()
+
+
+def applied_job_label() -> str:
+    job = _demo_job()
+    return f"{job.title} (/portal/applications/jobs/{job.pk}/board/)" if job else ""
+
+
+def seed_applications() -> int:
+    """Demo candidates apply to Acme's first open job and stand in different stages."""
+    from applications import services
+    from applications.models import Application, RejectionReason
+
+    job = _demo_job()
+    if job is None:
+        return 0
+    alice = User.objects.get(email="alice@acme.test")
+    for email, slug in DEMO_PIPELINE:
+        candidate = User.objects.get(email=email)
+        if Application.objects.filter(job=job, candidate=candidate).exists():
+            continue
+        application = services.apply_to_job(
+            candidate=candidate, job=job, cover_letter="I would love to join Acme."
+        )
+        if slug == "applied":
+            continue
+        stage = services.stages_for_job(job).get(slug=slug)
+        reason = RejectionReason.objects.filter(company=job.company).first()
+        services.move_application(
+            application=application,
+            to_stage=stage,
+            by=alice,
+            rejection_reason=reason if slug == "rejected" else None,
+            notify_candidate=False,  # demo history, not real news
+        )
+    return Application.objects.filter(job=job).count()
+
+
 class Command(BaseCommand):
     help = "Create demo companies, recruiters, a staff user and candidates (idempotent)."
 
@@ -66,7 +116,10 @@ class Command(BaseCommand):
         for email, first, last in CANDIDATES:
             ensure_user(email, User.Role.CANDIDATE, first_name=first, last_name=last)
         ensure_user(STAFF, User.Role.STAFF, is_staff=True, is_superuser=True)
+        applied = seed_applications()
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
+        if applied:
+            self.stdout.write(f"  pipeline:   {applied} applications at {applied_job_label()}")
         self.stdout.write("  recruiters: alice@acme.test, bob@acme.test, grace@globex.test")
         self.stdout.write(f"  candidates: {', '.join(c[0] for c in CANDIDATES)}")
         self.stdout.write(f"  staff:      {STAFF}")
