@@ -120,12 +120,11 @@ def compact_partition(storage: Storage, prefix: str, day: str) -> Compaction | N
     names = partition_files(storage, prefix, day)
     if len(names) <= 1:
         return None
-    table = pa.concat_tables([read_table(storage, name) for name in names])
-    table = table.sort_by("event_id")
-    ids = table.column("event_id")
-    keep = pc.not_equal(ids.slice(1), ids.slice(0, len(ids) - 1)) if len(ids) > 1 else None
-    if keep is not None:
-        table = table.filter(pa.concat_arrays([pa.array([True]), keep.combine_chunks()]))
+    table = pa.concat_tables([read_table(storage, name) for name in names]).sort_by("event_id")
+    ids = table.column("event_id").combine_chunks()
+    if len(ids) > 1:  # keep the first row of each event_id
+        repeats = pc.equal(ids.slice(1), ids.slice(0, len(ids) - 1))
+        table = table.filter(pa.concat_arrays([pa.array([True]), pc.invert(repeats)]))
     first, last = table.column("event_id")[0].as_py(), table.column("event_id")[-1].as_py()
     merged = file_name(prefix, day, first, last, stem="compacted")
     write_table(storage, merged, table)
