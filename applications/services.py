@@ -493,6 +493,17 @@ def scorecard_summary(application: Application) -> list[dict[str, Any]]:
     return out
 
 
+def with_score(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """Annotate `score`: the live match score when matching has one, else the stored one."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from matching.models import Match
+
+    live = Match.objects.filter(job=OuterRef("job"), candidate__user=OuterRef("candidate"))
+    return queryset.annotate(score=Coalesce(Subquery(live.values("score")[:1]), "match_score"))
+
+
 def visible_applications(user: User) -> QuerySet[Application]:
     """Applications `user` may read: a candidate their own, a recruiter their companies'."""
     base = Application.objects.select_related("job__company", "stage", "candidate")

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -68,7 +68,7 @@ def _company_application(request: HttpRequest, pk: UUID) -> Application:
 def _board_context(request: HttpRequest, job: Job) -> dict:
     stages = list(services.stages_for_job(job))
     apps = list(
-        Application.objects.filter(job=job)
+        services.with_score(Application.objects.filter(job=job))
         .select_related("candidate", "stage")
         .order_by("stage_changed_at")
     )
@@ -99,9 +99,9 @@ def pipeline_list(request: HttpRequest, job_id: int) -> HttpResponse:
     company = _membership(request).company
     stages = services.stages_for_job(job)
     apps = list(
-        Application.objects.filter(job=job)
+        services.with_score(Application.objects.filter(job=job))
         .select_related("candidate", "stage", "rejection_reason")
-        .order_by("-match_score", "created_at")
+        .order_by(F("score").desc(nulls_last=True), "created_at")
     )
     stage_filter = request.GET.get("stage", "")
     if stage_filter:

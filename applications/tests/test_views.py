@@ -222,3 +222,17 @@ def test_a_companys_template_is_used_for_the_stage_email(application, recruiter,
 def test_the_job_page_links_to_the_pipeline(alice, job):
     html = alice.get(reverse("jobs:detail", args=[job.pk])).content.decode()
     assert reverse("applications:board", args=[job.pk]) in html
+
+
+def test_the_list_ranks_by_the_live_match_score(alice, job, acme, candidate, other_candidate):
+    from matching.models import Match
+    from resumes.models import CandidateProfile
+
+    make_application(company=acme, candidate=candidate, job=job)
+    make_application(company=acme, candidate=other_candidate, job=job)
+    # Matching computed Dave's match after he applied: the list uses it.
+    profile = CandidateProfile.objects.create(user=other_candidate)
+    Match.objects.create(job=job, candidate=profile, score=0.9, inputs_hash="x")
+    html = alice.get(reverse("applications:list", args=[job.pk])).content.decode()
+    assert html.index("dave@example.test") < html.index("carol@example.test")
+    assert "0.90" in html
