@@ -17,7 +17,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import storages
-from django.db import DatabaseError, connection, models, transaction
+from django.db import Error as DjangoDbError
+from django.db import connection, models, transaction
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -156,7 +157,7 @@ def publish_pending_events(
                 cursor.last_error = ""
                 cursor.save()
         except Exception as exc:
-            with contextlib.suppress(DatabaseError):
+            with contextlib.suppress(DjangoDbError):  # e.g. the connection itself broke
                 StreamCursor.objects.filter(name=name).update(
                     last_error=f"{type(exc).__name__}: {exc}"[:2000]
                 )
