@@ -231,6 +231,14 @@ def _queue_message(
 @transaction.atomic
 def notify_stage_change(*, stage_change_id: int) -> list[Message]:
     """In-app notifications and queued messages for one transition (idempotent)."""
+    messages = _notify_stage_change(stage_change_id)
+    StageChange.objects.filter(pk=stage_change_id, notified_at__isnull=True).update(
+        notified_at=timezone.now()
+    )
+    return messages
+
+
+def _notify_stage_change(stage_change_id: int) -> list[Message]:
     change = (
         StageChange.objects.select_related(
             "application__job__company", "application__candidate", "to_stage", "by"

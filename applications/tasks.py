@@ -43,6 +43,14 @@ def deliver_webhook(self, delivery_id: int) -> str:
         raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
 
 
+@shared_task
+def requeue_stuck_notifications() -> str:
+    """Periodic (beat): re-enqueue notifications, messages and webhooks whose task was lost."""
+    from applications import services
+
+    return str(services.requeue_stuck())
+
+
 def _backoff(retries: int) -> float:
     """Exponential: base · 2^retries seconds, capped (base is small in tests)."""
     base = getattr(settings, "NOTIFY_RETRY_BASE_SECONDS", 30.0)

@@ -105,6 +105,9 @@ def create_deliveries(*, event: str, source: str, source_id: int) -> list[Webhoo
 
     for delivery in out:
         tasks.deliver_webhook.delay_on_commit(delivery.pk)
+    StageChange.objects.filter(pk=change.pk, webhooks_at__isnull=True).update(
+        webhooks_at=timezone.now()
+    )
     return out
 
 

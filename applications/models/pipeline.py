@@ -170,12 +170,23 @@ class StageChange(models.Model):
     )
     notify_candidate = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the tasks once done; the periodic sweep re-enqueues rows whose message was lost.
+    notified_at = models.DateTimeField(null=True, blank=True)
+    webhooks_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.from_stage_id} → {self.to_stage_id}"
+
+    @property
+    def event(self) -> str:
+        if self.from_stage_id is None:
+            return "application.created"
+        if self.to_stage.kind == PipelineStage.Kind.WITHDRAWN:
+            return "application.withdrawn"
+        return "application.stage_changed"
 
 
 class Note(models.Model):

@@ -218,3 +218,31 @@ def test_sms_goes_through_sns(application, recruiter, candidate, job, settings, 
     delivered = sns_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sms_messages
     assert delivered[sms.provider_id][0] == "+4915112345678"
     assert "is now at Offer" in delivered[sms.provider_id][1]
+
+
+def test_the_sweep_requeues_transitions_and_messages_whose_task_was_lost(
+    moved, application, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from applications.models import StageChange
+
+    # Nothing ran (the broker lost the messages) and 20 minutes went by.
+    StageChange.objects.update(created_at=timezone.now() - timedelta(minutes=20))
+    result = services.requeue_stuck()
+    assert (result.notifications, result.webhooks) == (2, 2)
+    # Once notified and dispatched, the sweep leaves them alone.
+    for change in StageChange.objects.all():
+        notifications.notify_stage_change(stage_change_id=change.pk)
+        from applications import webhooks
+
+        webhooks.create_deliveries(event=change.event, source="stage_change", source_id=change.pk)
+    Message.objects.update(created_at=timezone.now() - timedelta(minutes=20))
+    result = services.requeue_stuck()
+    assert (result.notifications, result.webhooks, result.messages) == (0, 0, 1)
+    assert [c.event for c in StageChange.objects.order_by("pk")] == [
+        "application.created",
+        "application.stage_changed",
+    ]
