@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytesseract
-from PIL import Image, ImageOps
+from PIL import Image, ImageFilter, ImageOps
 
 from resumes.extraction.base import ExtractionError, TransientExtractionError
 
@@ -38,8 +38,26 @@ def prepare(image: Image.Image) -> Image.Image:
     if longest < 1600:  # a small photo: scale so letters are ~20-30 px tall
         factor = 1600 / longest
         image = image.resize((round(image.width * factor), round(image.height * factor)))
+    image = image.filter(ImageFilter.MedianFilter(3))  # sensor noise and specks
+    image = flatten_lighting(image)
     image = ImageOps.autocontrast(image, cutoff=1)
     return image
+
+
+def flatten_lighting(image: Image.Image) -> Image.Image:
+    """Divide out the page's lighting (gradients, vignette, shadows of a phone photo).
+
+    The background is estimated by a heavy blur of a small copy; text strokes are too thin to
+    survive it. A flat scan is left as it is (dividing by a constant changes nothing).
+    """
+    small = image.copy()
+    small.thumbnail((160, 160))
+    background = small.filter(ImageFilter.MaxFilter(5)).filter(ImageFilter.GaussianBlur(6))
+    background = background.resize(image.size, Image.Resampling.BILINEAR)
+    page = np.asarray(image, dtype=np.float32)
+    light = np.maximum(np.asarray(background, dtype=np.float32), 1.0)
+    flat = np.clip(page / light * 255.0, 0, 255).astype(np.uint8)
+    return Image.fromarray(flat)
 
 
 def detect_rotation(image: Image.Image) -> int:
@@ -128,25 +146,87 @@ def ocr_image(image: Image.Image, *, orient: bool = True, deskew: bool = True) -
     return result
 
 
+@dataclass
+class _Line:
+    words: list[str]
+    left: int
+    right: int
+    top: int
+    bottom: int
+    block: tuple[int, int]
+
+
 def _assemble(data: dict[str, list]) -> OcrResult:
-    lines: dict[tuple[int, int, int, int], list[str]] = {}
+    lines: dict[tuple[int, int, int, int], _Line] = {}
     confidences: list[float] = []
     for i, word in enumerate(data["text"]):
         word = word.strip()
         if not word:
             continue
         key = (data["page_num"][i], data["block_num"][i], data["par_num"][i], data["line_num"][i])
-        lines.setdefault(key, []).append(word)
+        left, top = data["left"][i], data["top"][i]
+        right, bottom = left + data["width"][i], top + data["height"][i]
+        line = lines.get(key)
+        if line is None:
+            lines[key] = _Line([word], left, right, top, bottom, key[:2])
+        else:
+            line.words.append(word)
+            line.left, line.right = min(line.left, left), max(line.right, right)
+            line.top, line.bottom = min(line.top, top), max(line.bottom, bottom)
         conf = float(data["conf"][i])
         if conf >= 0:
             confidences.append(conf)
+    _join_right_aligned(list(lines.values()))
     text_lines: list[str] = []
     previous_block = None
     for key in sorted(lines):
+        line = lines[key]
+        if not line.words:
+            continue  # moved onto the row it sits on
         block = key[:3]
         if previous_block is not None and block != previous_block:
             text_lines.append("")
-        text_lines.append(" ".join(lines[key]))
+        text_lines.append(" ".join(line.words))
         previous_block = block
     confidence = sum(confidences) / len(confidences) if confidences else None
     return OcrResult(text="\n".join(text_lines), confidence=confidence, words=len(confidences))
+
+
+def _row_distance(a: _Line, b: _Line) -> float:
+    """Vertical distance of two lines' centres, in units of the taller line's height."""
+    height = max(a.bottom - a.top, b.bottom - b.top, 1)
+    return abs((a.top + a.bottom) - (b.top + b.bottom)) / 2 / height
+
+
+def _join_right_aligned(lines: list[_Line]) -> None:
+    """Put short right-aligned lines (dates, places) back on the row they sit on.
+
+    Tesseract reads "Acme Robotics ........ 05/2019 - 08/2019" as two blocks and prints all
+    the dates after the column; a reader (and the parser) expects them on the entry's line.
+    """
+    if not lines:
+        return
+    right_edge = max(line.right for line in lines)
+    left_edge = min(line.left for line in lines)
+    reach = right_edge - 0.08 * (right_edge - left_edge)
+    for line in lines:
+        if len(line.words) > 6 or line.right < reach:
+            continue
+        row = [
+            other
+            for other in lines
+            if other is not line
+            and other.words
+            and other.block != line.block
+            and other.right < line.left
+            and _row_distance(other, line) <= 1.5
+        ]
+        if not row:
+            continue
+        # The nearest line on its left (never one across another column), close enough:
+        # themes often set the date a little above the entry's first line.
+        target = max(row, key=lambda other: other.right)
+        if _row_distance(target, line) <= 0.75:
+            target.words.extend(line.words)
+            target.right = line.right
+            line.words = []

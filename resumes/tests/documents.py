@@ -224,6 +224,7 @@ def text_image(
     size: int = 36,
     fmt: str = "PNG",
     noise: bool = False,
+    shadow: bool = False,
 ) -> bytes:
     """Lines rendered with DejaVu Sans on white, optionally rotated (degrees, CCW)."""
     font = ImageFont.truetype(str(FONT_DIR / "DejaVuSans.ttf"), size)
@@ -240,6 +241,13 @@ def text_image(
         pixels = image.load()
         for _ in range(width * height // 200):
             pixels[rng.randrange(width), rng.randrange(height)] = rng.randrange(0, 256)
+    if shadow:
+        # A phone photo's lighting: bright at the top left, a dim corner at the bottom right.
+        import numpy as np
+
+        ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+        light = 1.0 - 0.6 * (xs / width + ys / height) / 2
+        image = Image.fromarray((np.asarray(image, dtype=np.float32) * light).astype(np.uint8))
     if rotate:
         image = image.rotate(rotate, expand=True, fillcolor=255, resample=Image.Resampling.BICUBIC)
     out = io.BytesIO()

@@ -84,6 +84,11 @@ def test_it_deskews_a_slightly_rotated_noisy_scan(local):
     _assert_ocr(local.extract(data=data, kind="png"))
 
 
+def test_it_evens_out_the_lighting_of_a_photo(local):
+    data = documents.text_image(OCR_LINES, shadow=True, noise=True, rotate=-2, fmt="JPEG")
+    _assert_ocr(local.extract(data=data, kind="jpeg"))
+
+
 def test_it_ocrs_pdf_pages_without_a_text_layer(local):
     result = local.extract(data=documents.scanned_pdf(OCR_LINES, rotate=-2), kind="pdf")
     _assert_ocr(result)
