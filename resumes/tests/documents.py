@@ -333,3 +333,28 @@ def encrypted_pdf(user_password: bytes = b"secret") -> bytes:
         + b"startxref\n%d\n%%%%EOF\n" % xref
     )
     return out.getvalue()
+
+
+def sidebar_resume_image() -> bytes:
+    """A photo-like page: a sidebar, a main column, and right-aligned dates on entry lines."""
+    font = ImageFont.truetype(str(FONT_DIR / "DejaVuSans.ttf"), 30)
+    bold = ImageFont.truetype(str(FONT_DIR / "DejaVuSans-Bold.ttf"), 32)
+    image = Image.new("L", (1700, 1100), 255)
+    draw = ImageDraw.Draw(image)
+    sidebar = ["Contact", "Lisbon, Portugal", "Skills", "Python", "Kubernetes", "PostgreSQL"]
+    for i, text in enumerate(sidebar):
+        draw.text((80, 120 + i * 110), text, fill=0, font=font)
+    entries = [
+        ("Acme Robotics", "Senior Engineer", "05/2019 - 08/2021"),
+        ("Globex Corporation", "Data Engineer", "03/2016 - 04/2019"),
+        ("Initech", "Junior Developer", "01/2014 - 02/2016"),
+    ]
+    for i, (company, title, dates) in enumerate(entries):
+        y = 120 + i * 220
+        draw.text((560, y), company, fill=0, font=bold)
+        draw.text((560, y + 50), title, fill=0, font=font)
+        width = draw.textlength(dates, font=font)
+        draw.text((1620 - width, y - 6), dates, fill=0, font=font)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()

@@ -89,6 +89,14 @@ def test_it_evens_out_the_lighting_of_a_photo(local):
     _assert_ocr(local.extract(data=data, kind="jpeg"))
 
 
+def test_ocr_keeps_right_aligned_dates_on_their_entry_line(local):
+    lines = local.extract(data=documents.sidebar_resume_image(), kind="png").text.splitlines()
+    assert "Acme Robotics 05/2019 - 08/2021" in lines
+    assert "Globex Corporation 03/2016 - 04/2019" in lines
+    assert "Initech 01/2014 - 02/2016" in lines
+    assert "Python" in lines and "Kubernetes" in lines  # the sidebar is left alone
+
+
 def test_it_ocrs_pdf_pages_without_a_text_layer(local):
     result = local.extract(data=documents.scanned_pdf(OCR_LINES, rotate=-2), kind="pdf")
     _assert_ocr(result)
