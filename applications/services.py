@@ -327,12 +327,14 @@ def _transition(
 
 
 def _locked(application: Application) -> Application:
-    """The row locked for this transaction, so two concurrent moves serialise."""
-    return (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("stage", "job__company")
-        .get(pk=application.pk)
-    )
+    """The row locked for this transaction, so two concurrent moves serialise.
+
+    Locked without joins, then read: PostgreSQL re-checks a locked row that a concurrent
+    transaction updated against the *old* versions of joined rows, so a `FOR UPDATE OF` over
+    a join to the stage would lose the row when the other transaction changed its stage.
+    """
+    Application.objects.select_for_update().filter(pk=application.pk).values_list("pk").get()
+    return Application.objects.select_related("stage", "job__company").get(pk=application.pk)
 
 
 @transaction.atomic
