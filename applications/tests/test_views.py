@@ -236,3 +236,30 @@ def test_the_list_ranks_by_the_live_match_score(alice, job, acme, candidate, oth
     html = alice.get(reverse("applications:list", args=[job.pk])).content.decode()
     assert html.index("dave@example.test") < html.index("carol@example.test")
     assert "0.90" in html
+
+
+def test_the_page_explains_the_match_and_previews_the_resume_text(alice, application, job):
+    from matching.models import Match
+    from resumes.models import CandidateProfile
+
+    application.resume.text = "Carol Nguyen\nPython developer, 6 years"
+    application.resume.save(update_fields=["text"])
+    profile = CandidateProfile.objects.create(user=application.candidate, headline="Roboticist")
+    Match.objects.create(
+        job=job,
+        candidate=profile,
+        score=0.72,
+        inputs_hash="x",
+        explanation={
+            "matched_required": [{"slug": "python", "name": "Python", "evidence": "Python dev"}],
+            "matched_preferred": [],
+            "missing_required": ["rust"],
+            "missing_preferred": [],
+            "factors": {"years": "6 years of experience against 3-5 wanted: fit 90%."},
+        },
+    )
+    html = alice.get(reverse("applications:detail", args=[application.pk])).content.decode()
+    assert "0.72" in html and "Roboticist" in html
+    assert 'title="Python dev">Python<' in html and ">rust<" in html
+    assert "fit 90%" in html
+    assert "Python developer, 6 years" in html
