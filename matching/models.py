@@ -23,6 +23,10 @@ class Match(models.Model):
     model_versions = models.JSONField(default=dict)
     inputs_hash = models.CharField(max_length=64)
     computed_at = models.DateTimeField(default=timezone.now)
+    # The optional LLM re-ranker's verdict (MATCH_RERANKER): shown beside the deterministic
+    # components, never replacing them. Empty when no re-ranker ran; `inputs_hash` inside it
+    # names the match inputs it judged, so an unchanged pair is not sent twice.
+    llm_verdict = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [
@@ -36,6 +40,18 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job_id} ↔ {self.candidate_id}: {self.score:.3f}"
+
+    @property
+    def verdict_is_current(self) -> bool:
+        """The LLM verdict judged these very inputs (not an earlier version of the pair)."""
+        return bool(self.llm_verdict) and self.llm_verdict.get("inputs_hash") == self.inputs_hash
+
+    @property
+    def current_verdict(self) -> dict:
+        """The LLM verdict to show: current and not an error; {} otherwise."""
+        if not self.verdict_is_current or "error" in self.llm_verdict:
+            return {}
+        return self.llm_verdict
 
 
 class ProfileVectors(models.Model):

@@ -172,7 +172,7 @@ def _facts_of(profile: CandidateProfile):
     return candidate_facts(profile, vectors.experience_vectors if same_model else None)
 
 
-def _store(results: list[MatchResult], stale: Q) -> int:
+def _store(results: list[MatchResult], stale: Q | None = None) -> int:
     rows = [
         Match(
             job_id=int(r.job_id),
@@ -190,7 +190,8 @@ def _store(results: list[MatchResult], stale: Q) -> int:
     ]
     fields = ["score", "components", "subscores", "explanation", "weights", "model_versions"]
     with transaction.atomic():
-        Match.objects.filter(stale).delete()
+        if stale is not None:
+            Match.objects.filter(stale).delete()
         Match.objects.bulk_create(
             rows,
             update_conflicts=True,
@@ -244,7 +245,9 @@ def recompute_matches_for_job(*, job_id: int, exact: bool = False) -> int:
         job = embed_job(job_id=job.pk) or job
     results, passed = rank_candidates_for_job(job, exact=exact)
     stale = Q(job=job) & ~Q(candidate_id__in=passed)
-    return _store(results, stale)
+    stored = _store(results, stale)
+    _request_rerank(job.pk)
+    return stored
 
 
 def rank_jobs_for_candidate(
@@ -270,29 +273,86 @@ def recompute_matches_for_candidate(*, user_id: int, exact: bool = False) -> int
     return _store(results, stale)
 
 
+# --- One pair ------------------------------------------------------------------------------
+
+
+class PairFiltered(Exception):
+    """A hard filter keeps this candidate away from this job (`reason` says which)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# How many of the candidate's other matched jobs lend their terms to a single pair's IDF.
+PAIR_IDF_JOBS = 50
+
+
+def match_pair(*, job: Job, candidate: CandidateProfile) -> Match:
+    """Score one (job, candidate) pair now and store it; the stored `Match` is returned.
+
+    For a candidate looking at one job, or applying to it. Vectors are not computed here (web
+    processes do not load the embedding model): a side without its vector scores 0 on the
+    semantic component for now, and a recompute of that side is requested, which embeds it and
+    re-scores every stored pair, this one included. Keyword IDF comes from the candidate, this
+    job and the jobs already matched to the candidate; the job's next recompute re-scores the
+    pair against its whole pool. Raises `PairFiltered` (and deletes any stored row) when a
+    hard filter excludes the pair.
+    """
+    profile = _profiles_with_vectors([candidate.pk])[0]
+    cf, jf = _facts_of(profile), job_facts(job)
+    ok, reason = passes_filters(jf, cf)
+    if not ok:
+        Match.objects.filter(job=job, candidate=profile).delete()
+        raise PairFiltered(reason)
+    others = Job.objects.filter(matches__candidate=profile).exclude(pk=job.pk)
+    stats = TermStats.build([cf], [jf, *(job_facts(j) for j in others[:PAIR_IDF_JOBS])])
+    _store([score_match(jf, cf, weights=settings.MATCH_WEIGHTS, stats=stats)])
+    if job.embedding is None:
+        request_job_recompute(job_id=job.pk)
+    if profile.embedding is None:
+        request_candidate_recompute(user_id=profile.user_id)
+    return Match.objects.select_related("job__company").get(job=job, candidate=profile)
+
+
 # --- Requests (debounced) ------------------------------------------------------------------
 
 
-def request_job_recompute(*, job_id: int) -> bool:
-    """Enqueue a recompute after the commit; a burst of edits within the window makes one."""
-    return _debounced("job", job_id)
+def request_job_recompute(*, job_id: int, immediate: bool = False) -> bool:
+    """Enqueue a recompute after the commit; a burst of edits within the window makes one.
+
+    `immediate` (a recruiter's "recompute" click) skips the debounce window and enqueues now.
+    """
+    return _debounced("job", job_id, immediate=immediate)
 
 
 def request_candidate_recompute(*, user_id: int) -> bool:
     return _debounced("candidate", user_id)
 
 
-def _debounced(kind: str, pk: int) -> bool:
+def _debounced(kind: str, pk: int, *, immediate: bool = False) -> bool:
     from django.core.cache import cache
 
     from matching import tasks
 
+    task = tasks.recompute_job_matches if kind == "job" else tasks.recompute_candidate_matches
+    if immediate:
+        transaction.on_commit(lambda: task.apply_async(args=[pk]))
+        return True
     delay = settings.MATCH_RECOMPUTE_DEBOUNCE_SECONDS
     if not cache.add(f"matching:pending:{kind}:{pk}", 1, timeout=delay + 60):
         return False  # one is already waiting; it will read the latest rows when it runs
-    task = tasks.recompute_job_matches if kind == "job" else tasks.recompute_candidate_matches
     transaction.on_commit(lambda: task.apply_async(args=[pk], countdown=delay))
     return True
+
+
+def _request_rerank(job_id: int) -> None:
+    """After a job's recompute: the LLM re-ranker judges its new top N, when one is configured."""
+    from matching import tasks
+    from matching.rerank import get_reranker
+
+    if get_reranker() is not None:
+        transaction.on_commit(lambda: tasks.rerank_job_matches.apply_async(args=[job_id]))
 
 
 def clear_pending(kind: str, pk: int) -> None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from matching import services
+from matching import services, verdicts
 from matching.embeddings import TransientEmbeddingError
+from matching.rerank import TransientRerankError
 
 RETRY = {
     "autoretry_for": (TransientEmbeddingError,),
@@ -40,3 +41,14 @@ def recompute_job_matches(job_id: int) -> int:
 def recompute_candidate_matches(user_id: int) -> int:
     services.clear_pending("candidate", user_id)
     return services.recompute_matches_for_candidate(user_id=user_id)
+
+
+@shared_task(
+    autoretry_for=(TransientRerankError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=6,
+    acks_late=True,
+)
+def rerank_job_matches(job_id: int) -> int:
+    return verdicts.rerank_job_matches(job_id=job_id)

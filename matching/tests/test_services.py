@@ -14,76 +14,6 @@ from resumes.models import CandidateProfile
 
 pytestmark = pytest.mark.django_db
 
-PEOPLE = {
-    "pia": dict(
-        headline="Senior Python Developer",
-        summary="Backend developer building Django REST APIs on PostgreSQL.",
-        skills=["python", "django", "postgresql", "docker"],
-        skill_evidence={
-            "python": "- Built Python services for payments",
-            "django": "- Led the Django REST API rewrite",
-            "postgresql": "- Tuned PostgreSQL indexes",
-            "docker": "Tools: Docker",
-        },
-        experiences=[
-            {"title": "Senior Backend Developer", "company": "Pay", "start": "2018-01",
-             "end": None, "is_current": True,
-             "description": "Django REST APIs on PostgreSQL for payments, deployed with Docker."},
-        ],
-        years_of_experience=8, city="Berlin", country="DE",
-    ),
-    "remo": dict(
-        headline="Python Developer (remote only)",
-        summary="Django developer.",
-        skills=["python", "django"],
-        remote_preference="remote",
-        years_of_experience=6, city="Lisbon", country="PT",
-    ),
-    "chef": dict(
-        headline="Pastry Chef",
-        summary="Ten years in French bakeries, croissants and wedding cakes.",
-        skills=[],
-        experiences=[
-            {"title": "Head Pastry Chef", "company": "Boulangerie", "start": "2015-01",
-             "end": None, "is_current": True, "description": "Ran the pastry kitchen."},
-        ],
-        years_of_experience=10, city="Berlin", country="DE",
-    ),
-}  # fmt: skip
-
-
-def make_profile(name: str) -> CandidateProfile:
-    user = make_user(f"{name}@example.test", User.Role.CANDIDATE, first_name=name.title())
-    return CandidateProfile.objects.create(user=user, **PEOPLE[name])
-
-
-@pytest.fixture
-def people(local_embedder) -> dict[str, CandidateProfile]:
-    profiles = {name: make_profile(name) for name in PEOPLE}
-    for profile in profiles.values():
-        services.embed_profile(profile_id=profile.pk)
-    return {name: CandidateProfile.objects.get(pk=p.pk) for name, p in profiles.items()}
-
-
-@pytest.fixture
-def job(acme, local_embedder) -> Job:
-    job = Job.objects.create(
-        company=acme,
-        title="Senior Django Developer",
-        description="Build Django REST APIs on PostgreSQL; Docker is a plus.",
-        city="Berlin",
-        country="DE",
-        workplace=Job.Workplace.HYBRID,
-        seniority=Job.Seniority.SENIOR,
-        years_min=5,
-        required_skills=["python", "django", "postgresql"],
-        preferred_skills=["docker", "kubernetes"],
-        status=Job.Status.OPEN,
-    )
-    services.embed_job(job_id=job.pk)
-    job.refresh_from_db()
-    return job
-
 
 def test_embedding_stores_vectors_with_their_model(people, job) -> None:
     pia = people["pia"]
@@ -227,3 +157,42 @@ def test_matching_tasks_are_routed_to_the_matching_queue() -> None:
     for name in ("recompute_job_matches", "recompute_candidate_matches", "embed_profile"):
         route = app.amqp.router.route({}, f"matching.tasks.{name}", args=[1], kwargs={})
         assert route["queue"].name == "matching"
+
+
+def test_match_pair_scores_and_stores_one_pair(people, job) -> None:
+    match = services.match_pair(job=job, candidate=people["pia"])
+    assert match.pk and match.job_id == job.pk and match.candidate_id == people["pia"].pk
+    assert 0 < match.score <= 1 and set(match.components) == {"lexical", "semantic", "traditional"}
+    evidence = {s["slug"]: s["evidence"] for s in match.explanation["matched_required"]}
+    assert evidence["postgresql"] == "- Tuned PostgreSQL indexes"
+    # Scoring the pair again updates the same row.
+    again = services.match_pair(job=job, candidate=people["pia"])
+    assert again.pk == match.pk and Match.objects.filter(job=job).count() == 1
+
+
+def test_match_pair_refuses_a_filtered_pair_and_drops_its_row(people, job) -> None:
+    remo = people["remo"]
+    Match.objects.create(job=job, candidate=remo, score=0.5, inputs_hash="x")
+    with pytest.raises(services.PairFiltered, match="only works remotely"):
+        services.match_pair(job=job, candidate=remo)
+    assert not Match.objects.filter(job=job, candidate=remo).exists()
+
+
+def test_match_pair_requests_the_vectors_it_lacks(
+    job, acme, django_capture_on_commit_callbacks
+) -> None:
+    bare = make_profile_from("nova", headline="Django developer", skills=["python", "django"])
+    with django_capture_on_commit_callbacks() as callbacks:
+        match = services.match_pair(job=job, candidate=bare)
+    assert match.components["semantic"] == 0.0
+    assert match.explanation["factors"]["semantic"] == "No embeddings to compare yet."
+    assert len(callbacks) == 1  # the candidate's recompute, which embeds the profile
+    services.clear_pending("candidate", bare.user_id)
+
+
+def test_an_immediate_request_skips_the_debounce(job, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert services.request_job_recompute(job_id=job.pk)
+        assert services.request_job_recompute(job_id=job.pk, immediate=True)
+    assert len(callbacks) == 2
+    services.clear_pending("job", job.pk)

@@ -1,0 +1,58 @@
+"""Reading stored matches for the portal and the API (scoped by the caller)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from jobs.models import Job
+from matching.models import Match
+
+COMPONENTS = ("lexical", "semantic", "traditional")
+
+
+def matches_for_job(
+    *, job: Job, min_score: float | None = None, skills: list[str] | None = None
+) -> QuerySet[Match]:
+    """The job's ranked candidates, best first (a recruiter's view: scope the job first)."""
+    matches = Match.objects.filter(job=job).select_related("candidate__user")
+    if min_score is not None:
+        matches = matches.filter(score__gte=min_score)
+    if skills:
+        matches = matches.filter(candidate__skills__contains=list(skills))
+    return matches.order_by("-score", "pk")
+
+
+def matches_for_candidate(*, user: Any, min_score: float | None = None) -> QuerySet[Match]:
+    """A candidate's matches with open jobs, best first."""
+    matches = Match.objects.filter(candidate__user=user, job__status=Job.Status.OPEN)
+    if min_score is not None:
+        matches = matches.filter(score__gte=min_score)
+    return matches.select_related("job__company").order_by("-score", "pk")
+
+
+def recruiter_jobs(user: Any) -> QuerySet[Job]:
+    """Jobs of every company the recruiter belongs to."""
+    return Job.objects.filter(company__memberships__user=user).distinct()
+
+
+def candidate_label(match: Match) -> str:
+    """How the portal names a matched candidate."""
+    profile = match.candidate
+    user = profile.user
+    full = f"{user.first_name} {user.last_name}".strip()
+    return profile.full_name or full or f"Candidate #{profile.pk}"
+
+
+def component_rows(match: Match) -> list[dict[str, Any]]:
+    """(name, value, weight, percent) per component, for the score bars."""
+    return [
+        {
+            "name": name,
+            "value": match.components.get(name, 0.0),
+            "weight": match.weights.get(name),
+            "percent": round(100 * float(match.components.get(name, 0.0))),
+        }
+        for name in COMPONENTS
+    ]

@@ -1,0 +1,116 @@
+"""The ranked candidates on the recruiter's job page (an htmx fragment served by matching)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from jobs.tests.factories import make_job
+from matching import services
+from matching.models import Match
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ranked(people, job) -> Match:
+    services.recompute_matches_for_job(job_id=job.pk)
+    return Match.objects.filter(job=job).order_by("-score").first()
+
+
+def fragment(client, job, **params):
+    return client.get(reverse("matching:job-matches", args=[job.pk]), params)
+
+
+def test_the_job_page_loads_the_ranked_candidates_with_htmx(client, recruiter, job) -> None:
+    client.force_login(recruiter)
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert f'hx-get="{reverse("matching:job-matches", args=[job.pk])}"' in page
+
+
+def test_it_shows_candidates_ranked_with_bars_evidence_and_sentences(
+    client, recruiter, people, ranked, job
+) -> None:
+    client.force_login(recruiter)
+    html = fragment(client, job).content.decode()
+    assert html.index("Pia") < html.index("Chef")  # best first; remo is filtered out
+    assert "Remo" not in html
+    assert html.count('role="meter"') == 2 * 3  # three component bars per candidate
+    assert "Led the Django REST API rewrite" in html  # evidence line of a matched skill
+    assert "Missing required" in html  # the chef lacks python, django, postgresql
+    assert "years of experience against 5+ wanted" in html  # one sentence per factor
+    assert f"{round(100 * ranked.score)}%" in html
+
+
+def test_it_filters_by_minimum_score_and_must_have_skill(
+    client, recruiter, people, ranked, job
+) -> None:
+    client.force_login(recruiter)
+    only_django = fragment(client, job, skill="Django").content.decode()
+    assert "Pia" in only_django and "Chef" not in only_django
+    top = fragment(client, job, min_score=int(100 * ranked.score)).content.decode()
+    assert "Pia" in top and "Chef" not in top
+
+
+def test_it_paginates(client, recruiter, people, ranked, job, monkeypatch) -> None:
+    monkeypatch.setattr("matching.views.PAGE_SIZE", 1)
+    client.force_login(recruiter)
+    first = fragment(client, job).content.decode()
+    assert "Pia" in first and "Chef" not in first and "Page 1 of 2" in first
+    second = fragment(client, job, page=2).content.decode()
+    assert "Chef" in second and "#2" in second
+
+
+def test_it_rejects_other_company_recruiter(client, other_recruiter, job) -> None:
+    client.force_login(other_recruiter)
+    assert fragment(client, job).status_code == 404
+    url = reverse("matching:job-recompute", args=[job.pk])
+    assert client.post(url).status_code == 404
+
+
+def test_the_recompute_button_enqueues_the_task_after_the_commit(
+    client, teammate, job, django_capture_on_commit_callbacks
+) -> None:
+    client.force_login(teammate)
+    url = reverse("matching:job-recompute", args=[job.pk])
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "Recompute queued" in response.content.decode()
+    assert len(callbacks) == 1
+
+
+def test_a_draft_is_not_recomputed(client, recruiter, acme, django_capture_on_commit_callbacks):
+    draft = make_job(acme, status="draft")
+    client.force_login(recruiter)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(
+            reverse("matching:job-recompute", args=[draft.pk]), HTTP_HX_REQUEST="true"
+        )
+    assert "Only open jobs are matched." in response.content.decode() and not callbacks
+
+
+def test_a_current_llm_verdict_is_shown_and_a_stale_one_is_not(
+    client, recruiter, people, ranked, job
+) -> None:
+    verdict = {
+        "fit": 0.83,
+        "summary": "Strong backend fit.",
+        "model_id": "anthropic.claude-test",
+        "requirements": [
+            {
+                "requirement": "Required skill: Django",
+                "verdict": "met",
+                "evidence": "Led the Django REST API rewrite",
+                "reason": "Led a Django rewrite.",
+            }
+        ],
+        "inputs_hash": ranked.inputs_hash,
+    }
+    Match.objects.filter(pk=ranked.pk).update(llm_verdict=verdict)
+    client.force_login(recruiter)
+    html = fragment(client, job).content.decode()
+    assert "LLM fit 83%" in html and "Strong backend fit." in html
+    assert "Led a Django rewrite." in html
+    Match.objects.filter(pk=ranked.pk).update(llm_verdict=verdict | {"inputs_hash": "older"})
+    assert "LLM fit" not in fragment(client, job).content.decode()
