@@ -26,6 +26,7 @@ from applications.models import (
     PipelineStage,
     RejectionReason,
     Scorecard,
+    ScreeningQuestion,
     StageChange,
 )
 from jobs.models import Job
@@ -187,7 +188,7 @@ def apply_to_job(
     job: Job,
     resume: Resume | None = None,
     cover_letter: str = "",
-    answers: dict[str, Any] | None = None,
+    answers: dict[int, str] | None = None,
 ) -> Application:
     if not candidate.is_candidate:
         raise PipelineError("Only candidates apply to jobs.", code="not_a_candidate")
@@ -199,6 +200,7 @@ def apply_to_job(
         raise PipelineError("Use one of your own resumes.", code="invalid_resume")
     if Application.objects.filter(job=job, candidate=candidate).exists():
         raise DuplicateApplication("You have already applied to this job.")
+    answered = _screening_answers(job, answers or {})
     stage = _stage_of_kind(job, PipelineStage.Kind.OPEN)  # the first open stage
     try:
         with transaction.atomic():
@@ -208,7 +210,7 @@ def apply_to_job(
                 resume=resume,
                 stage=stage,
                 cover_letter=cover_letter,
-                answers=answers or {},
+                answers=answered,
                 **_match_snapshot(job, candidate),
             )
     except IntegrityError as exc:  # a concurrent request won the race
@@ -225,6 +227,23 @@ def apply_to_job(
     )
     _after_commit(change, event="application.created")
     return application
+
+
+def _screening_answers(job: Job, answers: dict[int, str]) -> list[dict[str, Any]]:
+    """The answers to the job's questions, in order; a required one left blank is refused."""
+    questions = list(ScreeningQuestion.objects.filter(job=job))
+    known = {q.pk for q in questions}
+    unknown = sorted(str(k) for k in answers if not str(k).isdigit() or int(k) not in known)
+    if unknown:
+        raise PipelineError(f"Unknown question(s): {unknown}.", code="unknown_question")
+    out = []
+    for question in questions:
+        answer = str(answers.get(question.pk, answers.get(str(question.pk), "")) or "").strip()
+        if question.required and not answer:
+            raise PipelineError(f"Answer: {question.prompt}", code="answer_required")
+        if answer:
+            out.append({"question_id": question.pk, "prompt": question.prompt, "answer": answer})
+    return out
 
 
 # --- Transitions --------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from applications.models import (
     Notification,
     PipelineStage,
     RejectionReason,
+    ScreeningQuestion,
     WebhookDelivery,
     WebhookEndpoint,
 )
@@ -436,7 +437,7 @@ def _stages_page(request: HttpRequest, job: Job | None) -> HttpResponse:
         if job is not None and action == "customise":
             services.copy_pipeline_to_job(job=job)
             messages.success(request, "This job now has its own pipeline.")
-        elif not own:
+        elif not own and action in ("save", "add", "delete"):
             messages.error(request, "Customise the pipeline for this job first.")
         elif action == "save":
             formset = StageFormSet(request.POST, queryset=stages, prefix="stages")
@@ -458,6 +459,17 @@ def _stages_page(request: HttpRequest, job: Job | None) -> HttpResponse:
                 messages.success(request, f"Stage {stage.name} removed.")
             except services.PipelineError as exc:
                 messages.error(request, exc.message)
+        elif action == "add_question" and job is not None:
+            prompt = request.POST.get("prompt", "").strip()[:300]
+            if prompt:
+                ScreeningQuestion.objects.create(
+                    job=job,
+                    prompt=prompt,
+                    required=bool(request.POST.get("required")),
+                    position=job.questions.count(),
+                )
+        elif action == "delete_question" and job is not None:
+            get_object_or_404(job.questions, pk=request.POST.get("question")).delete()
         elif action == "add_reason" and job is None:
             reason_form = RejectionReasonForm(request.POST)
             if reason_form.is_valid():
@@ -488,6 +500,7 @@ def _render_stages(request, job, formset, new_form, reason_form, own) -> HttpRes
             "own": own,
             "reasons": RejectionReason.objects.filter(company=company),
             "can_manage": _membership(request).can_manage_team,
+            "questions": job.questions.all() if job else [],
         },
     )
 

@@ -11,7 +11,17 @@ class ApplyInputSerializer(serializers.Serializer):
     job = serializers.IntegerField()
     resume = serializers.UUIDField(required=False, allow_null=True)
     cover_letter = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
-    answers = serializers.DictField(child=serializers.CharField(max_length=5000), required=False)
+    answers = serializers.DictField(
+        child=serializers.CharField(max_length=5000, allow_blank=True),
+        required=False,
+        help_text="Question id → answer, for the job's screening questions.",
+    )
+
+
+class AnswerOutputSerializer(serializers.Serializer):
+    question_id = serializers.IntegerField()
+    prompt = serializers.CharField()
+    answer = serializers.CharField()
 
 
 class StageOutputSerializer(serializers.Serializer):
@@ -49,6 +59,7 @@ class ApplicationDetailOutputSerializer(ApplicationListOutputSerializer):
     history = StageChangeOutputSerializer(source="stage_changes", many=True)
     resume = serializers.UUIDField(source="resume_id", allow_null=True)
     can_withdraw = serializers.SerializerMethodField()
+    answers = AnswerOutputSerializer(many=True)
 
     class Meta(ApplicationListOutputSerializer.Meta):
         fields = [
@@ -62,6 +73,16 @@ class ApplicationDetailOutputSerializer(ApplicationListOutputSerializer):
 
     def get_can_withdraw(self, obj: Application) -> bool:
         return not obj.stage.is_terminal
+
+
+class QuestionsInputSerializer(serializers.Serializer):
+    job = serializers.IntegerField()
+
+
+class QuestionOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    prompt = serializers.CharField()
+    required = serializers.BooleanField()
 
 
 class WithdrawInputSerializer(serializers.Serializer):

@@ -5,6 +5,11 @@ from applications.api import views
 urlpatterns = [
     path("applications/", views.ApplicationListApi.as_view(), name="application-list"),
     path(
+        "applications/questions/",
+        views.ScreeningQuestionListApi.as_view(),
+        name="application-questions",
+    ),
+    path(
         "applications/<uuid:pk>/", views.ApplicationDetailApi.as_view(), name="application-detail"
     ),
     path(

@@ -22,6 +22,8 @@ from applications.api.serializers import (
     MarkReadInputSerializer,
     NotificationOutputSerializer,
     PreferencesSerializer,
+    QuestionOutputSerializer,
+    QuestionsInputSerializer,
     SmsConsentInputSerializer,
     SmsConsentOutputSerializer,
     WithdrawInputSerializer,
@@ -99,6 +101,21 @@ class ApplicationListApi(ListAPIView):
         )
         out = ApplicationDetailOutputSerializer(application, context={"request": request})
         return Response(out.data, status=status.HTTP_201_CREATED)
+
+
+class ScreeningQuestionListApi(APIView):
+    """The questions to answer when applying to an open job (`?job=<id>`)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[QuestionsInputSerializer], responses=QuestionOutputSerializer(many=True)
+    )
+    def get(self, request: Request) -> Response:
+        params = QuestionsInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        job = get_object_or_404(Job.objects.open(), pk=params.validated_data["job"])
+        return Response(QuestionOutputSerializer(job.questions.all(), many=True).data)
 
 
 class ApplicationDetailApi(APIView):

@@ -17,6 +17,7 @@ from applications.models.pipeline import (
     PipelineStage,
     RejectionReason,
     Scorecard,
+    ScreeningQuestion,
     StageChange,
 )
 from applications.models.webhooks import WEBHOOK_EVENTS, WebhookDelivery, WebhookEndpoint
@@ -36,6 +37,7 @@ __all__ = [
     "PipelineStage",
     "RejectionReason",
     "Scorecard",
+    "ScreeningQuestion",
     "SmsConsent",
     "StageChange",
     "WebhookDelivery",

@@ -78,6 +78,21 @@ class PipelineStage(models.Model):
         return self.kind != self.Kind.OPEN
 
 
+class ScreeningQuestion(models.Model):
+    """A question candidates answer when applying to one job."""
+
+    job = models.ForeignKey("jobs.Job", on_delete=models.CASCADE, related_name="questions")
+    prompt = models.CharField(max_length=300)
+    required = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.prompt
+
+
 class RejectionReason(models.Model):
     company = models.ForeignKey(
         "accounts.Company", on_delete=models.CASCADE, related_name="rejection_reasons"
@@ -120,7 +135,9 @@ class Application(models.Model):
     )
     stage = models.ForeignKey(PipelineStage, on_delete=models.PROTECT, related_name="+")
     cover_letter = models.TextField(blank=True, max_length=10_000)
-    answers = models.JSONField(default=dict, blank=True, help_text="Screening question answers.")
+    # Screening answers as given: [{"question_id", "prompt", "answer"}] (the prompt is kept
+    # because recruiters may edit or delete questions later).
+    answers = models.JSONField(default=list, blank=True)
     rejection_reason = models.ForeignKey(
         RejectionReason, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -41,6 +41,7 @@ API_CASES = [
         label="apply",
     ),
     Case("api:application-detail", kwargs=application_pk, expect=CAROL_ONLY),
+    Case("api:application-questions", data=open_job, expect=SIGNED_IN),
     Case(
         "api:application-withdraw",
         method="POST",

@@ -149,3 +149,39 @@ def test_sms_consent_is_recorded_with_time_source_and_withdrawn(api_as, candidat
     assert client.delete("/api/v1/notifications/sms-consent/").status_code == 204
     consent.refresh_from_db()
     assert consent.revoked_at is not None
+
+
+def test_screening_questions_are_listed_and_required_answers_enforced(api_as, candidate, job):
+    from applications.models import ScreeningQuestion
+
+    visa = ScreeningQuestion.objects.create(job=job, prompt="Do you need a visa?", position=0)
+    notice = ScreeningQuestion.objects.create(
+        job=job, prompt="Notice period?", required=False, position=1
+    )
+    client = api_as(candidate)
+    listed = client.get("/api/v1/applications/questions/", {"job": job.pk}).json()
+    assert [q["prompt"] for q in listed] == ["Do you need a visa?", "Notice period?"]
+    missing = client.post(
+        "/api/v1/applications/",
+        {"job": job.pk, "answers": {str(notice.pk): "1 month"}},
+        format="json",
+    )
+    assert missing.status_code == 400
+    assert missing.json()["error"]["code"] == "answer_required"
+    unknown = client.post(
+        "/api/v1/applications/", {"job": job.pk, "answers": {"999": "x"}}, format="json"
+    )
+    assert unknown.json()["error"]["code"] == "unknown_question"
+    ok = client.post(
+        "/api/v1/applications/", {"job": job.pk, "answers": {str(visa.pk): "No"}}, format="json"
+    )
+    assert ok.status_code == 201
+    assert ok.json()["answers"] == [
+        {"question_id": visa.pk, "prompt": "Do you need a visa?", "answer": "No"}
+    ]
+
+
+def test_questions_of_a_job_that_is_not_open_are_not_found(api_as, candidate, acme):
+    draft = make_job(acme, status=Job.Status.DRAFT)
+    response = api_as(candidate).get("/api/v1/applications/questions/", {"job": draft.pk})
+    assert response.status_code == 404

@@ -99,3 +99,13 @@ def test_another_company_cannot_touch_the_job_stages(client, other_recruiter, jo
     assert client.get(url).status_code == 404
     assert client.post(url, {"action": "customise"}).status_code == 404
     assert not PipelineStage.objects.filter(job=job).exists()
+
+
+def test_recruiters_add_and_remove_a_jobs_screening_questions(alice, job):
+    url = reverse("applications:job_stages", args=[job.pk])
+    alice.post(url, {"action": "add_question", "prompt": "Earliest start date?", "required": "on"})
+    question = job.questions.get()
+    assert (question.prompt, question.required) == ("Earliest start date?", True)
+    assert "Earliest start date?" in alice.get(url).content.decode()
+    alice.post(url, {"action": "delete_question", "question": question.pk})
+    assert not job.questions.exists()
