@@ -19,6 +19,7 @@ from analytics.services import record_event
 from jobs.analysis import get_job_analyzer
 from jobs.models import Job, SavedJob
 from jobs.search import get_job_search
+from jobs.signals import announce_job_change
 
 # Fields copied by `duplicate_job` (everything a recruiter typed, nothing about state).
 COPIED_FIELDS = (
@@ -100,6 +101,7 @@ def update_job(
             kind="job.updated", actor=actor, company=job.company, subject=job,
             payload={"fields": changed},
         )  # fmt: skip
+        announce_job_change(job_id=job.pk, fields=changed)
     request_job_analysis(job=job)
     enqueue_job_index(job_ids=[job.pk])
     return job
@@ -118,6 +120,7 @@ def publish_job(*, job: Job, actor: User) -> Job:
         kind="job.published", actor=actor, company=job.company, subject=job,
         payload={"title": job.title},
     )  # fmt: skip
+    announce_job_change(job_id=job.pk, fields=["status"])
     enqueue_job_index(job_ids=[job.pk])
     return job
 
@@ -140,6 +143,7 @@ def close_job(*, job: Job, actor: User | None, status: str = Job.Status.CLOSED) 
             kind="job.closed", actor=actor, company=job.company, subject=job,
             payload={"status": status},
         )  # fmt: skip
+        announce_job_change(job_id=job.pk, fields=["status"])
     enqueue_job_index(job_ids=[job.pk])
     return job
 

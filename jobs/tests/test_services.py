@@ -24,7 +24,7 @@ def test_publishing_enqueues_indexing_after_commit(
     with django_capture_on_commit_callbacks() as callbacks:
         services.publish_job(job=job, actor=recruiter)
         assert PostgresJobSearch().search(JobQuery(q="rust")).total == 0  # nothing yet
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # indexing, and the job_changed announcement for matching
     services.index_jobs(job_ids=[job.pk])  # what the enqueued task does
     assert PostgresJobSearch().search(JobQuery(q="rust")).ids == [job.pk]
     event = Event.objects.get(kind="job.published")
@@ -84,3 +84,27 @@ def test_the_hiring_team_must_belong_to_the_company(acme, recruiter, other_recru
             hiring_team=[recruiter, other_recruiter],
         )
     assert "charlie@globex.test" in str(exc.value)
+
+
+def test_publishing_and_closing_announce_the_change_after_commit(
+    acme, recruiter, make_job, django_capture_on_commit_callbacks
+):
+    from jobs.signals import job_changed
+
+    received = []
+
+    def receiver(sender, **kwargs):
+        received.append(kwargs)
+
+    job_changed.connect(receiver)
+    try:
+        job = make_job(acme, status=Job.Status.DRAFT)
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            services.publish_job(job=job, actor=recruiter)
+            assert received == []  # nothing before the commit
+        for callback in callbacks:
+            if getattr(callback, "__qualname__", "").startswith("announce_job_change"):
+                callback()
+        assert received == [{"signal": job_changed, "job_id": job.pk, "fields": ["status"]}]
+    finally:
+        job_changed.disconnect(receiver)
