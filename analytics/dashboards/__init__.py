@@ -1,0 +1,1 @@
+"""Recruiter dashboards: SQL aggregates (`queries`) and server-rendered SVG charts (`charts`)."""

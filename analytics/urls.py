@@ -1,0 +1,9 @@
+from django.urls import path
+
+from analytics import views
+
+app_name = "analytics"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("export/<slug:dataset>.<slug:fmt>", views.export, name="export"),
+]

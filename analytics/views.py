@@ -1,0 +1,67 @@
+"""Recruiter dashboards and exports: only the recruiter's own company, ever.
+
+The company comes from the signed-in recruiter's membership, never from the URL; a job id in
+the filters that is not one of the company's is a 404, as elsewhere in the portal.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from accounts.access import recruiter_required
+from analytics import exports
+from analytics.dashboards import panels
+from analytics.forms import DashboardFilterForm
+from analytics.services import record_event
+
+
+def _filter_form(request: HttpRequest) -> DashboardFilterForm:
+    company = request.membership.company  # type: ignore[attr-defined]
+    form = DashboardFilterForm(request.GET, company=company)
+    if not form.is_valid() and form.job_is_foreign():
+        raise Http404("No such job.")
+    return form
+
+
+@recruiter_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form = _filter_form(request)
+    context: dict = {"form": form, "datasets": list(exports.DATASETS)}
+    if form.is_valid():
+        filters = form.filters()
+        context |= panels.dashboard(filters) | {
+            "filters": filters,
+            "query": request.GET.urlencode(),
+        }
+    template = "analytics/_dashboard.html" if request.htmx else "analytics/dashboard.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@recruiter_required
+@require_GET
+def export(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
+    if dataset not in exports.DATASETS or fmt not in exports.FORMATS:
+        raise Http404("No such export.")
+    form = _filter_form(request)
+    if not form.is_valid():
+        return HttpResponse("Invalid filters.", status=400, content_type="text/plain")
+    filters = form.filters()
+    membership = request.membership  # type: ignore[attr-defined]
+    record_event(
+        kind="analytics.exported",
+        actor=request.user,
+        company=membership.company,
+        subject=membership.company,
+        payload={"dataset": dataset, "format": fmt, "start": filters.start.isoformat(),
+                 "end": filters.end.isoformat(), "job_id": filters.job_id},
+    )  # fmt: skip
+    response = StreamingHttpResponse(
+        exports.export_stream(dataset, fmt, filters), content_type=exports.CONTENT_TYPES[fmt]
+    )
+    name = exports.filename(dataset, fmt, filters)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
