@@ -165,19 +165,29 @@ def delete_stage(*, stage: PipelineStage) -> None:
 
 
 def _match_snapshot(job: Job, candidate: User) -> dict[str, Any]:
-    """The stored match for the pair, if matching has computed it.
+    """The match for the pair, computed now when matching has none stored yet.
 
-    matching has no single-pair service yet: a missing match is requested (debounced
-    recompute for the candidate) and the portal reads the live `Match` row once it exists.
+    A candidate without a profile (no parsed resume yet) has nothing to match; a pair that a
+    hard filter excludes (matching's `PairFiltered`) is stored without a score, with the reason.
     """
     from matching.models import Match
-    from matching.services import request_candidate_recompute
+    from matching.services import PairFiltered, match_pair
+    from resumes.models import CandidateProfile
 
     match = Match.objects.filter(job=job, candidate__user=candidate).first()
     if match is None:
-        if hasattr(candidate, "candidate_profile"):
-            request_candidate_recompute(user_id=candidate.pk)
-        return {"match": None, "match_score": None, "match_explanation": {}}
+        profile = CandidateProfile.objects.filter(user=candidate).first()
+        if profile is None:
+            return {"match": None, "match_score": None, "match_explanation": {}}
+        try:
+            with transaction.atomic():
+                match = match_pair(job=job, candidate=profile)
+        except PairFiltered as exc:
+            return {
+                "match": None,
+                "match_score": None,
+                "match_explanation": {"filtered": str(exc)},
+            }
     return {"match": match, "match_score": match.score, "match_explanation": match.explanation}
 
 

@@ -240,3 +240,31 @@ def test_an_existing_match_is_stored_with_the_application(job, candidate):
     application = services.apply_to_job(candidate=candidate, job=job)
     assert application.match_score == 0.81
     assert application.match_explanation == {"matched_skills": ["python"]}
+
+
+def test_a_missing_match_is_computed_at_once_on_applying(job, candidate):
+    from matching.models import Match
+    from resumes.models import CandidateProfile
+
+    CandidateProfile.objects.create(
+        user=candidate, headline="Python developer", skills=["python"], years_of_experience=4
+    )
+    application = services.apply_to_job(candidate=candidate, job=job)
+    match = Match.objects.get(job=job, candidate__user=candidate)
+    assert application.match == match
+    assert application.match_score == match.score > 0
+    assert "matched_required" in application.match_explanation
+
+
+def test_a_candidate_without_a_profile_applies_without_a_match(job, candidate):
+    application = services.apply_to_job(candidate=candidate, job=job)
+    assert (application.match, application.match_score) == (None, None)
+
+
+def test_a_pair_outside_the_jobs_hard_filters_applies_without_a_score(job, candidate):
+    from resumes.models import CandidateProfile
+
+    CandidateProfile.objects.create(user=candidate, remote_preference="remote")  # job is on-site
+    application = services.apply_to_job(candidate=candidate, job=job)
+    assert application.match_score is None
+    assert "only works remotely" in application.match_explanation["filtered"]
