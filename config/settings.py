@@ -578,6 +578,18 @@ MATCH_KEEP_TOP_N = env.int("MATCH_KEEP_TOP_N", default=100)
 MATCH_HNSW_EF_SEARCH = env.int("MATCH_HNSW_EF_SEARCH", default=200)
 # A burst of edits within this window makes one recompute.
 MATCH_RECOMPUTE_DEBOUNCE_SECONDS = env.int("MATCH_RECOMPUTE_DEBOUNCE_SECONDS", default=30)
+# Optional LLM re-ranker/explainer (Bedrock Converse) for each job's top N: off unless a model
+# is named. Its verdicts are stored beside the deterministic score, never replacing it.
+MATCH_RERANKER: dict | None = None
+if env.str("MATCH_RERANKER_MODEL_ID", default=""):
+    MATCH_RERANKER = {
+        "BACKEND": "matching.rerank.bedrock.BedrockReranker",
+        "OPTIONS": {
+            "model_id": env.str("MATCH_RERANKER_MODEL_ID"),
+            "top_n": env.int("MATCH_RERANKER_TOP_N", default=10),
+            "region": env.str("AWS_REGION", default="us-east-1"),
+        },
+    }
 CELERY_TASK_ROUTES["matching.tasks.*"] = {"queue": "matching"}
 
 
@@ -596,7 +608,13 @@ if USE_SNS:
 # Emails, SMS and webhook deliveries retry with exponential backoff from this base.
 NOTIFY_RETRY_BASE_SECONDS = env.float("NOTIFY_RETRY_BASE_SECONDS", default=30.0)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Webhook URLs resolving to loopback/private/link-local addresses are refused (SSRF) unless on.
+WEBHOOK_ALLOW_PRIVATE_HOSTS = env.bool("WEBHOOK_ALLOW_PRIVATE_HOSTS", default=DEBUG)
 CELERY_TASK_ROUTES["applications.tasks.*"] = {"queue": "default"}
+CELERY_BEAT_SCHEDULE["applications.requeue-stuck"] = {
+    "task": "applications.tasks.requeue_stuck_notifications",
+    "schedule": 300.0,
+}
 
 # --- Analytics (analytics/) -------------------------------------------------------------
 # Event stream (docs/events.md): a periodic task publishes new `analytics.Event` rows, by a

@@ -9,6 +9,8 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("resumes.api.urls")),
     path("", include("jobs.api.urls")),
+    path("", include("applications.api.urls")),
+    path("", include("matching.api.urls")),
 ]
 
 urlpatterns = [
@@ -21,6 +23,9 @@ urlpatterns = [
     path("portal/", include("accounts.urls")),
     path("portal/jobs/", include("jobs.urls")),
     path("portal/resumes/", include("resumes.urls")),
+    path("portal/applications/", include("applications.urls")),
+    path("portal/analytics/", include("analytics.urls")),
+    path("portal/matches/", include("matching.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
