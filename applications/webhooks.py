@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from applications.models import StageChange, WebhookDelivery, WebhookEndpoint
+from jobs.models import Job
 
 SIGNATURE_HEADER = "Talentmatch-Signature"
 TOLERANCE_SECONDS = 300
@@ -74,23 +75,58 @@ def stage_change_payload(change: StageChange) -> dict[str, Any]:
     }
 
 
+def job_payload(job: Job) -> dict[str, Any]:
+    return {
+        "job": {
+            "id": job.pk,
+            "title": job.title,
+            "status": job.status,
+            "workplace": job.workplace,
+            "city": job.city,
+            "country": job.country,
+            "required_skills": job.required_skills,
+            "published_at": job.published_at,
+            "closed_at": job.closed_at,
+        }
+    }
+
+
+def _source_event(
+    event: str, source: str, source_id: int
+) -> tuple[int, dict[str, Any], str, StageChange | None] | None:
+    """(company id, payload, event id, stage change) of a webhook source, or None if gone."""
+    if source == "stage_change":
+        change = (
+            StageChange.objects.select_related("application__job", "from_stage", "to_stage")
+            .filter(pk=source_id)
+            .first()
+        )
+        if change is None:
+            return None
+        company_id = change.application.job.company_id
+        return company_id, stage_change_payload(change), f"{source}_{source_id}", change
+    if source == "job":
+        job = Job.objects.filter(pk=source_id).first()
+        if job is None:
+            return None
+        # One event per publication (or closing): a job published twice is announced twice.
+        moment = job.published_at if event == "job.published" else job.closed_at
+        stamp = int(moment.timestamp()) if moment else 0
+        return job.company_id, job_payload(job), f"{event}_{source_id}_{stamp}", None
+    raise ValueError(f"Unknown webhook source {source}")
+
+
 @transaction.atomic
 def create_deliveries(*, event: str, source: str, source_id: int) -> list[WebhookDelivery]:
     """One delivery per subscribed endpoint (idempotent: a rerun creates none twice)."""
-    if source != "stage_change":
-        raise ValueError(f"Unknown webhook source {source}")
-    change = (
-        StageChange.objects.select_related("application__job", "from_stage", "to_stage")
-        .filter(pk=source_id)
-        .first()
-    )
-    if change is None:
+    found = _source_event(event, source, source_id)
+    if found is None:
         return []
+    company_id, payload, event_id, change = found
     endpoints = WebhookEndpoint.objects.filter(
-        company_id=change.application.job.company_id, is_active=True, events__contains=[event]
+        company_id=company_id, is_active=True, events__contains=[event]
     )
-    payload = json.loads(json.dumps(stage_change_payload(change), cls=DjangoJSONEncoder))
-    event_id = f"{source}_{source_id}"
+    payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
     out = []
     for endpoint in endpoints:
         try:
@@ -105,10 +141,27 @@ def create_deliveries(*, event: str, source: str, source_id: int) -> list[Webhoo
 
     for delivery in out:
         tasks.deliver_webhook.delay_on_commit(delivery.pk)
-    StageChange.objects.filter(pk=change.pk, webhooks_at__isnull=True).update(
-        webhooks_at=timezone.now()
-    )
+    if change is not None:
+        StageChange.objects.filter(pk=change.pk, webhooks_at__isnull=True).update(
+            webhooks_at=timezone.now()
+        )
     return out
+
+
+def on_job_changed(sender: Any, *, job_id: int, fields: list[str], **kwargs: Any) -> None:
+    """`jobs.signals.job_changed` receiver (sent after commit): announce publish and close."""
+    if "status" not in fields:
+        return
+    status = Job.objects.filter(pk=job_id).values_list("status", flat=True).first()
+    if status == Job.Status.OPEN:
+        event = "job.published"
+    elif status in (Job.Status.CLOSED, Job.Status.FILLED):
+        event = "job.closed"
+    else:
+        return
+    from applications import tasks
+
+    tasks.dispatch_webhooks.delay(event, "job", job_id)
 
 
 def _private_host(url: str) -> str:

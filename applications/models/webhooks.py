@@ -11,6 +11,8 @@ WEBHOOK_EVENTS = (
     ("application.created", "Application created"),
     ("application.stage_changed", "Application stage changed"),
     ("application.withdrawn", "Application withdrawn"),
+    ("job.published", "Job published"),
+    ("job.closed", "Job closed"),
 )
 
 

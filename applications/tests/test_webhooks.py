@@ -257,3 +257,30 @@ def test_endpoints_in_private_networks_are_refused_in_production(
     delivery.refresh_from_db()
     assert "non-public address (127.0.0.1)" in delivery.error
     assert receiver.requests == []
+
+
+def test_a_published_job_is_announced_to_endpoints_subscribed_to_job_events(
+    acme, recruiter, receiver
+):
+    from jobs import services as job_services
+    from jobs.models import Job
+    from jobs.signals import job_changed
+    from jobs.tests.factories import make_job
+
+    hook = WebhookEndpoint.objects.create(company=acme, url=receiver.url, events=["job.published"])
+    WebhookEndpoint.objects.create(
+        company=acme, url=receiver.url, events=["application.created"]
+    )  # not subscribed to job events
+    assert webhooks.on_job_changed in [entry[1]() for entry in job_changed.receivers]
+
+    draft = make_job(acme, status=Job.Status.DRAFT, title="Data Engineer")
+    job_services.publish_job(job=draft, actor=recruiter)
+    [delivery] = webhooks.create_deliveries(event="job.published", source="job", source_id=draft.pk)
+    assert delivery.endpoint == hook
+    assert tasks.deliver_webhook.apply(args=[delivery.pk]).get() == "delivered"
+    [request] = receiver.requests
+    assert receiver_verifies(hook.secret, request)
+    body = json.loads(request["body"])
+    assert (body["event"], body["data"]["job"]["title"]) == ("job.published", "Data Engineer")
+    # A rerun of the same publication creates nothing new.
+    assert webhooks.create_deliveries(event="job.published", source="job", source_id=draft.pk) == []
