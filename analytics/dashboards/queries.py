@@ -66,9 +66,11 @@ class Filters:
         }
 
 
-# The company's applications created in the range (and of one job when asked).
+# The company's applications created in the range (and of one job when asked). Not
+# materialized: inlined where it is used, the planner sees how few rows it holds and reads each
+# one's history by index (stagechange_app_created) instead of scanning every company's history.
 COHORT = """
-cohort AS (
+cohort AS NOT MATERIALIZED (
     SELECT a.id, a.job_id, a.candidate_id, a.stage_id, a.match_score, a.created_at
     FROM applications_application a
     JOIN jobs_job j ON j.id = a.job_id
@@ -133,17 +135,20 @@ reached AS (
     SELECT job_id, position, count(*) AS n FROM furthest GROUP BY job_id, position
 ),
 current AS (
-    SELECT c.job_id, st.slug, count(*) AS n
+    SELECT st.slug, count(*) AS n
     FROM cohort c JOIN applications_pipelinestage st ON st.id = c.stage_id
-    GROUP BY c.job_id, st.slug
+    GROUP BY st.slug
+),
+stages AS (
+    SELECT p.slug, min(p.name) AS name, min(p.kind) AS kind, min(p.position) AS position,
+           coalesce(sum(r.n) FILTER (WHERE p.kind IN ('open', 'hired')), 0)::int AS reached
+    FROM pipelines p
+    LEFT JOIN reached r ON r.job_id = p.job_id AND r.position >= p.position
+    GROUP BY p.slug
 )
-SELECT p.slug, min(p.name) AS name, min(p.kind) AS kind, min(p.position) AS position,
-       coalesce(sum(r.n) FILTER (WHERE p.kind IN ('open', 'hired')), 0)::int AS reached,
-       coalesce((SELECT sum(cu.n) FROM current cu WHERE cu.slug = p.slug), 0)::int AS current
-FROM pipelines p
-LEFT JOIN reached r ON r.job_id = p.job_id AND r.position >= p.position
-GROUP BY p.slug
-ORDER BY min(p.position), p.slug
+SELECT s.slug, s.name, s.kind, s.position, s.reached, coalesce(cu.n, 0)::int AS current
+FROM stages s LEFT JOIN current cu ON cu.slug = s.slug
+ORDER BY s.position, s.slug
 """  # noqa: S608
 
 
