@@ -158,7 +158,15 @@ class Application(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["job", "candidate"], name="application_unique_job")
         ]
-        indexes = [models.Index(fields=["job", "stage"], name="application_job_stage")]
+        indexes = [
+            models.Index(fields=["job", "stage"], name="application_job_stage"),
+            # Dashboards: a job's applications in a date range (analytics.dashboards.queries).
+            models.Index(
+                fields=["job", "created_at"],
+                include=["stage", "match_score"],
+                name="application_job_created",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.candidate} → {self.job_id} ({self.stage.name})"
@@ -193,6 +201,20 @@ class StageChange(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [
+            # Dashboards read an application's history in order from the index alone, and
+            # recruiter activity reads the changes of a date range.
+            models.Index(
+                fields=["application", "created_at", "id"],
+                include=["to_stage", "by"],
+                name="stagechange_app_created",
+            ),
+            models.Index(
+                fields=["created_at"],
+                include=["application", "to_stage", "by"],
+                name="stagechange_created",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.from_stage_id} → {self.to_stage_id}"

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from accounts.api.permissions import IsCandidate
 from accounts.models import Company
+from analytics.services import record_event
 from jobs import services
 from jobs.api.serializers import (
     JobDetailOutputSerializer,
@@ -116,6 +117,8 @@ class JobDetailApi(APIView):
     @extend_schema(operation_id="jobs_detail", responses=JobDetailOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
         job = get_object_or_404(Job.objects.open().select_related("company"), pk=pk)
+        # Views feed the per-job dashboard (analytics.dashboards: views → applications).
+        record_event(kind="job.viewed", actor=request.user, company=job.company, subject=job)
         context = {"saved_ids": _saved_ids(request.user, [job.pk])}
         return Response(JobDetailOutputSerializer(job, context=context).data)
 

@@ -133,3 +133,12 @@ def test_odd_queries_never_fail(api_as, candidate, catalogue, q):
     response = api_as(candidate).get("/api/v1/jobs/", {"q": q})
     assert response.status_code == 200, response.content
     assert response.json()["count"] >= 0
+
+
+def test_viewing_a_job_records_a_view_for_the_dashboards(api_as, candidate, acme, make_job):
+    from analytics.models import Event
+
+    job = make_job(acme, title="Analyst")
+    assert api_as(candidate).get(f"/api/v1/jobs/{job.pk}/").status_code == 200
+    event = Event.objects.get(kind="job.viewed")
+    assert (event.actor, event.company, event.subject_id) == (candidate, acme, str(job.pk))
