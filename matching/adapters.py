@@ -29,7 +29,7 @@ def _language(raw: str) -> str:
     return raw.casefold() if len(raw) == 2 else LANGUAGE_CODES.get(raw.casefold(), "")
 
 
-def _vector(value: Any) -> tuple[float, ...] | None:
+def vector_tuple(value: Any) -> tuple[float, ...] | None:
     return None if value is None else tuple(np.asarray(value, dtype=np.float64).tolist())
 
 
@@ -53,7 +53,7 @@ def job_facts(job: Job) -> JobFacts:
         salary_currency=job.salary_currency.upper(),
         education_level=EDUCATION_LEVELS.get(job.education, 0),
         languages=frozenset(filter(None, (_language(x) for x in job.languages))),
-        embedding=_vector(job.embedding),
+        embedding=vector_tuple(job.embedding),
         embedding_model=job.embedding_model,
     )
 
@@ -63,8 +63,13 @@ def _experience_entries(profile: CandidateProfile) -> list[dict[str, Any]]:
 
 
 def candidate_facts(
-    profile: CandidateProfile, experience_vectors: list[list[float]] | None = None
+    profile: CandidateProfile,
+    experience_vectors: list[list[float]] | None = None,
+    *,
+    with_embedding: bool = True,
 ) -> CandidateFacts:
+    """`with_embedding=False` leaves the profile vector out (a ranking pool loaded without it,
+    the database having computed the profile<->job cosine)."""
     entries = _experience_entries(profile)
     vectors = (
         experience_vectors
@@ -77,7 +82,7 @@ def candidate_facts(
             company=entry.get("company") or "",
             description=entry.get("description") or "",
             years=years_worked([{"startDate": entry.get("start"), "endDate": entry.get("end")}]),
-            embedding=_vector(vectors[i]) if vectors else None,
+            embedding=vector_tuple(vectors[i]) if vectors else None,
         )
         for i, entry in enumerate(entries)
     )
@@ -107,6 +112,6 @@ def candidate_facts(
         salary_currency=profile.desired_salary_currency.upper(),
         education_level=education_level(profile.educations or []),
         languages=frozenset(filter(None, (_language(x) for x in profile.languages))),
-        embedding=_vector(profile.embedding),
+        embedding=vector_tuple(profile.embedding) if with_embedding else None,
         embedding_model=profile.embedding_model,
     )

@@ -112,6 +112,9 @@ class TermStats:
     documents: int = 0
     df: dict[str, int] = field(default_factory=dict)
     avg_len: dict[str, float] = field(default_factory=dict)
+    # Per-ranking memo (IDF per term, per-job query weights): a pool ranks hundreds of pairs
+    # against the same stats. Values keep their job alive so an id is never reused meanwhile.
+    _memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(
@@ -135,27 +138,49 @@ class TermStats:
         return cls(documents=pool, df=dict(df), avg_len=avg)
 
     def idf(self, term: str) -> float:
-        if not self.documents:
-            return 1.0
-        df = self.df.get(term, 0)
-        return math.log(1.0 + (self.documents - df + 0.5) / (df + 0.5))
+        memo = self._memo
+        value = memo.get(term)
+        if value is None:
+            if not self.documents:
+                value = 1.0
+            else:
+                df = self.df.get(term, 0)
+                value = math.log(1.0 + (self.documents - df + 0.5) / (df + 0.5))
+            memo[term] = value
+        return value
+
+    def weighted_query(self, job: JobFacts) -> tuple[dict[str, float], float]:
+        """The job's query terms weighted by IDF, and the ideal document's score."""
+        key = ("query", id(job))
+        if key not in self._memo:
+            weights = {t: qw * self.idf(t) for t, qw in job_query(job).items()}
+            self._memo[key] = (job, weights, sum(weights.values()) * (K1 + 1.0))
+        _, weights, ideal = self._memo[key]
+        return weights, ideal
 
 
 def keyword_relevance(job: JobFacts, candidate: CandidateFacts, stats: TermStats) -> float:
-    query = job_query(job)
-    fields = _candidate_counts(candidate)
-    norms = {}
+    weights, ideal = stats.weighted_query(job)
+    if not ideal:
+        return 0.0
+    # Only the query terms the candidate has contribute; the ideal covers them all.
+    tf = _weighted_tf(_candidate_counts(candidate), stats, weights)
+    score = sum(weights[t] * value * (K1 + 1.0) / (value + K1) for t, value in tf.items())
+    return score / ideal
+
+
+def _weighted_tf(
+    fields: dict[str, Counter[str]], stats: TermStats, weights: dict[str, float]
+) -> dict[str, float]:
+    """Per query term present in the candidate: sum over fields of weight * tf / length norm."""
+    tf: dict[str, float] = {}
     for name, counts in fields.items():
-        avg = stats.avg_len.get(name) or max(sum(counts.values()), 1)
-        norms[name] = 1.0 - B + B * sum(counts.values()) / max(avg, 1.0)
-    score = ideal = 0.0
-    for term, qw in query.items():
-        weight = qw * stats.idf(term)
-        ideal += weight * (K1 + 1.0)
-        tf = sum(FIELD_WEIGHTS[name] * fields[name][term] / norms[name] for name in fields)
-        if tf:
-            score += weight * tf * (K1 + 1.0) / (tf + K1)
-    return score / ideal if ideal else 0.0
+        total = sum(counts.values())
+        avg = stats.avg_len.get(name) or max(total, 1)
+        fw = FIELD_WEIGHTS[name] / (1.0 - B + B * total / max(avg, 1.0))
+        for term in counts.keys() & weights.keys():
+            tf[term] = tf.get(term, 0.0) + fw * counts[term]
+    return tf
 
 
 JOB_FIELD_WEIGHTS = {"title": 3.0, "skills": 2.0, "description": 1.0}
@@ -168,9 +193,10 @@ def candidate_query(candidate: CandidateFacts) -> dict[str, float]:
 
 def _candidate_query(candidate: CandidateFacts) -> dict[str, float]:
     weights: dict[str, float] = {}
-    for name, words in candidate_fields(candidate).items():
-        for term, n in Counter(words).items():
-            weights[term] = weights.get(term, 0.0) + FIELD_WEIGHTS[name] * (1.0 + math.log(n))
+    for name, counts in _candidate_counts(candidate).items():
+        fw = FIELD_WEIGHTS[name]
+        for term, n in counts.items():
+            weights[term] = weights.get(term, 0.0) + fw * (1.0 + math.log(n))
     return weights
 
 
@@ -181,16 +207,27 @@ def reverse_relevance(job: JobFacts, candidate: CandidateFacts, stats: TermStats
     title, skills and description the document. Calibrated like `keyword_relevance`.
     """
     query = candidate_query(candidate)
-    fields = cached(job, "_lexical_fields", lambda: _job_fields(job))
-    norms = {name: 1.0 - B + B * sum(c.values()) / JOB_AVG_LEN[name] for name, c in fields.items()}
+    job_tf = cached(job, "_lexical_tf", lambda: _job_tf(job))
+    idf = stats.idf
     score = ideal = 0.0
     for term, qw in query.items():
-        weight = qw * stats.idf(term)
-        ideal += weight * (K1 + 1.0)
-        tf = sum(JOB_FIELD_WEIGHTS[n] * fields[n][term] / norms[n] for n in fields)
+        weight = qw * idf(term)
+        ideal += weight
+        tf = job_tf.get(term)
         if tf:
-            score += weight * tf * (K1 + 1.0) / (tf + K1)
+            score += weight * tf / (tf + K1)
+    # (K1 + 1) multiplies every term of both sums: it cancels in the ratio.
     return score / ideal if ideal else 0.0
+
+
+def _job_tf(job: JobFacts) -> dict[str, float]:
+    """Per term of the job: sum over its fields of weight * tf / length norm."""
+    tf: dict[str, float] = {}
+    for name, counts in _job_fields(job).items():
+        norm = 1.0 - B + B * sum(counts.values()) / JOB_AVG_LEN[name]
+        for term, n in counts.items():
+            tf[term] = tf.get(term, 0.0) + JOB_FIELD_WEIGHTS[name] * n / norm
+    return tf
 
 
 def _job_fields(job: JobFacts) -> dict[str, Counter[str]]:

@@ -66,10 +66,23 @@ def _clip(x: float) -> float:
     return 0.0 if x < 0 else 1.0 if x > 1 else x
 
 
-def _array(obj: object, key: str, vector: Vector | None) -> np.ndarray | None:
+def _unit(obj: object, key: str, vector: Vector | None) -> np.ndarray | None:
+    """The vector scaled to length 1, memoised on its facts object (None for a zero vector)."""
     if vector is None:
         return None
-    return cached(obj, key, lambda: np.asarray(vector, dtype=np.float64))
+
+    def compute() -> np.ndarray | None:
+        array = np.asarray(vector, dtype=np.float64)
+        norm = float(np.linalg.norm(array))
+        return array / norm if norm else None
+
+    return cached(obj, key, compute)
+
+
+def _unit_cosine(a: np.ndarray | None, b: np.ndarray | None) -> float | None:
+    if a is None or b is None or len(a) != len(b):
+        return None
+    return float(a @ b)
 
 
 def cosine(a: np.ndarray | Vector | None, b: np.ndarray | Vector | None) -> float | None:
@@ -164,18 +177,25 @@ def lexical_component(
 
 
 def semantic_component(
-    job: JobFacts, candidate: CandidateFacts
+    job: JobFacts, candidate: CandidateFacts, *, profile_cosine: float | None = None
 ) -> tuple[float, dict[str, float | None]]:
+    """`profile_cosine`, when given, is the profile<->job cosine the database already computed
+    (the ranking pool is loaded without its profile vectors); otherwise it is computed here."""
     same_model = job.embedding_model == candidate.embedding_model or not (
         job.embedding_model and candidate.embedding_model
     )
-    job_vector = _array(job, "_vector", job.embedding)
-    profile_vector = _array(candidate, "_vector", candidate.embedding)
-    profile = cosine(job_vector, profile_vector) if same_model else None
+    job_vector = _unit(job, "_unit", job.embedding)
+    profile = None
+    if same_model:
+        profile = (
+            profile_cosine
+            if profile_cosine is not None
+            else _unit_cosine(job_vector, _unit(candidate, "_unit", candidate.embedding))
+        )
     best = None
     if same_model:
         sims = [
-            cosine(job_vector, _array(e, "_vector", e.embedding)) for e in candidate.experiences
+            _unit_cosine(job_vector, _unit(e, "_unit", e.embedding)) for e in candidate.experiences
         ]
         known = [s for s in sims if s is not None]
         best = max(known) if known else None
@@ -300,8 +320,14 @@ def _plain(value: object) -> object:
 
 
 def facts_digest(facts: JobFacts | CandidateFacts) -> str:
+    """Digest of the facts. The profile/job vector itself is left out: it is a function of
+    `embedding_model` and the text it embeds (both hashed), and a ranking pool is scored
+    without loading it (the database computes the cosine). Experience vectors are hashed."""
+
     def compute() -> str:
-        data = {f.name: _plain(getattr(facts, f.name)) for f in fields(facts)}
+        data = {
+            f.name: _plain(getattr(facts, f.name)) for f in fields(facts) if f.name != "embedding"
+        }
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
     return cached(facts, "_digest", compute)
@@ -315,10 +341,10 @@ def inputs_hash(job: JobFacts, candidate: CandidateFacts, weights: dict[str, flo
 
 
 def _components(
-    job: JobFacts, candidate: CandidateFacts, stats: TermStats
+    job: JobFacts, candidate: CandidateFacts, stats: TermStats, profile_cosine: float | None = None
 ) -> tuple[dict[str, float], dict[str, float | None]]:
     lexical, lex_subs = lexical_component(job, candidate, stats)
-    semantic, sem_subs = semantic_component(job, candidate)
+    semantic, sem_subs = semantic_component(job, candidate, profile_cosine=profile_cosine)
     traditional, trad_subs = traditional_component(job, candidate)
     components = {"lexical": lexical, "semantic": semantic, "traditional": traditional}
     subscores = {f"lexical.{k}": v for k, v in lex_subs.items()}
@@ -333,10 +359,14 @@ def score_value(
     *,
     weights: dict[str, float] | None = None,
     stats: TermStats | None = None,
+    profile_cosine: float | None = None,
 ) -> float:
-    """The score alone (no explanation, no hash): for ranking a pool before keeping its top."""
+    """The score alone (no explanation, no hash): for ranking a pool before keeping its top.
+
+    `profile_cosine`: see `semantic_component`.
+    """
     weights = normalize_weights(weights)
-    components, _ = _components(job, candidate, stats or TermStats())
+    components, _ = _components(job, candidate, stats or TermStats(), profile_cosine)
     return round(sum(weights[k] * components[k] for k in components), 6)
 
 
@@ -346,9 +376,12 @@ def score_match(
     *,
     weights: dict[str, float] | None = None,
     stats: TermStats | None = None,
+    profile_cosine: float | None = None,
 ) -> MatchResult:
+    """The full result: score, components, explanation, inputs hash (`profile_cosine`: see
+    `semantic_component`)."""
     weights = normalize_weights(weights)
-    components, subscores = _components(job, candidate, stats or TermStats())
+    components, subscores = _components(job, candidate, stats or TermStats(), profile_cosine)
     score = sum(weights[k] * components[k] for k in components)
     return MatchResult(
         job_id=job.id,

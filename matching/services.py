@@ -166,10 +166,34 @@ def _profiles_with_vectors(ids: Sequence[int]) -> list[CandidateProfile]:
     return list(CandidateProfile.objects.filter(pk__in=ids).select_related("matching_vectors"))
 
 
-def _facts_of(profile: CandidateProfile):
+def _facts_of(profile: CandidateProfile, *, with_embedding: bool = True) -> CandidateFacts:
     vectors = getattr(profile, "matching_vectors", None)
     same_model = vectors is not None and vectors.model_id == profile.embedding_model
-    return candidate_facts(profile, vectors.experience_vectors if same_model else None)
+    return candidate_facts(
+        profile, vectors.experience_vectors if same_model else None, with_embedding=with_embedding
+    )
+
+
+def _pool_for_job(job: Job, ids: Sequence[int]) -> list[tuple[CandidateFacts, float | None]]:
+    """The pool's facts without their profile vectors, each with its profile<->job cosine.
+
+    PostgreSQL computes the cosines (as in retrieval) so the 384 floats of every profile are
+    neither sent nor parsed.
+    """
+    profiles = (
+        CandidateProfile.objects.filter(pk__in=ids)
+        .defer("embedding")
+        .select_related("matching_vectors")
+    )
+    if job.embedding is not None:
+        profiles = profiles.annotate(job_distance=CosineDistance("embedding", list(job.embedding)))
+    pool = []
+    for profile in profiles:
+        distance = getattr(profile, "job_distance", None)
+        same_model = profile.embedding_model == job.embedding_model
+        cosine = 1.0 - distance if distance is not None and same_model else None
+        pool.append((_facts_of(profile, with_embedding=False), cosine))
+    return pool
 
 
 def _store(results: list[MatchResult], stale: Q | None = None) -> int:
@@ -202,36 +226,43 @@ def _store(results: list[MatchResult], stale: Q | None = None) -> int:
 
 
 def _rank(
-    pairs: list[tuple[JobFacts, CandidateFacts, int]], stats: TermStats, stored: set[int]
+    pairs: list[tuple[JobFacts, CandidateFacts, int, float | None]],
+    stats: TermStats,
+    stored: set[int],
 ) -> tuple[list[MatchResult], set[int]]:
     """(full results for the top N and the stored pairs, best first; ids that passed filters).
 
-    `pairs` holds (job facts, candidate facts, id of the ranked side). The whole pool is
-    ranked by the score alone; explanations and hashes are built only for the pairs kept.
+    `pairs` holds (job facts, candidate facts, id of the ranked side, profile<->job cosine when
+    the database computed it). The whole pool is ranked by the score alone; explanations and
+    hashes are built only for the pairs kept.
     """
     weights = settings.MATCH_WEIGHTS
-    passing = [(jf, cf, pk) for jf, cf, pk in pairs if passes_filters(jf, cf)[0]]
+    passing = [row for row in pairs if passes_filters(row[0], row[1])[0]]
     quick = sorted(
-        ((score_value(jf, cf, weights=weights, stats=stats), pk, jf, cf) for jf, cf, pk in passing),
+        (
+            (score_value(jf, cf, weights=weights, stats=stats, profile_cosine=cos), pk, jf, cf, cos)
+            for jf, cf, pk, cos in passing
+        ),
         key=lambda row: (-row[0], row[1]),
     )
     top_n = settings.MATCH_KEEP_TOP_N
     results = [
-        score_match(jf, cf, weights=weights, stats=stats)
-        for i, (_, pk, jf, cf) in enumerate(quick)
+        score_match(jf, cf, weights=weights, stats=stats, profile_cosine=cos)
+        for i, (_, pk, jf, cf, cos) in enumerate(quick)
         if i < top_n or pk in stored
     ]
-    return results, {pk for _, _, pk in passing}
+    return results, {pk for _, _, pk, _ in passing}
 
 
 def rank_candidates_for_job(job: Job, *, exact: bool = False) -> tuple[list[MatchResult], set[int]]:
     """Retrieved and already matched candidates, re-ranked: (kept results, passing ids)."""
     stored = set(Match.objects.filter(job=job).values_list("candidate_id", flat=True))
     ids = set(retrieve_candidates(job, exact=exact)) | stored
-    facts = [_facts_of(p) for p in _profiles_with_vectors(sorted(ids))]
+    pool = _pool_for_job(job, sorted(ids))
     jf = job_facts(job)
-    stats = TermStats.build(facts, [jf])
-    return _rank([(jf, cf, int(cf.id)) for cf in facts], stats, stored)
+    stats = TermStats.build([cf for cf, _ in pool], [jf])
+    pairs = [(jf, cf, int(cf.id), cos) for cf, cos in pool]
+    return _rank(pairs, stats, stored)
 
 
 def recompute_matches_for_job(*, job_id: int, exact: bool = False) -> int:
@@ -259,7 +290,7 @@ def rank_jobs_for_candidate(
     cf = _facts_of(_profiles_with_vectors([profile.pk])[0])
     # IDF over this candidate and the jobs: the best a one-candidate ranking can know.
     stats = TermStats.build([cf], jobs)
-    return _rank([(jf, cf, int(jf.id)) for jf in jobs], stats, stored)
+    return _rank([(jf, cf, int(jf.id), None) for jf in jobs], stats, stored)
 
 
 def recompute_matches_for_candidate(*, user_id: int, exact: bool = False) -> int:
