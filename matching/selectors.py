@@ -10,6 +10,11 @@ from jobs.models import Job
 from matching.models import Match
 
 COMPONENTS = ("lexical", "semantic", "traditional")
+# The order the explanation's sentences are read in (JSONB does not keep key order).
+FACTORS = (
+    "skills", "keywords", "semantic", "years", "seniority", "location", "salary", "education",
+    "languages",
+)  # fmt: skip
 
 
 def matches_for_job(
@@ -56,3 +61,10 @@ def component_rows(match: Match) -> list[dict[str, Any]]:
         }
         for name in COMPONENTS
     ]
+
+
+def factor_sentences(match: Match) -> list[tuple[str, str]]:
+    """(factor, sentence) in reading order; factors unknown to this list come last."""
+    factors = match.explanation.get("factors", {})
+    order = [name for name in FACTORS if name in factors]
+    return [(name, factors[name]) for name in order + sorted(set(factors) - set(order))]

@@ -44,6 +44,7 @@ def _fragment(request: HttpRequest, job: Job, *, notice: str = "") -> HttpRespon
             "rank": page.start_index() + i,
             "name": selectors.candidate_label(m),
             "components": selectors.component_rows(m),
+            "factors": selectors.factor_sentences(m),
             "verdict": m.current_verdict,
         }
         for i, m in enumerate(page.object_list)

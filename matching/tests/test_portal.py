@@ -39,6 +39,7 @@ def test_it_shows_candidates_ranked_with_bars_evidence_and_sentences(
     assert "Led the Django REST API rewrite" in html  # evidence line of a matched skill
     assert "Missing required" in html  # the chef lacks python, django, postgresql
     assert "years of experience against 5+ wanted" in html  # one sentence per factor
+    assert html.index("<strong>Skills:</strong>") < html.index("<strong>Years:</strong>")
     assert f"{round(100 * ranked.score)}%" in html
 
 
