@@ -8,7 +8,7 @@ HTMX_VERSION := 2.0.11
 HTMX := static/vendor/htmx.min.js
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format setup system-deps lock clean
+.PHONY: run test lint quality format setup system-deps lock clean
 
 setup: system-deps $(INSTALLED) $(HTMX) .env
 
@@ -37,6 +37,13 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# Quality ratchets: parsing and matching accuracy on the dev sets may not fall more than 0.01
+# below the figures recorded in resumes/quality.json and matching/quality.json.
+EVAL ?= ../shared/eval
+quality: setup
+	$(BIN)/python manage.py evaluate_parsing --set $(EVAL)/parsing-dev --ratchet resumes/quality.json
+	$(BIN)/python manage.py evaluate_matching --set $(EVAL)/matching-dev --check matching/quality.json
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
