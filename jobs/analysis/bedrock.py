@@ -12,8 +12,8 @@ import re
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-from django.conf import settings
 
+from config import aws
 from jobs.analysis.base import (
     JobAnalysisError,
     JobAnalysisResult,
@@ -23,13 +23,6 @@ from jobs.analysis.base import (
 from resumes.skills import get_skill, normalize_skill
 
 MAX_DESCRIPTION_CHARS = 20_000
-TRANSIENT_CODES = {
-    "ThrottlingException",
-    "ServiceUnavailableException",
-    "InternalServerException",
-    "ModelNotReadyException",
-    "ModelTimeoutException",
-}
 SYSTEM_PROMPT = (
     "You read job postings. Answer with one JSON object and nothing else: "
     '{"skills": [skill names the job asks for], "years_min": integer or null, '
@@ -40,13 +33,7 @@ _FENCE_RE = re.compile(r"^```(?:json)?\s*|\s*```$")
 
 
 def make_bedrock_client(*, region: str | None = None, endpoint_url: str | None = None) -> Any:
-    import boto3
-
-    return boto3.client(
-        "bedrock-runtime",
-        region_name=region or settings.AWS_REGION,
-        endpoint_url=endpoint_url or None,
-    )
+    return aws.client("bedrock-runtime", region=region, endpoint_url=endpoint_url)
 
 
 def _years(value: Any) -> int | None:
@@ -88,13 +75,10 @@ class BedrockJobAnalyzer:
                 messages=[{"role": "user", "content": [{"text": text}]}],
                 inferenceConfig={"maxTokens": 1000, "temperature": 0},
             )
-        except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code", "")
-            if code in TRANSIENT_CODES:
-                raise JobAnalysisTransientError(f"Bedrock: {code}") from exc
-            raise JobAnalysisError(f"Bedrock refused the request: {code}") from exc
-        except BotoCoreError as exc:
-            raise JobAnalysisTransientError(f"Bedrock unreachable: {exc}") from exc
+        except (ClientError, BotoCoreError) as exc:
+            if aws.is_transient(exc):
+                raise JobAnalysisTransientError(f"Bedrock: {aws.error_code(exc) or exc}") from exc
+            raise JobAnalysisError(f"Bedrock refused the request: {aws.error_code(exc)}") from exc
         return self._read(response)
 
     def _read(self, response: dict[str, Any]) -> JobAnalysisResult:

@@ -11,23 +11,14 @@ import time
 import uuid
 from typing import Any
 
-import boto3
 import pypdfium2 as pdfium
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
+from botocore.exceptions import BotoCoreError, ClientError
 
+from config import aws
 from resumes.extraction.base import ExtractedText, ExtractionError, TransientExtractionError
 from resumes.extraction.local import MIN_PAGE_CHARS, docx_text, has_large_image
 from resumes.extraction.pdf_layout import page_text
 
-TRANSIENT_CODES = {
-    "ThrottlingException",
-    "ProvisionedThroughputExceededException",
-    "InternalServerError",
-    "ServiceUnavailableException",
-    "LimitExceededException",
-    "RequestTimeout",
-}
 SYNC_MAX_BYTES = 5 * 1024 * 1024  # DetectDocumentText's own limit for inline bytes
 
 
@@ -45,16 +36,8 @@ class TextractExtractor:
         poll_interval: float = 1.0,
         timeout: float = 240.0,
     ) -> None:
-        config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5)
-        self.textract = boto3.client(
-            "textract", region_name=region_name, endpoint_url=endpoint_url, config=config
-        )
-        self.s3 = boto3.client(
-            "s3",
-            region_name=region_name,
-            endpoint_url=s3_endpoint_url or endpoint_url,
-            config=config,
-        )
+        self.textract = aws.client("textract", region=region_name, endpoint_url=endpoint_url)
+        self.s3 = aws.client("s3", region=region_name, endpoint_url=s3_endpoint_url or endpoint_url)
         self.bucket = bucket
         self.prefix = prefix
         self.poll_interval = poll_interval
@@ -83,18 +66,13 @@ class TextractExtractor:
     def _call(self, detect: Any, *, pages: int) -> ExtractedText:
         try:
             blocks = detect()
-        except EndpointConnectionError as exc:
-            raise TransientExtractionError(f"Textract is unreachable: {exc}") from exc
-        except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code", "")
-            message = exc.response.get("Error", {}).get("Message", "")
-            if code in TRANSIENT_CODES:
-                raise TransientExtractionError(f"Textract: {code}") from exc
+        except (ClientError, BotoCoreError) as exc:
+            if aws.is_transient(exc):
+                raise TransientExtractionError(f"Textract: {aws.error_code(exc) or exc}") from exc
+            message = exc.response.get("Error", {}).get("Message", "")  # a ClientError
             raise ExtractionError(
-                f"Textract could not read the document ({code}: {message})."
+                f"Textract could not read the document ({aws.error_code(exc)}: {message})."
             ) from exc
-        except BotoCoreError as exc:
-            raise TransientExtractionError(f"Textract call failed: {exc}") from exc
         lines = [b for b in blocks if b.get("BlockType") == "LINE" and b.get("Text")]
         confidences = [float(b["Confidence"]) for b in lines if "Confidence" in b]
         by_page: dict[int, list[str]] = {}

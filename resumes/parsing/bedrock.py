@@ -13,10 +13,9 @@ import re
 from datetime import date
 from typing import Any
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from config import aws
 from resumes.parsing.base import (
     ParsedEducation,
     ParsedExperience,
@@ -27,14 +26,6 @@ from resumes.parsing.base import (
 from resumes.parsing.dates import merged_years, normalize_date
 from resumes.skills import SkillMention, find_skills, normalize_skill
 
-TRANSIENT_CODES = {
-    "ThrottlingException",
-    "ServiceUnavailableException",
-    "InternalServerException",
-    "ModelNotReadyException",
-    "ModelTimeoutException",
-    "TooManyRequestsException",
-}
 MAX_TEXT_CHARS = 60_000
 
 _DATE = {"type": ["string", "null"], "description": "YYYY-MM or YYYY; null if not printed"}
@@ -98,12 +89,6 @@ SYSTEM_PROMPT = (
 )
 
 
-def make_bedrock_client(region: str | None = None) -> Any:
-    """The one place that builds the boto3 client, so tests can hand in a stubbed one."""
-    config = Config(retries={"max_attempts": 2, "mode": "standard"}, read_timeout=120)
-    return boto3.client("bedrock-runtime", region_name=region, config=config)
-
-
 def _str(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
@@ -144,7 +129,7 @@ class BedrockResumeParser:
             raise ValueError("BedrockResumeParser needs a model_id.")
         self.model_id = model_id
         self.max_tokens = max_tokens
-        self.client = client or make_bedrock_client(region)
+        self.client = client or aws.client("bedrock-runtime", region=region, read_timeout=120)
 
     def parse(self, text: str) -> ParsedResume:
         if not isinstance(text, str) or not text.strip():
@@ -172,13 +157,13 @@ class BedrockResumeParser:
                 messages=[{"role": "user", "content": [{"text": prompt}]}],
                 inferenceConfig={"maxTokens": self.max_tokens, "temperature": 0},
             )
-        except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code", "")
-            if code in TRANSIENT_CODES:
-                raise ResumeParseTransientError(f"Bedrock is busy ({code}).") from exc
-            raise ResumeParseError(f"Bedrock refused the request ({code}).") from exc
-        except BotoCoreError as exc:
-            raise ResumeParseTransientError(f"Bedrock could not be reached ({exc}).") from exc
+        except (ClientError, BotoCoreError) as exc:
+            code = aws.error_code(exc)
+            if not aws.is_transient(exc):
+                raise ResumeParseError(f"Bedrock refused the request ({code}).") from exc
+            raise ResumeParseTransientError(
+                f"Bedrock is busy or unreachable ({code or exc})."
+            ) from exc
         blocks = response.get("output", {}).get("message", {}).get("content", [])
         return "".join(block.get("text", "") for block in blocks)
 

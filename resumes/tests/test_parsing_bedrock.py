@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from botocore.stub import ANY, Stubber
 
+from config import aws
 from resumes.parsing.base import ResumeParseError, ResumeParseTransientError
-from resumes.parsing.bedrock import BedrockResumeParser, make_bedrock_client
+from resumes.parsing.bedrock import BedrockResumeParser
 
 MODEL = "anthropic.claude-3-5-haiku-20241022-v1:0"
 TEXT = (
@@ -61,7 +62,7 @@ def converse_response(text: str) -> dict[str, Any]:
 
 @pytest.fixture
 def stubbed() -> Iterator[tuple[BedrockResumeParser, Stubber]]:
-    client = make_bedrock_client("us-east-1")
+    client = aws.client("bedrock-runtime", region="us-east-1")
     with Stubber(client) as stubber:
         yield BedrockResumeParser(model_id=MODEL, client=client), stubber
         stubber.assert_no_pending_responses()
