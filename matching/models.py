@@ -11,6 +11,11 @@ from django.utils import timezone
 
 
 class Match(models.Model):
+    class Feedback(models.TextChoices):
+        NONE = "", "None"
+        SHORTLISTED = "shortlisted", "Shortlisted"
+        HIDDEN = "hidden", "Hidden"
+
     job = models.ForeignKey("jobs.Job", on_delete=models.CASCADE, related_name="matches")
     candidate = models.ForeignKey(
         "resumes.CandidateProfile", on_delete=models.CASCADE, related_name="matches"
@@ -27,6 +32,10 @@ class Match(models.Model):
     # components, never replacing them. Empty when no re-ranker ran; `inputs_hash` inside it
     # names the match inputs it judged, so an unchanged pair is not sent twice.
     llm_verdict = models.JSONField(default=dict, blank=True)
+    # The recruiters' feedback on the pair (also recorded as events: later training data).
+    # A recompute keeps it; hidden matches leave the portal list unless asked for.
+    feedback = models.CharField(max_length=12, choices=Feedback.choices, default="", blank=True)
+    feedback_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -18,10 +18,16 @@ FACTORS = (
 
 
 def matches_for_job(
-    *, job: Job, min_score: float | None = None, skills: list[str] | None = None
+    *,
+    job: Job,
+    min_score: float | None = None,
+    skills: list[str] | None = None,
+    include_hidden: bool = True,
 ) -> QuerySet[Match]:
     """The job's ranked candidates, best first (a recruiter's view: scope the job first)."""
     matches = Match.objects.filter(job=job).select_related("candidate__user")
+    if not include_hidden:
+        matches = matches.exclude(feedback=Match.Feedback.HIDDEN)
     if min_score is not None:
         matches = matches.filter(score__gte=min_score)
     if skills:

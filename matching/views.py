@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -12,6 +12,7 @@ from accounts.access import recruiter_required
 from accounts.models import Membership
 from jobs.models import Job
 from matching import selectors, services
+from matching.models import Match
 from resumes.skills import normalize_skill
 
 PAGE_SIZE = 10
@@ -34,8 +35,12 @@ def _fragment(request: HttpRequest, job: Job, *, notice: str = "") -> HttpRespon
     params = request.GET
     min_score = _min_score(params.get("min_score", ""))
     skill = normalize_skill(params.get("skill", "")) if params.get("skill") else None
+    show_hidden = params.get("hidden") == "1"
     matches = selectors.matches_for_job(
-        job=job, min_score=min_score, skills=[skill] if skill else None
+        job=job,
+        min_score=min_score,
+        skills=[skill] if skill else None,
+        include_hidden=show_hidden,
     )
     page = Paginator(matches, PAGE_SIZE).get_page(params.get("page"))
     rows = [
@@ -56,6 +61,7 @@ def _fragment(request: HttpRequest, job: Job, *, notice: str = "") -> HttpRespon
         "notice": notice,
         "min_score": params.get("min_score", ""),
         "skill": params.get("skill", ""),
+        "show_hidden": show_hidden,
         "unknown_skill": bool(params.get("skill")) and skill is None,
     }
     return render(request, "matching/_job_matches.html", context)
@@ -80,3 +86,22 @@ def job_recompute(request: HttpRequest, job_id: int) -> HttpResponse:
         messages.info(request, notice)
         return redirect("jobs:detail", pk=job.pk)
     return _fragment(request, job, notice=notice)
+
+
+@recruiter_required
+@require_POST
+def match_feedback(request: HttpRequest, match_id: int) -> HttpResponse:
+    """Shortlist, hide or clear one ranked candidate of the recruiter's company."""
+    membership: Membership = request.membership  # type: ignore[attr-defined]
+    match = get_object_or_404(
+        Match.objects.select_related("job__company"),
+        pk=match_id,
+        job__company=membership.company,
+    )
+    action = request.POST.get("action", "")
+    if action not in services.FEEDBACK_ACTIONS:
+        return HttpResponseBadRequest("Unknown feedback.")
+    services.record_match_feedback(match=match, action=action, actor=request.user)
+    if not request.htmx:  # type: ignore[attr-defined]
+        return redirect("jobs:detail", pk=match.job_id)
+    return _fragment(request, match.job)

@@ -117,6 +117,9 @@ class RecruiterMatchOutputSerializer(serializers.Serializer):
     components = ComponentsSerializer()
     explanation = ExplanationSerializer()
     llm_verdict = serializers.SerializerMethodField()
+    feedback = serializers.ChoiceField(
+        choices=Match.Feedback.choices, help_text="Shortlisted or hidden by a recruiter."
+    )
     computed_at = serializers.DateTimeField()
 
     @extend_schema_field(MatchCandidateSerializer)

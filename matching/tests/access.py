@@ -29,6 +29,16 @@ def acme_job_and_carols_profile(world: World) -> dict[str, Any]:
     return {"pk": make_job(world.acme).pk}
 
 
+def acme_match(world: World) -> dict[str, Any]:
+    from matching.models import Match
+
+    profile = CandidateProfile.objects.create(user=world.candidate, headline="Engineer")
+    match = Match.objects.create(
+        job=make_job(world.acme), candidate=profile, score=0.5, inputs_hash="x"
+    )
+    return {"match_id": match.pk}
+
+
 ACME_PAGE = expect(200, anonymous=302, candidate=403, other_candidate=403, staff=403,
                    other_recruiter=404)  # fmt: skip
 ACME_ACTION = expect(302, candidate=403, other_candidate=403, staff=403, other_recruiter=404)
@@ -36,6 +46,13 @@ ACME_ACTION = expect(302, candidate=403, other_candidate=403, staff=403, other_r
 CASES = [
     Case("matching:job-matches", kwargs=acme_job, expect=ACME_PAGE),
     Case("matching:job-recompute", method="POST", kwargs=acme_job, expect=ACME_ACTION),
+    Case(
+        "matching:match-feedback",
+        method="POST",
+        kwargs=acme_match,
+        data={"action": "shortlist"},
+        expect=ACME_ACTION,
+    ),
     Case("api:match-list", expect=expect(403, anonymous=401, candidate=200, other_candidate=200)),
     Case(
         "api:job-match",

@@ -115,3 +115,34 @@ def test_a_current_llm_verdict_is_shown_and_a_stale_one_is_not(
     assert "Led a Django rewrite." in html
     Match.objects.filter(pk=ranked.pk).update(llm_verdict=verdict | {"inputs_hash": "older"})
     assert "LLM fit" not in fragment(client, job).content.decode()
+
+
+def test_shortlisting_and_hiding_are_kept_and_recorded_as_events(
+    client, recruiter, people, ranked, job
+) -> None:
+    from analytics.models import Event
+
+    client.force_login(recruiter)
+    url = reverse("matching:match-feedback", args=[ranked.pk])
+    html = client.post(url, {"action": "shortlist"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "Shortlisted" in html
+    event = Event.objects.get(kind="match.shortlisted")
+    assert event.actor == recruiter and event.payload["score"] == ranked.score
+    chef = Match.objects.filter(job=job).exclude(pk=ranked.pk).get()
+    hide = reverse("matching:match-feedback", args=[chef.pk])
+    html = client.post(hide, {"action": "hide"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "Chef" not in html and Event.objects.filter(kind="match.hidden").exists()
+    assert "Chef" in fragment(client, job, hidden="1").content.decode()
+    services.recompute_matches_for_job(job_id=job.pk)  # a recompute keeps the feedback
+    assert Match.objects.get(pk=chef.pk).feedback == Match.Feedback.HIDDEN
+
+
+def test_feedback_is_refused_for_other_company_and_unknown_actions(
+    client, recruiter, other_recruiter, people, ranked
+) -> None:
+    url = reverse("matching:match-feedback", args=[ranked.pk])
+    client.force_login(other_recruiter)
+    assert client.post(url, {"action": "hide"}).status_code == 404
+    client.force_login(recruiter)
+    assert client.post(url, {"action": "promote"}).status_code == 400
+    assert Match.objects.get(pk=ranked.pk).feedback == ""
