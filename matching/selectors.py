@@ -24,8 +24,14 @@ def matches_for_job(
     skills: list[str] | None = None,
     include_hidden: bool = True,
 ) -> QuerySet[Match]:
-    """The job's ranked candidates, best first (a recruiter's view: scope the job first)."""
-    matches = Match.objects.filter(job=job).select_related("candidate__user")
+    """The job's ranked candidates, best first (a recruiter's view: scope the job first).
+
+    Only candidates who opted in to be discoverable: the others' matches exist (they see their
+    own recommendations) but a recruiter meets them only through their applications.
+    """
+    matches = Match.objects.filter(job=job, candidate__is_discoverable=True).select_related(
+        "candidate__user"
+    )
     if not include_hidden:
         matches = matches.exclude(feedback=Match.Feedback.HIDDEN)
     if min_score is not None:

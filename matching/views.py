@@ -97,6 +97,7 @@ def match_feedback(request: HttpRequest, match_id: int) -> HttpResponse:
         Match.objects.select_related("job__company"),
         pk=match_id,
         job__company=membership.company,
+        candidate__is_discoverable=True,
     )
     action = request.POST.get("action", "")
     if action not in services.FEEDBACK_ACTIONS:

@@ -222,6 +222,9 @@ class CandidateProfile(models.Model):
     remote_preference = models.CharField(
         max_length=8, choices=RemotePreference.choices, default=RemotePreference.ANY
     )
+    # Opt-in: recruiters find the candidate among a job's ranked matches only when on; jobs the
+    # candidate applied to show them through the application whatever this says.
+    is_discoverable = models.BooleanField(default=False)
     preferred_locations = ArrayField(models.CharField(max_length=120), default=list, blank=True)
     work_authorization = ArrayField(
         models.CharField(max_length=2), default=list, blank=True, help_text="ISO country codes"

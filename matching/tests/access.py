@@ -32,7 +32,9 @@ def acme_job_and_carols_profile(world: World) -> dict[str, Any]:
 def acme_match(world: World) -> dict[str, Any]:
     from matching.models import Match
 
-    profile = CandidateProfile.objects.create(user=world.candidate, headline="Engineer")
+    profile = CandidateProfile.objects.create(
+        user=world.candidate, headline="Engineer", is_discoverable=True
+    )
     match = Match.objects.create(
         job=make_job(world.acme), candidate=profile, score=0.5, inputs_hash="x"
     )

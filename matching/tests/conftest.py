@@ -57,7 +57,7 @@ PEOPLE = {
 
 def make_profile(name: str) -> CandidateProfile:
     user = make_user(f"{name}@example.test", User.Role.CANDIDATE, first_name=name.title())
-    return CandidateProfile.objects.create(user=user, **PEOPLE[name])
+    return CandidateProfile.objects.create(user=user, is_discoverable=True, **PEOPLE[name])
 
 
 @pytest.fixture

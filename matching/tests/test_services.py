@@ -148,6 +148,7 @@ def test_candidates_with_every_required_skill_are_retrieved_without_a_vector(peo
 
 def make_profile_from(name: str, **fields) -> CandidateProfile:
     user = make_user(f"{name}@example.test", User.Role.CANDIDATE)
+    fields.setdefault("is_discoverable", True)
     return CandidateProfile.objects.create(user=user, city="Berlin", country="DE", **fields)
 
 

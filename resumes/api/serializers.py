@@ -68,6 +68,7 @@ class ProfileOutputSerializer(serializers.ModelSerializer):
             "remote_preference",
             "preferred_locations",
             "work_authorization",
+            "is_discoverable",
             "skills",
             "skill_evidence",
             "experiences",
@@ -100,6 +101,7 @@ class ProfileUpdateSerializer(serializers.ModelSerializer):
             "remote_preference",
             "preferred_locations",
             "work_authorization",
+            "is_discoverable",
             "skills",
             "languages",
         ]
