@@ -47,7 +47,11 @@ def test_vector_retrieval_uses_the_hnsw_index_and_exact_does_not(people, job) ->
     # Three rows make a sequential scan cheaper; forbid it to see that the index applies.
     plan = _plan(sql, list(params), "SET LOCAL enable_seqscan = off")
     assert "matching_profile_embedding_hnsw" in plan
-    exact = _plan(sql, list(params), "SET LOCAL enable_indexscan = off")
+    # SET LOCAL outlives the savepoint of the first plan (the test runs in one transaction):
+    # switch sequential scans back on explicitly.
+    exact = _plan(
+        sql, list(params), "SET LOCAL enable_seqscan = on", "SET LOCAL enable_indexscan = off"
+    )
     assert "hnsw" not in exact
 
 
