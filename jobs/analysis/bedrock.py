@@ -1,7 +1,7 @@
 """Job analysis by a model on Amazon Bedrock (Converse API), output validated as JSON.
 
 The model only proposes: every skill goes through the same taxonomy normalizer as the local
-analyzer, and unknown skills are dropped. Clients come from `make_bedrock_client` so tests can
+analyzer, and unknown skills are dropped. Clients come from `config.aws.client` so tests can
 hand in one wrapped by botocore's Stubber.
 """
 
@@ -32,10 +32,6 @@ SYSTEM_PROMPT = (
 _FENCE_RE = re.compile(r"^```(?:json)?\s*|\s*```$")
 
 
-def make_bedrock_client(*, region: str | None = None, endpoint_url: str | None = None) -> Any:
-    return aws.client("bedrock-runtime", region=region, endpoint_url=endpoint_url)
-
-
 def _years(value: Any) -> int | None:
     if value is None:
         return None
@@ -63,7 +59,9 @@ class BedrockJobAnalyzer:
     @property
     def client(self) -> Any:
         if self._client is None:
-            self._client = make_bedrock_client(region=self._region, endpoint_url=self._endpoint_url)
+            self._client = aws.client(
+                "bedrock-runtime", region=self._region, endpoint_url=self._endpoint_url
+            )
         return self._client
 
     def analyze(self, *, title: str, description: str) -> JobAnalysisResult:

@@ -6,31 +6,17 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from config import aws
 from matching.embeddings.base import EmbeddingError, TransientEmbeddingError
-
-# Error codes worth a retry; anything else (validation, access denied, missing model) is permanent.
-TRANSIENT_CODES = {
-    "ThrottlingException",
-    "ServiceUnavailableException",
-    "ModelNotReadyException",
-    "ModelTimeoutException",
-    "InternalServerException",
-    "InternalFailure",
-    "ServiceUnavailable",
-}
 
 
 def make_client(service: str, *, region: str = "", endpoint_url: str = "") -> Any:
-    import boto3
-
-    return boto3.client(service, region_name=region or None, endpoint_url=endpoint_url or None)
+    return aws.client(service, region=region, endpoint_url=endpoint_url)
 
 
 def translate(error: Exception) -> EmbeddingError:
-    if isinstance(error, ClientError):
-        code = error.response.get("Error", {}).get("Code", "")
-        kind = TransientEmbeddingError if code in TRANSIENT_CODES else EmbeddingError
-        return kind(f"{code}: {error}")
-    if isinstance(error, BotoCoreError):
-        return TransientEmbeddingError(str(error))
+    if isinstance(error, ClientError | BotoCoreError):
+        kind = TransientEmbeddingError if aws.is_transient(error) else EmbeddingError
+        code = aws.error_code(error)
+        return kind(f"{code}: {error}" if code else str(error))
     return EmbeddingError(str(error))

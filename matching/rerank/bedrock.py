@@ -8,8 +8,8 @@ every listed requirement must get a verdict from `VERDICTS`, the fit must be a n
 model made up is worse than none). An invalid answer is asked again once with the problem
 named, then refused as `RerankError`.
 
-Clients come from `jobs.analysis.bedrock.make_bedrock_client` (the factory the job analyzer
-uses; matching may import jobs), so tests hand in one wrapped by botocore's Stubber.
+Clients come from `config.aws.client` (the factory every AWS backend uses), and tests hand
+in one wrapped by botocore's Stubber.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from config import aws
 from matching.explain import skill_name
 from matching.facts import EDUCATION_LEVELS, SENIORITY_LEVELS, CandidateFacts, JobFacts
 from matching.rerank.base import (
@@ -33,13 +34,6 @@ from matching.rerank.base import (
 MAX_DESCRIPTION_CHARS = 6_000
 MAX_RESUME_CHARS = 12_000
 MAX_FIELD_CHARS = 300
-TRANSIENT_CODES = {
-    "ThrottlingException",
-    "ServiceUnavailableException",
-    "InternalServerException",
-    "ModelNotReadyException",
-    "ModelTimeoutException",
-}
 SYSTEM_PROMPT = (
     "You assess how well a candidate's resume meets a job's requirements. Judge only from the "
     "resume text given; never assume. Answer with one JSON object and nothing else:\n"
@@ -188,9 +182,9 @@ class BedrockReranker:
     @property
     def client(self) -> Any:
         if self._client is None:
-            from jobs.analysis.bedrock import make_bedrock_client
-
-            self._client = make_bedrock_client(region=self._region, endpoint_url=self._endpoint_url)
+            self._client = aws.client(
+                "bedrock-runtime", region=self._region, endpoint_url=self._endpoint_url
+            )
         return self._client
 
     def prompt(self, *, job: JobFacts, candidate: CandidateFacts) -> str:
@@ -226,12 +220,9 @@ class BedrockReranker:
                 messages=[{"role": "user", "content": [{"text": text}]}],
                 inferenceConfig={"maxTokens": self.max_tokens, "temperature": 0},
             )
-        except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code", "")
-            if code in TRANSIENT_CODES:
-                raise TransientRerankError(f"Bedrock: {code}") from exc
-            raise RerankError(f"Bedrock refused the request: {code}") from exc
-        except BotoCoreError as exc:
-            raise TransientRerankError(f"Bedrock unreachable: {exc}") from exc
+        except (ClientError, BotoCoreError) as exc:
+            if aws.is_transient(exc):
+                raise TransientRerankError(f"Bedrock: {aws.error_code(exc) or exc}") from exc
+            raise RerankError(f"Bedrock refused the request: {aws.error_code(exc)}") from exc
         content = response.get("output", {}).get("message", {}).get("content", [])
         return "".join(part.get("text", "") for part in content if isinstance(part, dict))
