@@ -16,17 +16,16 @@ import datetime as dt
 import random
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.db import connection, models
 from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
 from analytics.dashboards import queries
+from config.bench import BenchmarkCommand
 
 OPEN_STAGES = ("applied", "screening", "interview", "offer")
 ADVANCE = (0.5, 0.45, 0.5, 0.75)  # from each open stage to the next (offer -> hired)
@@ -52,43 +51,27 @@ def _copy(model: type[models.Model], rows: list[dict[str, Any]], template: model
             copy.write_row([row.get(f.attname, base[f.attname]) for f in fields])
 
 
-class Command(BaseCommand):
+class Command(BenchmarkCommand):
+    database_suffix = "analytics"
+
     help = "Benchmark the analytics dashboard queries on synthetic data (throwaway database)."
 
     def add_arguments(self, parser: CommandParser) -> None:
+        super().add_arguments(parser)
         parser.add_argument("--applications", type=int, default=100_000)
         parser.add_argument("--runs", type=int, default=10, help="runs of each query")
         parser.add_argument("--views-per-application", type=int, default=2)
         parser.add_argument("--without-indexes", action="store_true",
                             help="leave out queries.RECOMMENDED_INDEXES")  # fmt: skip
         parser.add_argument("--explain", action="store_true", help="print the query plans")
-        parser.add_argument("--keepdb", action="store_true", help="keep the benchmark database")
-        parser.add_argument("--out", help="also write the report to this file")
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        self.lines: list[str] = []
-        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = "talentmatch_bench_analytics"
-        creation = connection.creation
+    def benchmark(self, options: dict[str, Any]) -> None:
+        self.rng = np.random.default_rng(8)
+        self.draw = random.Random(8)  # scalar draws: much faster than numpy's one by one
         started = time.monotonic()
-        old_name = creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-        self.say(f"benchmark database ready in {time.monotonic() - started:.1f} s")
-        try:
-            self.rng = np.random.default_rng(8)
-            self.draw = random.Random(8)  # scalar draws: much faster than numpy's one by one
-            started = time.monotonic()
-            scenarios = self.load(options)
-            self.say(f"loaded in {time.monotonic() - started:.1f} s")
-            self.measure(scenarios, options)
-        finally:
-            if not options["keepdb"]:
-                creation.destroy_test_db(old_name, verbosity=0)
-        if options["out"]:
-            Path(options["out"]).parent.mkdir(parents=True, exist_ok=True)
-            Path(options["out"]).write_text("\n".join(self.lines) + "\n", encoding="utf-8")
-
-    def say(self, line: str) -> None:
-        self.lines.append(line)
-        self.stdout.write(line)
+        scenarios = self.load(options)
+        self.say(f"loaded in {time.monotonic() - started:.1f} s")
+        self.measure(scenarios, options)
 
     # --- data --------------------------------------------------------------------------
 

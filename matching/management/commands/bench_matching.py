@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import statistics
 import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.db import connection
 
+from config.bench import BenchmarkCommand
 from matching import bench
 from matching.embeddings import get_embedder
 
@@ -29,38 +29,22 @@ def pct(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
 
 
-class Command(BaseCommand):
+class Command(BenchmarkCommand):
+    database_suffix = "matching"
+
     help = "Benchmark pgvector HNSW vs exact retrieval and the hybrid re-rank on synthetic data."
 
     def add_arguments(self, parser: CommandParser) -> None:
+        super().add_arguments(parser)
         parser.add_argument("--candidates", type=int, default=20000)
         parser.add_argument("--jobs", type=int, default=50, help="queries (jobs)")
         parser.add_argument("--rerank-jobs", type=int, default=20)
         parser.add_argument("--k", type=int, default=50)
         parser.add_argument("--ef", type=int, nargs="*", default=[40, 100, 200])
         parser.add_argument("--random-vectors", action="store_true", help="uniform unit vectors")
-        parser.add_argument("--keepdb", action="store_true", help="keep the benchmark database")
-        parser.add_argument("--out", help="also write the report to this file")
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        self.lines: list[str] = []
-        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = "talentmatch_bench"
-        creation = connection.creation
-        started = time.monotonic()
-        old_name = creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-        self.say(f"benchmark database ready in {time.monotonic() - started:.1f} s")
-        try:
-            self.run(options)
-        finally:
-            if not options["keepdb"]:
-                creation.destroy_test_db(old_name, verbosity=0)
-        if options["out"]:
-            Path(options["out"]).parent.mkdir(parents=True, exist_ok=True)
-            Path(options["out"]).write_text("\n".join(self.lines) + "\n", encoding="utf-8")
-
-    def say(self, line: str) -> None:
-        self.lines.append(line)
-        self.stdout.write(line)
+    def benchmark(self, options: dict[str, Any]) -> None:
+        self.run(options)
 
     # --- data --------------------------------------------------------------------------
 
