@@ -49,31 +49,37 @@ class ResumeDetailOutputSerializer(ResumeOutputSerializer):
         fields = [*ResumeOutputSerializer.Meta.fields, "parsed", "parser_engine"]
 
 
+# What a candidate may edit (ProfileUpdateSerializer); parsed ones they edit survive re-parses.
+PROFILE_EDITABLE_FIELDS = [
+    "full_name",
+    "phone",
+    "headline",
+    "summary",
+    "city",
+    "country",
+    "links",
+    "years_of_experience",
+    "desired_salary_min",
+    "desired_salary_max",
+    "desired_salary_currency",
+    "desired_salary_period",
+    "remote_preference",
+    "preferred_locations",
+    "work_authorization",
+    "is_discoverable",
+    "skills",
+    "languages",
+]
+
+
 class ProfileOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = CandidateProfile
         fields = [
-            "full_name",
-            "phone",
-            "headline",
-            "summary",
-            "city",
-            "country",
-            "links",
-            "years_of_experience",
-            "desired_salary_min",
-            "desired_salary_max",
-            "desired_salary_currency",
-            "desired_salary_period",
-            "remote_preference",
-            "preferred_locations",
-            "work_authorization",
-            "is_discoverable",
-            "skills",
+            *PROFILE_EDITABLE_FIELDS,
             "skill_evidence",
             "experiences",
             "educations",
-            "languages",
             "edited_fields",
             "updated_at",
         ]
@@ -85,26 +91,7 @@ class ProfileUpdateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CandidateProfile
-        fields = [
-            "full_name",
-            "phone",
-            "headline",
-            "summary",
-            "city",
-            "country",
-            "links",
-            "years_of_experience",
-            "desired_salary_min",
-            "desired_salary_max",
-            "desired_salary_currency",
-            "desired_salary_period",
-            "remote_preference",
-            "preferred_locations",
-            "work_authorization",
-            "is_discoverable",
-            "skills",
-            "languages",
-        ]
+        fields = PROFILE_EDITABLE_FIELDS
 
     def validate(self, attrs: dict) -> dict:
         low = attrs.get("desired_salary_min", getattr(self.instance, "desired_salary_min", None))
