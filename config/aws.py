@@ -61,3 +61,15 @@ def is_transient(exc: BaseException) -> bool:
     if isinstance(exc, ClientError):
         return error_code(exc) in TRANSIENT_ERROR_CODES
     return isinstance(exc, BotoCoreError)
+
+
+def converse_text(client: Any, *, model_id: str, system: str, prompt: str, max_tokens: int) -> str:
+    """One Bedrock Converse turn at temperature 0; the answer's text (botocore errors raise)."""
+    response = client.converse(
+        modelId=model_id,
+        system=[{"text": system}],
+        messages=[{"role": "user", "content": [{"text": prompt}]}],
+        inferenceConfig={"maxTokens": max_tokens, "temperature": 0},
+    )
+    blocks = response.get("output", {}).get("message", {}).get("content", [])
+    return "".join(block.get("text", "") for block in blocks if isinstance(block, dict))

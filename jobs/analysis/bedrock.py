@@ -67,23 +67,22 @@ class BedrockJobAnalyzer:
     def analyze(self, *, title: str, description: str) -> JobAnalysisResult:
         text = f"Title: {title}\n\n{description[:MAX_DESCRIPTION_CHARS]}"
         try:
-            response = self.client.converse(
-                modelId=self.model_id,
-                system=[{"text": SYSTEM_PROMPT}],
-                messages=[{"role": "user", "content": [{"text": text}]}],
-                inferenceConfig={"maxTokens": 1000, "temperature": 0},
+            answer = aws.converse_text(
+                self.client,
+                model_id=self.model_id,
+                system=SYSTEM_PROMPT,
+                prompt=text,
+                max_tokens=1000,
             )
         except (ClientError, BotoCoreError) as exc:
             if aws.is_transient(exc):
                 raise JobAnalysisTransientError(f"Bedrock: {aws.error_code(exc) or exc}") from exc
             raise JobAnalysisError(f"Bedrock refused the request: {aws.error_code(exc)}") from exc
-        return self._read(response)
+        return self._read(answer)
 
-    def _read(self, response: dict[str, Any]) -> JobAnalysisResult:
+    def _read(self, answer: str) -> JobAnalysisResult:
         try:
-            blocks = response["output"]["message"]["content"]
-            answer = "".join(block.get("text", "") for block in blocks).strip()
-            data = json.loads(_FENCE_RE.sub("", answer))
+            data = json.loads(_FENCE_RE.sub("", answer.strip()))
         except (KeyError, TypeError, ValueError) as exc:
             raise JobAnalysisError("The model did not answer with JSON.") from exc
         if not isinstance(data, dict) or not isinstance(data.get("skills", []), list):

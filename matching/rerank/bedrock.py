@@ -214,15 +214,14 @@ class BedrockReranker:
 
     def _converse(self, text: str) -> str:
         try:
-            response = self.client.converse(
-                modelId=self.model_id,
-                system=[{"text": SYSTEM_PROMPT}],
-                messages=[{"role": "user", "content": [{"text": text}]}],
-                inferenceConfig={"maxTokens": self.max_tokens, "temperature": 0},
+            return aws.converse_text(
+                self.client,
+                model_id=self.model_id,
+                system=SYSTEM_PROMPT,
+                prompt=text,
+                max_tokens=self.max_tokens,
             )
         except (ClientError, BotoCoreError) as exc:
             if aws.is_transient(exc):
                 raise TransientRerankError(f"Bedrock: {aws.error_code(exc) or exc}") from exc
             raise RerankError(f"Bedrock refused the request: {aws.error_code(exc)}") from exc
-        content = response.get("output", {}).get("message", {}).get("content", [])
-        return "".join(part.get("text", "") for part in content if isinstance(part, dict))

@@ -151,11 +151,12 @@ class BedrockResumeParser:
                 f"\nYour previous answer was invalid ({problem}). Answer with the JSON object only."
             )
         try:
-            response = self.client.converse(
-                modelId=self.model_id,
-                system=[{"text": SYSTEM_PROMPT}],
-                messages=[{"role": "user", "content": [{"text": prompt}]}],
-                inferenceConfig={"maxTokens": self.max_tokens, "temperature": 0},
+            return aws.converse_text(
+                self.client,
+                model_id=self.model_id,
+                system=SYSTEM_PROMPT,
+                prompt=prompt,
+                max_tokens=self.max_tokens,
             )
         except (ClientError, BotoCoreError) as exc:
             code = aws.error_code(exc)
@@ -164,8 +165,6 @@ class BedrockResumeParser:
             raise ResumeParseTransientError(
                 f"Bedrock is busy or unreachable ({code or exc})."
             ) from exc
-        blocks = response.get("output", {}).get("message", {}).get("content", [])
-        return "".join(block.get("text", "") for block in blocks)
 
     def _to_resume(self, data: dict[str, Any], text: str) -> ParsedResume:
         missing = [key for key in RESUME_SCHEMA["required"] if key not in data]
