@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class CurrentTransactionId(models.Func):
@@ -63,3 +64,53 @@ class StreamCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (last event {self.last_event_id})"
+
+
+class AuditEntry(models.Model):
+    """Who did what to whom, from where: one row per audited action (`analytics.audit`).
+
+    Append-only, enforced by a database trigger (migration 0003): an UPDATE is refused, a
+    DELETE only passes inside the retention purge for rows older than the retention. The
+    actor and company are kept by id without a foreign-key constraint, so deleting a user or a
+    company neither cascades into nor rewrites the log; `actor_email` keeps who it was.
+    """
+
+    action = models.CharField(max_length=64)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The actor's email at the time, or the email a failed login attempted (no actor then).
+    actor_email = models.CharField(max_length=254, blank=True)
+    company = models.ForeignKey(
+        "accounts.Company",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    target_type = models.CharField(max_length=64, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_repr = models.CharField(max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [
+            models.Index(fields=["company", "created_at"], name="analytics_audit_company_idx"),
+            models.Index(fields=["action", "created_at"], name="analytics_audit_action_idx"),
+        ]
+
+    def __str__(self) -> str:
+        who = self.actor_email or "system"
+        return f"{self.action} by {who} on {self.target_type}:{self.target_id}"
