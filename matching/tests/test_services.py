@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection, transaction
+from pgvector.django import CosineDistance
 
 from accounts.models import User
 from conftest import make_user
@@ -40,7 +41,7 @@ def _plan(sql: str, params: list, *settings_sql: str) -> str:
 def test_vector_retrieval_uses_the_hnsw_index_and_exact_does_not(people, job) -> None:
     query = (
         CandidateProfile.objects.filter(embedding__isnull=False)
-        .order_by(services.CosineDistance("embedding", list(job.embedding)))
+        .order_by(CosineDistance("embedding", list(job.embedding)))
         .values_list("pk", flat=True)[:50]
     )
     sql, params = query.query.sql_with_params()

@@ -122,7 +122,7 @@ class Command(BenchmarkCommand):
     # --- measurements ------------------------------------------------------------------
 
     def retrieval(self, jobs: list[Any], model_id: str, k: int, ef_values: list[int]) -> None:
-        from matching.services import _vector_ids
+        from matching.services import vector_ids
         from resumes.models import CandidateProfile
 
         base = CandidateProfile.objects.filter(embedding__isnull=False, embedding_model=model_id)
@@ -136,7 +136,7 @@ class Command(BenchmarkCommand):
             exact_ids, exact_ms = [], []
             for job in jobs:
                 t = time.perf_counter()
-                exact_ids.append(_vector_ids(queryset, job.embedding, k, exact=True))
+                exact_ids.append(vector_ids(queryset, job.embedding, k, exact=True))
                 exact_ms.append(1000 * (time.perf_counter() - t))
             self.say(
                 f"\n{label}: exact (sequential scan) top-{k}: p50 {pct(exact_ms, 50):.1f} ms, "
@@ -148,7 +148,7 @@ class Command(BenchmarkCommand):
                 ms, recalls = [], []
                 for job, truth in zip(jobs, exact_ids, strict=True):
                     t = time.perf_counter()
-                    got = _vector_ids(queryset, job.embedding, k, exact=False)
+                    got = vector_ids(queryset, job.embedding, k, exact=False)
                     ms.append(1000 * (time.perf_counter() - t))
                     recalls.append(len(set(got) & set(truth)) / max(len(truth), 1))
                 self.say(

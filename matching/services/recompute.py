@@ -1,0 +1,165 @@
+"""Re-ranking a retrieved pool with the full hybrid score and storing the kept matches."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from pgvector.django import CosineDistance
+
+from jobs.models import Job
+from matching.adapters import candidate_facts, job_facts
+from matching.facts import CandidateFacts, JobFacts
+from matching.lexical import TermStats
+from matching.models import Match
+from matching.scoring import MatchResult, passes_filters, score_match, score_value
+from matching.services.debounce import request_rerank
+from matching.services.embedding import embed_job, embed_profile
+from matching.services.retrieval import retrieve_candidates, retrieve_jobs
+from resumes.models import CandidateProfile
+
+
+def profiles_with_vectors(ids: Sequence[int]) -> list[CandidateProfile]:
+    return list(CandidateProfile.objects.filter(pk__in=ids).select_related("matching_vectors"))
+
+
+def facts_of(profile: CandidateProfile, *, with_embedding: bool = True) -> CandidateFacts:
+    vectors = getattr(profile, "matching_vectors", None)
+    same_model = vectors is not None and vectors.model_id == profile.embedding_model
+    return candidate_facts(
+        profile, vectors.experience_vectors if same_model else None, with_embedding=with_embedding
+    )
+
+
+def _pool_for_job(job: Job, ids: Sequence[int]) -> list[tuple[CandidateFacts, float | None]]:
+    """The pool's facts without their profile vectors, each with its profile<->job cosine.
+
+    PostgreSQL computes the cosines (as in retrieval) so the 384 floats of every profile are
+    neither sent nor parsed.
+    """
+    profiles = (
+        CandidateProfile.objects.filter(pk__in=ids)
+        .defer("embedding")
+        .select_related("matching_vectors")
+    )
+    if job.embedding is not None:
+        profiles = profiles.annotate(job_distance=CosineDistance("embedding", list(job.embedding)))
+    pool = []
+    for profile in profiles:
+        distance = getattr(profile, "job_distance", None)
+        same_model = profile.embedding_model == job.embedding_model
+        cosine = 1.0 - distance if distance is not None and same_model else None
+        pool.append((facts_of(profile, with_embedding=False), cosine))
+    return pool
+
+
+def store(results: list[MatchResult], stale: Q | None = None) -> int:
+    rows = [
+        Match(
+            job_id=int(r.job_id),
+            candidate_id=int(r.candidate_id),
+            score=r.score,
+            components=r.components,
+            subscores=r.subscores,
+            explanation=asdict(r.explanation),
+            weights=r.weights,
+            model_versions=r.model_versions,
+            inputs_hash=r.inputs_hash,
+            computed_at=timezone.now(),
+        )
+        for r in results
+    ]
+    fields = ["score", "components", "subscores", "explanation", "weights", "model_versions"]
+    with transaction.atomic():
+        if stale is not None:
+            Match.objects.filter(stale).delete()
+        Match.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["job", "candidate"],
+            update_fields=[*fields, "inputs_hash", "computed_at"],
+        )
+    return len(rows)
+
+
+def _rank(
+    pairs: list[tuple[JobFacts, CandidateFacts, int, float | None]],
+    stats: TermStats,
+    stored: set[int],
+) -> tuple[list[MatchResult], set[int]]:
+    """(full results for the top N and the stored pairs, best first; ids that passed filters).
+
+    `pairs` holds (job facts, candidate facts, id of the ranked side, profile<->job cosine when
+    the database computed it). The whole pool is ranked by the score alone; explanations and
+    hashes are built only for the pairs kept.
+    """
+    weights = settings.MATCH_WEIGHTS
+    passing = [row for row in pairs if passes_filters(row[0], row[1])[0]]
+    quick = sorted(
+        (
+            (score_value(jf, cf, weights=weights, stats=stats, profile_cosine=cos), pk, jf, cf, cos)
+            for jf, cf, pk, cos in passing
+        ),
+        key=lambda row: (-row[0], row[1]),
+    )
+    top_n = settings.MATCH_KEEP_TOP_N
+    results = [
+        score_match(jf, cf, weights=weights, stats=stats, profile_cosine=cos)
+        for i, (_, pk, jf, cf, cos) in enumerate(quick)
+        if i < top_n or pk in stored
+    ]
+    return results, {pk for _, _, pk, _ in passing}
+
+
+def rank_candidates_for_job(job: Job, *, exact: bool = False) -> tuple[list[MatchResult], set[int]]:
+    """Retrieved and already matched candidates, re-ranked: (kept results, passing ids)."""
+    stored = set(Match.objects.filter(job=job).values_list("candidate_id", flat=True))
+    ids = set(retrieve_candidates(job, exact=exact)) | stored
+    pool = _pool_for_job(job, sorted(ids))
+    jf = job_facts(job)
+    stats = TermStats.build([cf for cf, _ in pool], [jf])
+    pairs = [(jf, cf, int(cf.id), cos) for cf, cos in pool]
+    return _rank(pairs, stats, stored)
+
+
+def recompute_matches_for_job(*, job_id: int, exact: bool = False) -> int:
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None:
+        return 0
+    if job.status != Job.Status.OPEN:
+        Match.objects.filter(job=job).delete()
+        return 0
+    if job.embedding is None:
+        job = embed_job(job_id=job.pk) or job
+    results, passed = rank_candidates_for_job(job, exact=exact)
+    stale = Q(job=job) & ~Q(candidate_id__in=passed)
+    stored = store(results, stale)
+    request_rerank(job.pk)
+    return stored
+
+
+def rank_jobs_for_candidate(
+    profile: CandidateProfile, *, exact: bool = False
+) -> tuple[list[MatchResult], set[int]]:
+    stored = set(Match.objects.filter(candidate=profile).values_list("job_id", flat=True))
+    ids = set(retrieve_jobs(profile, exact=exact)) | stored
+    jobs = [job_facts(j) for j in Job.objects.open().filter(pk__in=ids)]
+    cf = facts_of(profiles_with_vectors([profile.pk])[0])
+    # IDF over this candidate and the jobs: the best a one-candidate ranking can know.
+    stats = TermStats.build([cf], jobs)
+    return _rank([(jf, cf, int(jf.id), None) for jf in jobs], stats, stored)
+
+
+def recompute_matches_for_candidate(*, user_id: int, exact: bool = False) -> int:
+    profile = CandidateProfile.objects.filter(user_id=user_id).first()
+    if profile is None:
+        return 0
+    if profile.embedding is None:
+        profile = embed_profile(profile_id=profile.pk) or profile
+    results, passed = rank_jobs_for_candidate(profile, exact=exact)
+    stale = Q(candidate=profile) & ~Q(job_id__in=passed)
+    return store(results, stale)
