@@ -1,4 +1,9 @@
-"""JSON-lines logging with a request id on every record of a request."""
+"""JSON-lines logging with a request id on every record of a request, and of the tasks it enqueued.
+
+A request's id travels to the Celery tasks it publishes (a message header, see
+`config.observability.celery`); the worker's records for that task carry both that
+`request_id` and the task's own `task_id`.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +18,10 @@ from datetime import UTC, datetime
 from django.http import HttpRequest, HttpResponse
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+task_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("task_id", default="-")
 REQUEST_ID_HEADER = "X-Request-ID"
-QUIET_PATHS = frozenset({"/healthz", "/readyz"})
+# Probes and scrapes every few seconds would drown the rest.
+QUIET_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 access_logger = logging.getLogger("talentmatch.request")
 
 
@@ -35,7 +42,6 @@ class RequestIdMiddleware:
         try:
             response = self.get_response(request)
             # One access line per request, with the id (gunicorn's access log has none).
-            # Load balancer probes every few seconds would drown the rest.
             if request.path not in QUIET_PATHS:
                 access_logger.info(
                     "%s %s %s",
@@ -63,10 +69,19 @@ class RequestIdFilter(logging.Filter):
             # variable is reset by then), passing the request along: take its id from there.
             request_id = getattr(getattr(record, "request", None), "request_id", "-")
         record.request_id = request_id
+        record.task_id = task_id_var.get()
         return True
 
 
-_STANDARD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request_id"}
+_STANDARD_ATTRS = set(vars(logging.makeLogRecord({}))) | {
+    "message",
+    "asctime",
+    "request_id",
+    "task_id",
+    # Celery's TaskFormatter fields: ours come from the context variables.
+    "task_name",
+    "data",
+}
 
 
 class JsonFormatter(logging.Formatter):
@@ -78,6 +93,9 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", request_id_var.get()),
         }
+        task_id = getattr(record, "task_id", task_id_var.get())
+        if task_id != "-":
+            entry["task_id"] = task_id
         # Values passed with `extra=` become fields of their own.
         for key, value in vars(record).items():
             if key not in _STANDARD_ATTRS and not key.startswith("_"):

@@ -1,0 +1,159 @@
+"""Figures read when Prometheus scrapes `/metrics`: they live in the broker and the database.
+
+- `talentmatch_queue_depth{queue}`: messages waiting in each queue the workers consume
+  (settings.WORKER_QUEUES), asked of the configured broker through kombu: message files in the
+  queue folder (filesystem), LLEN over the priority lists (Redis), ApproximateNumberOfMessages
+  (SQS).
+- `talentmatch_resume_parse_failures{reason}`: resumes whose status is `failed` now, by reason.
+- `talentmatch_match_stale_pairs` and `talentmatch_match_recompute_lag_seconds`: stored matches
+  whose job or candidate profile changed after the match was computed, and how long the oldest
+  such change has waited (docs/observability.md defines them exactly).
+
+A part that cannot be read (broker down) is left out and `talentmatch_scrape_ok{part}` says 0,
+so the rest of the page still answers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Case, Count, Value, When
+
+from config.observability import metrics  # noqa: F401  (sets the multiprocess directory first)
+
+# isort: split
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+logger = logging.getLogger(__name__)
+
+# resumes.services / resumes.tasks / resumes.extraction write a sentence for people into
+# Resume.error; its opening words say which path failed. Unknown sentences count as "other".
+FAILURE_REASONS: tuple[tuple[str, str], ...] = (
+    ("interrupted", "Processing failed or was interrupted too many times"),
+    ("unparseable", "The resume could not be parsed"),
+    ("parse_timeout", "Parsing took too long"),
+    ("parse_retries_exhausted", "Parsing kept failing"),
+    ("extraction_timeout", "Reading the file took too long"),
+    ("extraction_retries_exhausted", "Text extraction kept failing"),
+    ("file_missing", "The stored file is missing"),
+    ("no_text", "No text could be read"),
+    ("damaged_file", "The PDF is damaged"),
+    ("damaged_file", "The image is damaged"),
+    ("damaged_file", "The Word document"),
+    ("unsupported_kind", "No text extractor for"),
+    ("ocr_failed", "OCR could not read"),
+    ("too_large", "The image is over"),
+)
+
+
+def queue_depths() -> dict[str, int]:
+    """Messages waiting per worker queue, from the configured broker."""
+    from config.celery import app
+
+    depths: dict[str, int] = {}
+    with app.connection_for_read() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+        channel = conn.default_channel
+        for queue in settings.WORKER_QUEUES:
+            # Declaring is what a worker does at start (a no-op for an existing queue); it
+            # answers with the transport's own count. A passive declare would refuse an empty
+            # Redis queue, whose list does not exist.
+            depths[queue] = channel.queue_declare(queue=queue).message_count
+    return depths
+
+
+def parse_failures() -> dict[str, int]:
+    from resumes.models import Resume
+
+    reason = Case(
+        *(When(error__startswith=prefix, then=Value(code)) for code, prefix in FAILURE_REASONS),
+        default=Value("other"),
+    )
+    rows = (
+        Resume.objects.filter(status=Resume.Status.FAILED)
+        .annotate(reason=reason)
+        .values("reason")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return {row["reason"]: row["count"] for row in rows}
+
+
+def match_staleness() -> tuple[int, float]:
+    """(stale pairs, seconds since the oldest change still waiting for its recompute)."""
+    from jobs.models import Job
+    from matching.models import Match
+    from resumes.models import CandidateProfile
+
+    sql = f"""
+        SELECT count(*),
+               coalesce(extract(epoch FROM now() - min(least(
+                   CASE WHEN j.updated_at > m.computed_at THEN j.updated_at END,
+                   CASE WHEN p.updated_at > m.computed_at THEN p.updated_at END))), 0)
+        FROM {Match._meta.db_table} m
+        JOIN {Job._meta.db_table} j ON j.id = m.job_id
+        JOIN {CandidateProfile._meta.db_table} p ON p.id = m.candidate_id
+        WHERE j.updated_at > m.computed_at OR p.updated_at > m.computed_at
+    """  # noqa: S608 (table names from the models, no input)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        stale, lag = cursor.fetchone()
+    return int(stale), float(lag)
+
+
+class ScrapeTimeCollector(Collector):
+    def collect(self) -> Iterator[Metric]:
+        ok = GaugeMetricFamily(
+            "talentmatch_scrape_ok",
+            "1 when this part of the scrape could be read.",
+            labels=["part"],
+        )
+        for part, read in (
+            ("queues", self._queues),
+            ("resumes", self._resumes),
+            ("matching", self._matching),
+        ):
+            try:
+                families = list(read())
+            except Exception:  # one unreadable part must not hide the others
+                logger.warning("metrics: %s could not be read", part, exc_info=True)
+                ok.add_metric([part], 0)
+            else:
+                ok.add_metric([part], 1)
+                yield from families
+        yield ok
+
+    def _queues(self) -> Iterator[Metric]:
+        depth = GaugeMetricFamily(
+            "talentmatch_queue_depth", "Messages waiting in a Celery queue.", labels=["queue"]
+        )
+        for queue, count in queue_depths().items():
+            depth.add_metric([queue], count)
+        yield depth
+
+    def _resumes(self) -> Iterator[Metric]:
+        failures = GaugeMetricFamily(
+            "talentmatch_resume_parse_failures",
+            "Resumes in status failed, by reason (read from Resume.error).",
+            labels=["reason"],
+        )
+        for reason, count in sorted(parse_failures().items()):
+            failures.add_metric([reason], count)
+        yield failures
+
+    def _matching(self) -> Iterator[Metric]:
+        stale, lag = match_staleness()
+        yield GaugeMetricFamily(
+            "talentmatch_match_stale_pairs",
+            "Stored matches whose job or candidate profile changed after they were computed.",
+            value=stale,
+        )
+        yield GaugeMetricFamily(
+            "talentmatch_match_recompute_lag_seconds",
+            "Age of the oldest job/profile change whose matches are not recomputed yet (0: none).",
+            value=lag,
+        )
