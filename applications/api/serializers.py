@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from applications.models import Application, Channel, Kind, Notification, StageChange
+from applications.models import (
+    CLAIMABLE_SOURCES,
+    Application,
+    Channel,
+    Kind,
+    Notification,
+    StageChange,
+)
 
 
 class ApplyInputSerializer(serializers.Serializer):
@@ -15,6 +22,18 @@ class ApplyInputSerializer(serializers.Serializer):
         child=serializers.CharField(max_length=5000, allow_blank=True),
         required=False,
         help_text="Question id → answer, for the job's screening questions.",
+    )
+    source = serializers.ChoiceField(
+        choices=CLAIMABLE_SOURCES,
+        required=False,
+        help_text="How the candidate found the job; left out: sourced when the company had "
+        "uploaded the candidate's resume, else direct.",
+    )
+    source_detail = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="Free text such as a utm_source value, a board's name or who referred.",
     )
 
 
@@ -52,7 +71,7 @@ class ApplicationListOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Application
-        fields = ["id", "url", "job", "stage", "created_at", "stage_changed_at"]
+        fields = ["id", "url", "job", "stage", "source", "created_at", "stage_changed_at"]
 
 
 class ApplicationDetailOutputSerializer(ApplicationListOutputSerializer):
@@ -65,6 +84,7 @@ class ApplicationDetailOutputSerializer(ApplicationListOutputSerializer):
         fields = [
             *ApplicationListOutputSerializer.Meta.fields,
             "resume",
+            "source_detail",
             "cover_letter",
             "answers",
             "history",

@@ -91,6 +91,8 @@ class ApplicationListApi(ListAPIView):
                 resume=resume,
                 cover_letter=data.validated_data.get("cover_letter", ""),
                 answers=data.validated_data.get("answers"),
+                source=data.validated_data.get("source", ""),
+                source_detail=data.validated_data.get("source_detail", ""),
             )
         except services.PipelineError as exc:
             raise _refused(exc) from exc

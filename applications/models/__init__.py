@@ -10,6 +10,7 @@ from applications.models.messaging import (
     SmsConsent,
 )
 from applications.models.pipeline import (
+    CLAIMABLE_SOURCES,
     DEFAULT_REJECTION_REASONS,
     DEFAULT_STAGES,
     Application,
@@ -18,11 +19,13 @@ from applications.models.pipeline import (
     RejectionReason,
     Scorecard,
     ScreeningQuestion,
+    Source,
     StageChange,
 )
 from applications.models.webhooks import WEBHOOK_EVENTS, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "CLAIMABLE_SOURCES",
     "DEFAULT_REJECTION_REASONS",
     "DEFAULT_STAGES",
     "WEBHOOK_EVENTS",
@@ -39,6 +42,7 @@ __all__ = [
     "Scorecard",
     "ScreeningQuestion",
     "SmsConsent",
+    "Source",
     "StageChange",
     "WebhookDelivery",
     "WebhookEndpoint",

@@ -121,6 +121,23 @@ class ApplicationQuerySet(models.QuerySet["Application"]):
         return self.filter(stage__kind=PipelineStage.Kind.OPEN)
 
 
+class Source(models.TextChoices):
+    """How the candidate came to the application (analytics counts applications by it)."""
+
+    DIRECT = "direct", "Direct (applied in the app)"
+    CAREER_SITE = "career_site", "Career site"
+    JOB_BOARD = "job_board", "Job board"
+    REFERRAL = "referral", "Referral"
+    SOURCED = "sourced", "Sourced by a recruiter"
+    AGENCY = "agency", "Agency"
+    OTHER = "other", "Other"
+
+
+# What a candidate may claim when applying: "sourced" is known only from the company's own
+# records (it had uploaded the candidate's resume), never taken from the candidate's word.
+CLAIMABLE_SOURCES = [s for s in Source.values if s != Source.SOURCED]
+
+
 class Application(models.Model):
     """A candidate's application to a job; `stage` moves only through services.move_application."""
 
@@ -147,6 +164,13 @@ class Application(models.Model):
     )
     match_score = models.FloatField(null=True, blank=True)
     match_explanation = models.JSONField(default=dict, blank=True)
+    # A database default too, so rows inserted in bulk by SQL (analytics' synthetic history)
+    # are counted as direct.
+    source = models.CharField(
+        max_length=16, choices=Source.choices, default=Source.DIRECT, db_default=Source.DIRECT
+    )
+    # Free text in the spirit of utm_source: which board, who referred, which campaign.
+    source_detail = models.CharField(max_length=100, blank=True, default="", db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     stage_changed_at = models.DateTimeField(auto_now_add=True)

@@ -8,7 +8,14 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import User
 from analytics.services import record_event
-from applications.models import Application, PipelineStage, ScreeningQuestion, StageChange
+from applications.models import (
+    CLAIMABLE_SOURCES,
+    Application,
+    PipelineStage,
+    ScreeningQuestion,
+    Source,
+    StageChange,
+)
 from applications.services.errors import DuplicateApplication, PipelineError
 from applications.services.stages import _stage_of_kind
 from applications.services.transitions import _after_commit
@@ -51,7 +58,12 @@ def apply_to_job(
     resume: Resume | None = None,
     cover_letter: str = "",
     answers: dict[int, str] | None = None,
+    source: str = "",
+    source_detail: str = "",
 ) -> Application:
+    """`source` is what the candidate says brought them (one of `CLAIMABLE_SOURCES`); left
+    empty it is `sourced` when the job's company had uploaded the candidate's resume, else
+    `direct`."""
     if not candidate.is_candidate:
         raise PipelineError("Only candidates apply to jobs.", code="not_a_candidate")
     if not job.is_open:
@@ -63,6 +75,7 @@ def apply_to_job(
     if Application.objects.filter(job=job, candidate=candidate).exists():
         raise DuplicateApplication("You have already applied to this job.")
     answered = _screening_answers(job, answers or {})
+    source = _source_of(candidate, job, source)
     stage = _stage_of_kind(job, PipelineStage.Kind.OPEN)  # the first open stage
     try:
         with transaction.atomic():
@@ -73,6 +86,8 @@ def apply_to_job(
                 stage=stage,
                 cover_letter=cover_letter,
                 answers=answered,
+                source=source,
+                source_detail=" ".join(source_detail.split())[:100],
                 **_match_snapshot(job, candidate),
             )
     except IntegrityError as exc:  # a concurrent request won the race
@@ -85,10 +100,27 @@ def apply_to_job(
         actor=candidate,
         company=job.company,
         subject=application,
-        payload={"job_id": job.pk, "stage": stage.slug, "match_score": application.match_score},
+        payload={
+            "job_id": job.pk,
+            "stage": stage.slug,
+            "match_score": application.match_score,
+            "source": source,
+        },
     )
     _after_commit(change, event="application.created")
     return application
+
+
+def _source_of(candidate: User, job: Job, claimed: str) -> str:
+    if claimed:
+        if claimed not in CLAIMABLE_SOURCES:
+            raise PipelineError(
+                f"Unknown source {claimed!r}; use one of: {', '.join(CLAIMABLE_SOURCES)}.",
+                code="invalid_source",
+            )
+        return claimed
+    sourced = Resume.objects.filter(owner=candidate, company_id=job.company_id).exists()
+    return Source.SOURCED if sourced else Source.DIRECT
 
 
 def _screening_answers(job: Job, answers: dict[int, str]) -> list[dict[str, Any]]:

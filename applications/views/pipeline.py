@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from uuid import UUID
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import recruiter_required
 from applications import notifications, services
 from applications.forms import BulkForm, MoveForm
-from applications.models import Application, PipelineStage, RejectionReason
+from applications.models import Application, PipelineStage, RejectionReason, Source
 from applications.views.scoping import company_application, company_job, membership_of
 from jobs.models import Job
 
@@ -58,8 +59,13 @@ def pipeline_list(request: HttpRequest, job_id: int) -> HttpResponse:
         .order_by(F("score").desc(nulls_last=True), "created_at")
     )
     stage_filter = request.GET.get("stage", "")
+    source_filter = request.GET.get("source", "")
+    source_filter = source_filter if source_filter in Source.values else ""
+    sources = Counter(a.source for a in apps)
     if stage_filter:
         apps = [a for a in apps if a.stage.slug == stage_filter]
+    if source_filter:
+        apps = [a for a in apps if a.source == source_filter]
     form = BulkForm(
         request.POST or None, applications=apps if request.method == "GET" else
         Application.objects.filter(job=job), stages=stages, company=company,
@@ -107,6 +113,10 @@ def pipeline_list(request: HttpRequest, job_id: int) -> HttpResponse:
             "form": form,
             "stages": [(s, counts.get(s.slug, 0)) for s in stages],
             "stage_filter": stage_filter,
+            "sources": [
+                (value, label, sources[value]) for value, label in Source.choices if sources[value]
+            ],
+            "source_filter": source_filter,
             "variables": notifications.VARIABLES,
         },
     )

@@ -39,11 +39,11 @@ def ensure_user(email: str, role: str, **extra: object) -> User:
 
 
 # Where each demo candidate stands in Acme's first open job (created once, then left alone).
-DEMO_PIPELINE = [
-    ("carol@example.test", "interview"),
-    ("dave@example.test", "screening"),
-    ("erin@example.test", "rejected"),
-    ("frank@example.test", "applied"),
+DEMO_PIPELINE = [  # (candidate, stage, how they came)
+    ("carol@example.test", "interview", ("referral", "Alice's former colleague")),
+    ("dave@example.test", "screening", ("job_board", "linkedin")),
+    ("erin@example.test", "rejected", ("career_site", "")),
+    ("frank@example.test", "applied", ("", "")),
 ]
 
 
@@ -67,12 +67,16 @@ def seed_applications() -> int:
     if job is None:
         return 0
     alice = User.objects.get(email="alice@acme.test")
-    for email, slug in DEMO_PIPELINE:
+    for email, slug, (source, detail) in DEMO_PIPELINE:
         candidate = User.objects.get(email=email)
         if Application.objects.filter(job=job, candidate=candidate).exists():
             continue
         application = services.apply_to_job(
-            candidate=candidate, job=job, cover_letter="I would love to join Acme."
+            candidate=candidate,
+            job=job,
+            cover_letter="I would love to join Acme.",
+            source=source,
+            source_detail=detail,
         )
         if slug == "applied":
             continue
