@@ -5,5 +5,6 @@ from analytics import views
 app_name = "analytics"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("audit/", views.audit_log, name="audit"),
     path("export/<slug:dataset>.<slug:fmt>", views.export, name="export"),
 ]

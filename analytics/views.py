@@ -1,4 +1,4 @@
-"""Recruiter dashboards and exports: only the recruiter's own company, ever.
+"""Recruiter dashboards, exports and the audit log: only the recruiter's own company, ever.
 
 The company comes from the signed-in recruiter's membership, never from the URL; a job id in
 the filters that is not one of the company's is a 404, as elsewhere in the portal.
@@ -6,12 +6,17 @@ the filters that is not one of the company's is a 404, as elsewhere in the porta
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.access import recruiter_required
+from accounts.models import Membership
 from analytics import exports
+from analytics.audit.forms import AuditFilterForm
 from analytics.dashboards import panels
 from analytics.forms import DashboardFilterForm
 from analytics.services import record_event
@@ -65,3 +70,32 @@ def export(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@recruiter_required
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """The company's audit log, newest first: for its owners only."""
+    membership = request.membership  # type: ignore[attr-defined]
+    if membership.role != Membership.Role.OWNER:
+        raise PermissionDenied("Only the company's owners see its audit log.")
+    form = AuditFilterForm(request.GET, company=membership.company)
+    if not form.is_valid():
+        if form.actor_is_foreign():
+            raise Http404("No such member.")
+        context = {"form": form, "page": None, "retention_days": settings.AUDIT_RETENTION_DAYS}
+        return render(request, "analytics/audit.html", context, status=400)
+    entries = form.entries().select_related("actor")
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "retention_days": settings.AUDIT_RETENTION_DAYS,
+    }
+    return render(request, "analytics/audit.html", context)

@@ -1,4 +1,8 @@
-"""Serving a stored resume: a short-lived presigned URL on S3, a stream from local disk."""
+"""Serving a stored resume: a short-lived presigned URL on S3, a stream from local disk.
+
+Every download by someone other than the resume's owner (a recruiter, staff) is written to
+the audit log, whichever view serves it.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,12 @@ from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
 
+from analytics.audit import record_resume_access
 from resumes.models import Resume
 
 
 def download_response(resume: Resume) -> HttpResponse:
+    record_resume_access(resume, action="resume.downloaded")
     storage = resume.file.storage
     disposition = content_disposition_header(True, resume.original_name)
     if not isinstance(storage, FileSystemStorage):

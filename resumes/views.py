@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import recruiter_required
+from analytics.audit import record_resume_access
 from resumes import services
 from resumes.downloads import download_response
 from resumes.forms import SourcedResumeForm
@@ -84,6 +85,9 @@ def resume_upload(request: HttpRequest) -> HttpResponse:
 @require_GET
 def resume_detail(request: HttpRequest, resume_id: UUID) -> HttpResponse:
     resume = _company_resume(request, resume_id)
+    # Audited as a view of the candidate's resume; the htmx status poll shows none of it.
+    if not request.htmx:  # type: ignore[attr-defined]
+        record_resume_access(resume, request=request)
     template = "resumes/_status.html" if request.htmx else "resumes/detail.html"  # type: ignore[attr-defined]
     return render(request, template, {"resume": resume})
 

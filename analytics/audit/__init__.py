@@ -27,6 +27,25 @@ current_request: contextvars.ContextVar[HttpRequest | None] = contextvars.Contex
 
 PURGE_BATCH_SIZE = 10000
 
+# The actions recorded (docs/audit.md), with the labels the portal's filter shows.
+ACTIONS: list[tuple[str, str]] = [
+    ("resume.viewed", "Resume viewed"),
+    ("resume.downloaded", "Resume downloaded"),
+    ("application.stage_changed", "Application moved"),
+    ("application.withdrawn", "Application withdrawn"),
+    ("analytics.exported", "Data exported"),
+    ("invitation.sent", "Invitation sent"),
+    ("invitation.accepted", "Invitation accepted"),
+    ("auth.login", "Signed in"),
+    ("auth.login_failed", "Sign-in failed"),
+    ("auth.logout", "Signed out"),
+    ("mfa.enabled", "Two-factor enabled"),
+    ("mfa.disabled", "Two-factor removed"),
+    ("mfa.recovery_codes_generated", "Recovery codes generated"),
+    ("mfa.authentication_failed", "Two-factor code refused"),
+    ("admin.change", "Admin change"),
+]
+
 
 class AuditContextMiddleware:
     """Keeps the request in `current_request` while it is served (for receivers)."""
@@ -122,12 +141,13 @@ def record_audit(
 
 
 def record_resume_access(
-    request: HttpRequest, resume: Any, *, action: str = "resume.viewed"
+    resume: Any, *, action: str = "resume.viewed", request: HttpRequest | None = None
 ) -> AuditEntry | None:
     """Audit someone other than its owner viewing (or downloading) a candidate's resume.
 
     A candidate opening their own resume is not audited; nor is a missing resume (None).
     """
+    request = request if request is not None else current_request.get()
     user = _request_user(request)
     if resume is None or user is None or user.pk == resume.owner_id:
         return None
