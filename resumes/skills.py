@@ -1,7 +1,9 @@
 """Skills taxonomy and normalizer, shared by resume parsing and job analysis.
 
-The taxonomy is a hand-curated JSON file (`resumes/data/skills.json`): a few hundred canonical
-skills with aliases and a category. Two lookups are built from it:
+The taxonomy (`resumes/data/taxonomy.json.gz`, built by `scripts/build_skills_taxonomy.py`, see
+docs/skills.md) merges the hand-curated technology skills of `resumes/data/skills.json` (canonical
+names, aliases, case rules; they win every clash) with about 13,000 ESCO skills (European
+Commission, CC BY 4.0). It is read once per process. Two lookups are built from it:
 
 - `normalize_skill(raw)` maps one skill as a person wrote it ("JS", "Java Script", "node js")
   to its canonical slug. The whole input is the skill, so ambiguous aliases ("go", "r") are
@@ -9,7 +11,10 @@ skills with aliases and a category. Two lookups are built from it:
 - `find_skills(text)` finds taxonomy skills mentioned in free text. Here an alias must match
   whole tokens, ambiguous short names must be written with their usual case ("Go", "R", "C",
   "Swift"), and aliases marked `normalize_only` in the data ("word", "cloud") are ignored,
-  because in a sentence they are mostly ordinary words.
+  because in a sentence they are mostly ordinary words. ESCO skills marked `match: "list"`
+  ("manage a team", "ethics") and every ESCO alternative label count only through
+  `normalize_skill`, i.e. when a person lists them as a skill: in prose they are ordinary
+  phrases. ESCO names with capitals ("SQL Server", "Capture One") must keep their case.
 
 Tokens keep the characters that make tricky names distinct (C++, C#, .NET, Node.js, CI/CD), so
 word boundaries come from the tokenizer rather than from one huge regular expression.
@@ -17,6 +22,7 @@ word boundaries come from the tokenizer rather than from one huge regular expres
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from dataclasses import dataclass
@@ -24,7 +30,7 @@ from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
-TAXONOMY_PATH = Path(__file__).resolve().parent / "data" / "skills.json"
+TAXONOMY_PATH = Path(__file__).resolve().parent / "data" / "taxonomy.json.gz"
 MAX_ALIAS_TOKENS = 5
 
 # A token: an optional leading dot (".NET"), then letters/digits with + and # allowed inside or
@@ -45,6 +51,7 @@ class Skill:
     category: str
     aliases: tuple[str, ...]
     case_sensitive: tuple[str, ...] = ()
+    esco: str = ""  # the ESCO concept id (data.europa.eu/esco/skill/<id>), for ESCO skills
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,7 @@ class _Index:
     in_text: dict[str, str]  # aliases usable in free text -> slug
     longest: dict[str, int]  # first token of a free-text alias -> most tokens of such an alias
     cased: dict[str, frozenset[str]]  # key -> exact spellings required in free text
+    list_only: frozenset[str]  # slugs of ESCO skills that count only when listed
 
 
 def _tokens(text: str) -> list[re.Match[str]]:
@@ -69,7 +77,7 @@ def _tokens(text: str) -> list[re.Match[str]]:
 
 
 def _key(text: str) -> str:
-    return " ".join(m.group(0).casefold() for m in _tokens(text))
+    return " ".join(_TOKEN_RE.findall(text.casefold()))
 
 
 def _squash(text: str) -> str:
@@ -78,12 +86,16 @@ def _squash(text: str) -> str:
 
 @cache
 def _index() -> _Index:
-    data = json.loads(TAXONOMY_PATH.read_text(encoding="utf-8"))
+    data = json.loads(gzip.decompress(TAXONOMY_PATH.read_bytes()).decode("utf-8"))
     skills: dict[str, Skill] = {}
     by_key: dict[str, str] = {}
     by_squashed: dict[str, str] = {}
     in_text: dict[str, str] = {}
     cased: dict[str, set[str]] = {}
+    # Every curated form and every ESCO name first, ESCO alternative labels last: a name
+    # ("English", "ethics") wins over another skill's alternative label.
+    later: list[tuple[str, str]] = []
+    list_only: set[str] = set()
     for row in data["skills"]:
         skill = Skill(
             slug=row["slug"],
@@ -91,8 +103,22 @@ def _index() -> _Index:
             category=row["category"],
             aliases=tuple(row.get("aliases", ())),
             case_sensitive=tuple(row.get("case_sensitive", ())),
+            esco=row.get("esco", ""),
         )
         skills[skill.slug] = skill
+        if skill.esco:
+            key = _key(skill.name)
+            by_key.setdefault(key, skill.slug)
+            by_squashed.setdefault(_squash(skill.name), skill.slug)
+            later += [(alias, skill.slug) for alias in skill.aliases]
+            if row.get("match") == "list":
+                list_only.add(skill.slug)
+            # Only the name is looked for in prose, only when marked so, with its capitals.
+            in_prose = row.get("match") != "list" and len(key.split()) <= MAX_ALIAS_TOKENS
+            claimed = in_prose and in_text.setdefault(key, skill.slug) == skill.slug
+            if claimed and not skill.name.islower():
+                cased.setdefault(key, set()).add(skill.name)
+            continue
         normalize_only = {_key(a) for a in row.get("normalize_only", ())}
         for form in (skill.name, skill.slug, *skill.aliases):
             key = _key(form)
@@ -104,6 +130,9 @@ def _index() -> _Index:
                 in_text.setdefault(key, skill.slug)
         for spelling in skill.case_sensitive:
             cased.setdefault(_key(spelling), set()).add(spelling)
+    for alias, slug in later:
+        by_key.setdefault(_key(alias), slug)
+        by_squashed.setdefault(_squash(alias), slug)
     longest: dict[str, int] = {}
     for key in in_text:
         first, size = key.split()[0], len(key.split())
@@ -115,6 +144,7 @@ def _index() -> _Index:
         by_squashed=by_squashed,
         in_text=in_text,
         cased={k: frozenset(v) for k, v in cased.items()},
+        list_only=frozenset(list_only),
     )
 
 
@@ -140,6 +170,15 @@ def normalize_skill(raw: str) -> str | None:
     if trimmed and trimmed != raw.strip():
         return normalize_skill(trimmed)
     return None
+
+
+def is_common_skill(raw: str) -> bool:
+    """Whether `raw` names a skill that stands out even in running text: a curated technology
+    skill or an ESCO concept marked for text ("SQL Server", "synthetic biology"), not an ESCO
+    phrase that only a skills list makes a skill ("design", "manage a team"). The parser's
+    layout guesses (is this line a list of skills?) rely on it."""
+    slug = normalize_skill(raw)
+    return slug is not None and slug not in _index().list_only
 
 
 def _line_of(text: str, start: int, end: int) -> str:

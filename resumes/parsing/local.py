@@ -29,7 +29,7 @@ from resumes.parsing.entries import (
     strip_bullet,
 )
 from resumes.parsing.sections import LANGUAGE_NAMES, Section, split_sections
-from resumes.skills import SkillMention, find_skills, normalize_skill
+from resumes.skills import SkillMention, find_skills, is_common_skill, normalize_skill
 
 ENGINE = "local-1"
 MAX_TEXT_CHARS = 200_000
@@ -96,7 +96,7 @@ def _skill_items(lines: list[str]) -> list[str]:
                 and not _DATES_ONLY_RE.fullmatch(piece)
                 and len(piece) <= 60
                 and not piece.endswith(".")
-                and (len(piece) > 2 or normalize_skill(piece))  # not OCR debris ("ae", "=")
+                and (len(piece) > 2 or is_common_skill(piece))  # not OCR debris ("ae", "=")
                 and any(ch.isalpha() for ch in piece)
             ):
                 items.append(piece.lower())
@@ -126,7 +126,7 @@ def _split_by_taxonomy(line: str) -> list[str]:
     while i < len(words):
         for size in range(min(4, len(words) - i), 0, -1):
             candidate = " ".join(words[i : i + size])
-            if normalize_skill(candidate):
+            if is_common_skill(candidate):
                 if unknown:
                     pieces.append(" ".join(unknown))
                     unknown = []
@@ -139,7 +139,7 @@ def _split_by_taxonomy(line: str) -> list[str]:
             i += 1
     if unknown:
         pieces.append(" ".join(unknown))
-    known_pieces = len(pieces) - sum(1 for p in pieces if not normalize_skill(p))
+    known_pieces = len(pieces) - sum(1 for p in pieces if not is_common_skill(p))
     return pieces if known_pieces >= 2 and known_words * 2 >= len(words) else [line]
 
 
@@ -169,9 +169,24 @@ def _unlabelled_skill_list(sections: list[Section], name: str) -> list[str]:
         elif runs[-1]:
             runs.append([])
     for run in runs:
-        if len(run) >= 4 and any(normalize_skill(item) for item in run):
+        if len(run) >= 4 and any(is_common_skill(item) for item in run):
             return run
     return []
+
+
+def _listed_mentions(items: list[str], lines: list[str]) -> list[SkillMention]:
+    """Taxonomy skills among the items of a skills list. Here the whole item is the skill, so
+    every taxonomy entry counts, also the ESCO phrases never looked for in prose ("project
+    planning", "negotiate contracts")."""
+    mentions = []
+    for item in items:
+        slug = normalize_skill(item)
+        if slug:
+            line = next((x for x in lines if item in x.lower()), item)
+            at = line.lower().find(item)
+            written = line[at : at + len(item)] if at >= 0 else item
+            mentions.append(SkillMention(slug=slug, text=written, line=line))
+    return mentions
 
 
 def _languages(lines: list[str]) -> list[str]:
@@ -260,7 +275,11 @@ class LocalResumeParser:
 
         # The skills section first, so a skill listed there has that line as its evidence.
         body = [x for s in sections if s.kind != "skills" for x in s.lines]
-        mentions = find_skills("\n".join(skill_lines)) + find_skills("\n".join(body))
+        mentions = (
+            _listed_mentions(skills, skill_lines)
+            + find_skills("\n".join(skill_lines))
+            + find_skills("\n".join(body))
+        )
         unique: dict[str, SkillMention] = {}
         for mention in mentions:
             unique.setdefault(mention.slug, mention)
