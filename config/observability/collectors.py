@@ -50,12 +50,14 @@ FAILURE_REASONS: tuple[tuple[str, str], ...] = (
 )
 
 
-def queue_depths() -> dict[str, int]:
-    """Messages waiting per worker queue, from the configured broker."""
+def queue_depths(
+    *, url: str | None = None, transport_options: dict | None = None
+) -> dict[str, int]:
+    """Messages waiting per worker queue, from the configured broker (or the one at `url`)."""
     from config.celery import app
 
     depths: dict[str, int] = {}
-    with app.connection_for_read() as conn:
+    with app.connection_for_read(url, transport_options=transport_options) as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
         channel = conn.default_channel
         for queue in settings.WORKER_QUEUES:
@@ -91,7 +93,7 @@ def match_staleness() -> tuple[int, float]:
 
     sql = f"""
         SELECT count(*),
-               coalesce(extract(epoch FROM now() - min(least(
+               coalesce(extract(epoch FROM statement_timestamp() - min(least(
                    CASE WHEN j.updated_at > m.computed_at THEN j.updated_at END,
                    CASE WHEN p.updated_at > m.computed_at THEN p.updated_at END))), 0)
         FROM {Match._meta.db_table} m

@@ -14,6 +14,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -65,6 +66,8 @@ UNMATCHED_ROUTE = "<unmatched>"
 # Anything else a client sends becomes "other": a label value per made-up method would grow
 # the series without bound.
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+# (route, method, status) -> its two series; as bounded as the routes themselves.
+_series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
 
 class MetricsMiddleware:
@@ -80,8 +83,16 @@ class MetricsMiddleware:
         match = request.resolver_match
         route = match.route if match is not None else UNMATCHED_ROUTE
         method = request.method if request.method in METHODS else "other"
-        REQUEST_DURATION.labels(route, method).observe(elapsed)
-        REQUESTS.labels(route, method, str(response.status_code)).inc()
+        key = (route, method, response.status_code)
+        series = _series.get(key)
+        if series is None:
+            # labels() validates and locks on each call: look each series up once.
+            series = _series[key] = (
+                REQUEST_DURATION.labels(route, method),
+                REQUESTS.labels(route, method, str(response.status_code)),
+            )
+        series[0].observe(elapsed)
+        series[1].inc()
         return response
 
 
