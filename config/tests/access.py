@@ -231,3 +231,8 @@ CASES = [
     Case("swagger-ui", expect=everyone(200)),
     Case("redoc", expect=everyone(200)),
 ]
+# config/observability: Prometheus metrics for staff and the scraper's token (bearer cases in
+# config/tests/test_metrics.py).
+CASES += [
+    Case("metrics", expect=expect(403, anonymous=401, staff=200)),
+]
