@@ -1,0 +1,137 @@
+"""How applications move: the summary, the funnel, time to hire and time in stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from analytics.dashboards.queries.base import COHORT, PIPELINES, Filters, days, ratio, rows
+
+SUMMARY_SQL = f"""
+WITH {COHORT}
+SELECT count(*) AS applications,
+       count(*) FILTER (WHERE st.kind = 'open') AS open,
+       count(*) FILTER (WHERE st.kind = 'hired') AS hired,
+       count(*) FILTER (WHERE st.kind = 'rejected') AS rejected,
+       count(*) FILTER (WHERE st.kind = 'withdrawn') AS withdrawn
+FROM cohort c JOIN applications_pipelinestage st ON st.id = c.stage_id
+"""  # noqa: S608
+
+
+def summary(filters: Filters) -> dict[str, int]:
+    """The cohort by the kind of stage each application is in now."""
+    return rows(SUMMARY_SQL, filters.params())[0]
+
+
+# Histogram of furthest positions per job (small), joined to each job's pipeline: an
+# application reached a stage when its furthest position (among open and hired stages; a
+# rejected application reached the stage it was rejected from) is at or after the stage's.
+FUNNEL_SQL = f"""
+WITH {COHORT}, {PIPELINES},
+reached AS (
+    SELECT job_id, furthest_position AS position, count(*) AS n FROM cohort
+    WHERE furthest_position IS NOT NULL GROUP BY job_id, furthest_position
+),
+current AS (
+    SELECT st.slug, count(*) AS n
+    FROM cohort c JOIN applications_pipelinestage st ON st.id = c.stage_id
+    GROUP BY st.slug
+),
+stages AS (
+    SELECT p.slug, min(p.name) AS name, min(p.kind) AS kind, min(p.position) AS position,
+           coalesce(sum(r.n) FILTER (WHERE p.kind IN ('open', 'hired')), 0)::int AS reached
+    FROM pipelines p
+    LEFT JOIN reached r ON r.job_id = p.job_id AND r.position >= p.position
+    GROUP BY p.slug
+)
+SELECT s.slug, s.name, s.kind, s.position, s.reached, coalesce(cu.n, 0)::int AS current
+FROM stages s LEFT JOIN current cu ON cu.slug = s.slug
+ORDER BY s.position, s.slug
+"""  # noqa: S608
+
+
+@dataclass(frozen=True)
+class FunnelStage:
+    slug: str
+    name: str
+    kind: str
+    reached: int  # applications that got to this stage or further (open and hired stages)
+    current: int  # applications in this stage now
+    from_previous: float | None  # reached / reached of the previous stage
+    from_first: float | None  # reached / reached of the first stage
+
+
+def funnel(filters: Filters) -> list[FunnelStage]:
+    stages: list[FunnelStage] = []
+    first = previous = None
+    for row in rows(FUNNEL_SQL, filters.params()):
+        progress = row["kind"] in ("open", "hired")
+        if progress and first is None:
+            first = row["reached"]
+        stages.append(
+            FunnelStage(
+                slug=row["slug"],
+                name=row["name"],
+                kind=row["kind"],
+                reached=row["reached"],
+                current=row["current"],
+                from_previous=ratio(row["reached"], previous) if progress else None,
+                from_first=ratio(row["reached"], first) if progress else None,
+            )
+        )
+        if progress:
+            previous = row["reached"]
+    return stages
+
+
+# Days from applying to the first move into a hired stage.
+TIME_TO_HIRE_SQL = f"""
+WITH {COHORT}
+SELECT count(*) AS hires,
+       percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP
+           (ORDER BY extract(epoch FROM hired_at - created_at)) AS days
+FROM cohort WHERE hired_at IS NOT NULL
+"""  # noqa: S608
+
+
+def time_to_hire(filters: Filters) -> dict[str, Any]:
+    row = rows(TIME_TO_HIRE_SQL, filters.params())[0]
+    median, p90 = row["days"] or (None, None)
+    return {
+        "hires": row["hires"],
+        "median_days": days(None if median is None else median / 86400),
+        "p90_days": days(None if p90 is None else p90 / 86400),
+    }
+
+
+# Each stay in a stage lasts from the change into it to the next change; stays not finished
+# yet are left out (they would drag the median down while they last).
+TIME_IN_STAGE_SQL = """
+WITH stays AS (
+    SELECT s.stage_id, extract(epoch FROM s.left_at - s.entered_at) AS seconds
+    FROM analytics_stagestay s
+    WHERE s.company_id = %(company)s
+      AND s.applied_at >= %(since)s AND s.applied_at < %(until)s
+      AND (%(job)s::bigint IS NULL OR s.job_id = %(job)s::bigint)
+      AND s.left_at IS NOT NULL
+)
+SELECT st.slug, min(st.name) AS name, min(st.position) AS position, count(*) AS stays,
+       percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY s.seconds) AS days
+FROM stays s JOIN applications_pipelinestage st ON st.id = s.stage_id
+WHERE st.kind = 'open'
+GROUP BY st.slug
+ORDER BY min(st.position), st.slug
+"""
+
+
+def time_in_stage(filters: Filters) -> list[dict[str, Any]]:
+    return [
+        {
+            "slug": r["slug"],
+            "name": r["name"],
+            "stays": r["stays"],
+            "median_days": days(r["days"][0] / 86400),
+            "p90_days": days(r["days"][1] / 86400),
+        }
+        for r in rows(TIME_IN_STAGE_SQL, filters.params())
+    ]
