@@ -165,7 +165,9 @@ SELECT gen_random_uuid() AS id, j.job_id, j.company_id,
        -ln(1 - random()) * %(dwell3)s AS d3, -ln(1 - random()) * %(dwell4)s AS d4,
        random() AS u1, random() AS u2, random() AS u3, random() AS u4,
        random() < 0.12 AS withdraws,
-       random() AS p1, random() AS p2, random() AS p3, random() AS p4
+       random() AS p1, random() AS p2, random() AS p3, random() AS p4,
+       (ARRAY['direct', 'direct', 'career_site', 'job_board', 'referral', 'sourced'])
+           [1 + floor(random() * 6)::int] AS source
 FROM bench_job j, generate_series(1, j.n) g;
 
 CREATE TEMP TABLE bench_path AS
@@ -245,6 +247,7 @@ def make_histories(first_candidate: int, n_candidates: int, now: dt.datetime,
             Application,
             {"id": "p.id", "job_id": "p.job_id", "candidate_id": "p.candidate_id",
              "stage_id": "st.stage_id", "match_score": "p.score", "created_at": "p.created",
+             "source": "p.source",
              "updated_at": "last.at", "stage_changed_at": "last.at"},
             APPLICATIONS_FROM,
         )  # fmt: skip

@@ -25,7 +25,7 @@ from django.db import migrations
 VIEWS_SQL = """
 CREATE VIEW analytics_applicationfact_source AS
 SELECT a.id AS application_id, j.company_id, a.job_id, a.created_at, a.stage_id,
-       {source}::varchar(40) AS source, a.match_score,
+       coalesce(nullif(a.source, ''), 'direct')::varchar(40) AS source, a.match_score,
        max(st.position) FILTER (WHERE st.kind IN ('open', 'hired'))::integer
            AS furthest_position,
        coalesce(bool_or(st.kind = 'hired'), false) AS hired,
@@ -146,10 +146,10 @@ BEGIN
     ELSE
         PERFORM analytics_refresh_applications(ARRAY(
             SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
-            WHERE (n.job_id, n.candidate_id, n.stage_id, n.created_at, n.match_score
-                   {new_source}) IS DISTINCT FROM
-                  (o.job_id, o.candidate_id, o.stage_id, o.created_at, o.match_score
-                   {old_source})));
+            WHERE (n.job_id, n.candidate_id, n.stage_id, n.created_at, n.match_score,
+                   n.source) IS DISTINCT FROM
+                  (o.job_id, o.candidate_id, o.stage_id, o.created_at, o.match_score,
+                   o.source)));
     END IF;
     RETURN NULL;
 END $$;
@@ -265,46 +265,25 @@ DROP INDEX analytics_event_job_views;
 """
 
 
-def sql(schema_editor) -> str:
-    """The whole SQL; `Application.source` read when the applications app has the column
-    (applications 0007), every application "direct" otherwise (as the dashboards did)."""
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()"
-            " AND table_name = 'applications_application' AND column_name = 'source'"
-        )
-        recorded = cursor.fetchone() is not None
-    source = "coalesce(nullif(a.source, ''), 'direct')" if recorded else "'direct'"
-    return (
-        VIEWS_SQL.replace("{source}", source)
-        + TABLES_SQL
-        + INDEXES_SQL
-        + REFRESH_SQL
-        + TRIGGER_FUNCTIONS_SQL.replace("{new_source}", ", n.source" if recorded else "").replace(
-            "{old_source}", ", o.source" if recorded else ""
-        )
-        + TRIGGERS_SQL
-        + BACKFILL_SQL
-    )
-
-
-def create(apps, schema_editor) -> None:
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(sql(schema_editor))
-
-
-def drop(apps, schema_editor) -> None:
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(REVERSE_SQL)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("analytics", "0003_audit_log"),
-        ("applications", "0006_dashboard_indexes"),
+        ("applications", "0007_application_source"),
         ("jobs", "0002_open_jobs_covering_index"),
     ]
 
     operations = [
-        migrations.RunPython(create, drop),
+        # One string each, run as one script (not split: the functions hold semicolons).
+        migrations.RunSQL(
+            [
+                VIEWS_SQL
+                + TABLES_SQL
+                + INDEXES_SQL
+                + REFRESH_SQL
+                + TRIGGER_FUNCTIONS_SQL
+                + TRIGGERS_SQL
+                + BACKFILL_SQL
+            ],
+            reverse_sql=[REVERSE_SQL],
+        ),
     ]

@@ -138,7 +138,9 @@ def test_the_facts_follow_bulk_edits_of_times_stages_jobs_and_people(acme, globe
         created_at=dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
     )
     Application.objects.filter(job=job).update(match_score=0.5)
+    Application.objects.filter(pk=apps[0].pk).update(source="referral")
     assert_exact()
+    assert fact(apps[0])["source"] == "referral" and fact(apps[1])["source"] == "direct"
 
     # A stage moved after the terminal ones changes how far every application went.
     PipelineStage.objects.filter(pk=stage(job, "screening").pk).update(position=99)
