@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 WIDTH = 640
 LABEL_WIDTH = 170  # left column of horizontal bar charts
-VALUE_WIDTH = 110  # room for the value printed after a bar
+VALUE_WIDTH = 110  # least room for the value printed after a bar
 ROW_HEIGHT = 30
 COLUMN_AREA_HEIGHT = 180  # plot height of column charts
 AXIS_HEIGHT = 40  # labels under columns
@@ -80,7 +80,9 @@ def hbars(
 ) -> Chart:
     """Horizontal bars: one row per category, one bar per series in that row."""
     top = max((v or 0 for vs in values for v in vs), default=0) or 1
-    area = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    # Room after the longest bar for its note (about 7 px a character at the chart's size).
+    longest = max((len(n) for n in notes or ()), default=0)
+    area = WIDTH - LABEL_WIDTH - max(VALUE_WIDTH, 7 * longest)
     bar_height = (ROW_HEIGHT - 8) / max(len(series), 1)
     bars: list[Bar] = []
     labels: list[Label] = []
