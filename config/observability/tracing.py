@@ -30,6 +30,7 @@ def setup_tracing(*, service_name: str = "talentmatch") -> bool:
     from opentelemetry.instrumentation.celery import CeleryInstrumentor
     from opentelemetry.instrumentation.django import DjangoInstrumentor
     from opentelemetry.instrumentation.psycopg import PsycopgInstrumentor
+    from opentelemetry.instrumentation.threading import ThreadingInstrumentor
     from opentelemetry.sdk.resources import Resource
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -43,5 +44,7 @@ def setup_tracing(*, service_name: str = "talentmatch") -> bool:
     CeleryInstrumentor().instrument()
     PsycopgInstrumentor().instrument()
     BotocoreInstrumentor().instrument()
+    # S3 uploads go through s3transfer's thread pool: the threads carry on the caller's trace.
+    ThreadingInstrumentor().instrument()
     _started = True
     return True
