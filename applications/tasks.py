@@ -18,6 +18,11 @@ def notify_mentions(note_id: int) -> int:
     return len(notifications.notify_mentions(note_id=note_id))
 
 
+@shared_task(acks_late=True)
+def notify_scorecard(scorecard_id: int) -> int:
+    return len(notifications.notify_scorecard(scorecard_id=scorecard_id))
+
+
 @shared_task(bind=True, acks_late=True, max_retries=8)
 def send_message(self, message_id: int) -> str:
     try:

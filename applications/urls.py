@@ -20,6 +20,11 @@ urlpatterns = [
     ),
     path("notifications/", views.notification_bell, name="bell"),
     path("notifications/read/", views.notification_read, name="notifications_read"),
+    path(
+        "notifications/settings/",
+        views.notification_settings,
+        name="notification_settings",
+    ),
     path("webhooks/", views.webhook_list, name="webhooks"),
     path("webhooks/<int:pk>/", views.webhook_detail, name="webhook"),
     path("emails/", views.email_templates, name="email_templates"),

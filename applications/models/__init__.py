@@ -1,6 +1,8 @@
 """applications models, split by sub-domain: the pipeline, messaging, webhooks."""
 
 from applications.models.messaging import (
+    CANDIDATE_KINDS,
+    RECRUITER_KINDS,
     Channel,
     EmailTemplate,
     Kind,
@@ -25,9 +27,11 @@ from applications.models.pipeline import (
 from applications.models.webhooks import WEBHOOK_EVENTS, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "CANDIDATE_KINDS",
     "CLAIMABLE_SOURCES",
     "DEFAULT_REJECTION_REASONS",
     "DEFAULT_STAGES",
+    "RECRUITER_KINDS",
     "WEBHOOK_EVENTS",
     "Application",
     "Channel",

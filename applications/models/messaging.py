@@ -8,13 +8,26 @@ from django.db.models import Q
 
 
 class Kind(models.TextChoices):
-    """What a notification is about; candidates choose channels per kind."""
+    """What a notification is about; candidates and recruiters choose channels per kind."""
 
     APPLICATION_RECEIVED = "application_received", "Application received"
     STAGE_CHANGED = "stage_changed", "Application status changed"
     MENTION = "mention", "Mentioned in a note"
     NEW_APPLICATION = "new_application", "New application for your job"
     RECRUITER_MESSAGE = "recruiter_message", "Message from a recruiter"
+    CANDIDATE_WITHDREW = "candidate_withdrew", "A candidate withdrew"
+    SCORECARD_SUBMITTED = "scorecard_submitted", "A teammate submitted a scorecard"
+
+
+# Who chooses which kinds: candidates hear about their applications, recruiters about the
+# jobs they hire for (the hiring team, or the whole company when a job has none).
+CANDIDATE_KINDS = [Kind.APPLICATION_RECEIVED, Kind.STAGE_CHANGED, Kind.RECRUITER_MESSAGE]
+RECRUITER_KINDS = [
+    Kind.NEW_APPLICATION,
+    Kind.MENTION,
+    Kind.CANDIDATE_WITHDREW,
+    Kind.SCORECARD_SUBMITTED,
+]
 
 
 class Channel(models.TextChoices):

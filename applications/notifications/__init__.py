@@ -8,14 +8,12 @@ twice. A task killed between the provider's answer and the commit leaves the row
 it is then marked `unknown` for a person to check, rather than risking a second message.
 
 Split by sub-domain: preferences (and SMS consent), emails (templates with safe variables),
-dispatch (events to notifications and messages), inbox, sending. Callers import from here.
+dispatch (a stage change to the candidate's and the team's notifications), recruiters
+(the hiring team's notifications: applications, mentions, withdrawals, scorecards), queueing
+(the rows), inbox, sending. Callers import from here.
 """
 
-from applications.notifications.dispatch import (
-    notify_mentions,
-    notify_stage_change,
-    send_bulk_email,
-)
+from applications.notifications.dispatch import notify_stage_change, send_bulk_email
 from applications.notifications.emails import (
     DEFAULT_BODIES,
     DEFAULT_SUBJECT,
@@ -35,6 +33,12 @@ from applications.notifications.preferences import (
     set_preferences,
     wants,
 )
+from applications.notifications.recruiters import (
+    notify_mentions,
+    notify_scorecard,
+    notify_team,
+    notify_team_member,
+)
 from applications.notifications.sending import Outcome, TransientSendError, send_message
 
 __all__ = [
@@ -48,7 +52,10 @@ __all__ = [
     "grant_sms_consent",
     "mark_read",
     "notify_mentions",
+    "notify_scorecard",
     "notify_stage_change",
+    "notify_team",
+    "notify_team_member",
     "preferences_of",
     "preview_template",
     "render_text",

@@ -1,5 +1,6 @@
-"""From events to notifications and messages: one history row or note becomes in-app
-notifications and queued `Message` rows, each unique per cause and recipient."""
+"""From a stage change to notifications and messages: the candidate's (stage emails from the
+company's templates, SMS with consent) and the hiring team's (new application, withdrawal);
+each row unique per cause and recipient. A recruiter's email to several candidates."""
 
 from __future__ import annotations
 
@@ -12,8 +13,6 @@ from applications.models import (
     Channel,
     Kind,
     Message,
-    Note,
-    Notification,
     PipelineStage,
     StageChange,
 )
@@ -24,53 +23,8 @@ from applications.notifications.emails import (
     variables_for,
 )
 from applications.notifications.preferences import active_consent, wants
-
-
-def _team(application: Application) -> list[User]:
-    team = list(application.job.hiring_team.all())
-    if not team:
-        team = list(User.objects.filter(memberships__company_id=application.job.company_id))
-    return team
-
-
-def _notify(
-    *, recipient: User, kind: str, source: str, title: str, body: str, application: Application
-) -> Notification | None:
-    if not wants(recipient, kind=kind, channel=Channel.IN_APP):
-        return None
-    notification, _ = Notification.objects.get_or_create(
-        recipient=recipient,
-        source=source,
-        defaults={"kind": kind, "title": title, "body": body, "application": application},
-    )
-    return notification
-
-
-def _queue_message(
-    *,
-    key: str,
-    channel: str,
-    kind: str,
-    recipient: User,
-    to: str,
-    subject: str,
-    body: str,
-    application: Application,
-) -> Message:
-    message, _ = Message.objects.get_or_create(
-        key=key,
-        defaults={
-            "channel": channel,
-            "kind": kind,
-            "recipient": recipient,
-            "to": to,
-            "subject": subject,
-            "body": body,
-            "application": application,
-            "company_id": application.job.company_id,
-        },
-    )
-    return message
+from applications.notifications.queueing import notify_in_app, queue_message, send_after_commit
+from applications.notifications.recruiters import notify_team
 
 
 @transaction.atomic
@@ -99,7 +53,7 @@ def _notify_stage_change(stage_change_id: int) -> list[Message]:
     messages: list[Message] = []
 
     if change.from_stage_id is None:  # a new application
-        _notify(
+        notify_in_app(
             recipient=candidate,
             kind=Kind.APPLICATION_RECEIVED,
             source=source,
@@ -107,33 +61,30 @@ def _notify_stage_change(stage_change_id: int) -> list[Message]:
             body=f"{job.company.name} received your application.",
             application=application,
         )
-        for member in _team(application):
-            _notify(
-                recipient=member,
-                kind=Kind.NEW_APPLICATION,
-                source=source,
-                title=f"New application for {job.title}",
-                body=candidate.get_full_name() or candidate.email,
-                application=application,
-            )
-        return messages
+        name = candidate.get_full_name() or candidate.email
+        score = f" Match {application.match_score:.2f}." if application.match_score else ""
+        return notify_team(
+            application=application,
+            kind=Kind.NEW_APPLICATION,
+            source=source,
+            title=f"New application for {job.title}",
+            body=f"{name} applied ({application.get_source_display().lower()}).{score}",
+        )
 
     if stage.kind == PipelineStage.Kind.WITHDRAWN:
-        for member in _team(application):
-            _notify(
-                recipient=member,
-                kind=Kind.STAGE_CHANGED,
-                source=source,
-                title=f"Withdrawn: {job.title}",
-                body=f"{candidate.get_full_name() or candidate.email} withdrew.",
-                application=application,
-            )
-        return messages
+        reason = f"\n\nTheir reason: {change.reason}" if change.reason else ""
+        return notify_team(
+            application=application,
+            kind=Kind.CANDIDATE_WITHDREW,
+            source=source,
+            title=f"Withdrawn: {job.title}",
+            body=f"{candidate.get_full_name() or candidate.email} withdrew.{reason}",
+        )
 
     if not change.notify_candidate:
         return messages
     kind = Kind.STAGE_CHANGED
-    _notify(
+    notify_in_app(
         recipient=candidate,
         kind=kind,
         source=source,
@@ -144,7 +95,7 @@ def _notify_stage_change(stage_change_id: int) -> list[Message]:
     if wants(candidate, kind=kind, channel=Channel.EMAIL):
         subject, body = email_for_stage(application, stage)
         messages.append(
-            _queue_message(
+            queue_message(
                 key=f"{source}:email:{candidate.pk}",
                 channel=Channel.EMAIL,
                 kind=kind,
@@ -158,7 +109,7 @@ def _notify_stage_change(stage_change_id: int) -> list[Message]:
     consent = active_consent(candidate)
     if consent and wants(candidate, kind=kind, channel=Channel.SMS):
         messages.append(
-            _queue_message(
+            queue_message(
                 key=f"{source}:sms:{candidate.pk}",
                 channel=Channel.SMS,
                 kind=kind,
@@ -170,11 +121,7 @@ def _notify_stage_change(stage_change_id: int) -> list[Message]:
                 application=application,
             )
         )
-    from applications import tasks
-
-    for message in messages:
-        if message.status == Message.Status.QUEUED:
-            tasks.send_message.delay_on_commit(message.pk)
+    send_after_commit(messages)
     return messages
 
 
@@ -196,7 +143,7 @@ def send_bulk_email(
     for application in applications:
         candidate = application.candidate
         variables = variables_for(application, application.stage)
-        message = _queue_message(
+        message = queue_message(
             key=f"bulk:{batch}:{application.pk}",
             channel=Channel.EMAIL,
             kind=Kind.RECRUITER_MESSAGE,
@@ -213,25 +160,4 @@ def send_bulk_email(
         else:
             tasks.send_message.delay_on_commit(message.pk)
         out.append(message)
-    return out
-
-
-@transaction.atomic
-def notify_mentions(*, note_id: int) -> list[Notification]:
-    note = Note.objects.select_related("application__job", "author").filter(pk=note_id).first()
-    if note is None:
-        return []
-    author = note.author.get_full_name() or note.author.email if note.author else "Someone"
-    out = []
-    for user in note.mentions.all():
-        notification = _notify(
-            recipient=user,
-            kind=Kind.MENTION,
-            source=f"note:{note.pk}",
-            title=f"{author} mentioned you",
-            body=note.body[:300],
-            application=note.application,
-        )
-        if notification:
-            out.append(notification)
     return out

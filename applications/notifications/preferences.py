@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,7 +18,8 @@ def wants(user: User, *, kind: str, channel: str) -> bool:
     return pref.enabled if pref else NotificationPreference.DEFAULTS[channel]
 
 
-def preferences_of(user: User) -> dict[str, dict[str, bool]]:
+def preferences_of(user: User, *, kinds: Iterable[str] | None = None) -> dict[str, dict[str, bool]]:
+    """`{kind: {channel: enabled}}` for `kinds` (every kind by default), defaults filled in."""
     stored = {
         (p.kind, p.channel): p.enabled for p in NotificationPreference.objects.filter(user=user)
     }
@@ -27,7 +28,7 @@ def preferences_of(user: User) -> dict[str, dict[str, bool]]:
             channel: stored.get((kind, channel), NotificationPreference.DEFAULTS[channel])
             for channel in Channel.values
         }
-        for kind in Kind.values
+        for kind in (Kind.values if kinds is None else kinds)
     }
 
 

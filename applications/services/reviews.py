@@ -73,12 +73,16 @@ def submit_scorecard(
         clean[criterion] = value
     if not clean:
         raise PipelineError("Rate at least one criterion.", code="invalid_rating")
-    scorecard, _ = Scorecard.objects.update_or_create(
+    scorecard, created = Scorecard.objects.update_or_create(
         application=application,
         stage=stage,
         author=author,
         defaults={"ratings": clean, "comment": comment.strip()},
     )
+    if created:  # the team hears of a new scorecard, not of each later edit
+        from applications import tasks
+
+        tasks.notify_scorecard.delay_on_commit(scorecard.pk)
     return scorecard
 
 

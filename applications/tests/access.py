@@ -176,6 +176,14 @@ PORTAL_CASES = [
     ),
     Case("applications:bell", expect=PORTAL),
     Case("applications:notifications_read", method="POST", expect=PORTAL_POST),
+    Case("applications:notification_settings", expect=PORTAL),
+    Case(
+        "applications:notification_settings",
+        method="POST",
+        data={"action": "save", "mention:email": "on"},
+        expect=PORTAL_POST,
+        label="save",
+    ),
     Case("applications:email_templates", expect=PORTAL),
     Case("applications:email_template", kwargs={"stage_slug": "interview"}, expect=PORTAL),
     Case(

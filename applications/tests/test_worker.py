@@ -1,5 +1,6 @@
-"""End to end with a real Celery worker: apply and move, then the worker notifies (in-app and
-one email per transition) and delivers the signed webhooks, retrying a receiver's 500."""
+"""End to end with a real Celery worker: apply and move, then the worker notifies (in-app, the
+team's email about the new application, the candidate's email about the move) and delivers the
+signed webhooks, retrying a receiver's 500."""
 
 from __future__ import annotations
 
@@ -54,16 +55,20 @@ def test_the_worker_notifies_once_per_transition_and_delivers_webhooks(
 
         worker.wait_for(
             lambda: (
-                Message.objects.filter(status="sent").count() == 1
+                Message.objects.filter(status="sent").count() == 2
                 and WebhookDelivery.objects.filter(status="delivered").count() == 2
             )
         )
         assert Notification.objects.filter(recipient=carol).count() == 2  # received + moved
         assert Notification.objects.filter(recipient=alice, kind="new_application").exists()
-        message = Message.objects.get()
+        message = Message.objects.get(recipient=carol)
         assert message.key == f"stage_change:{change.pk}:email:{carol.pk}"
-        files = list(mail_dir.iterdir())
-        assert len(files) == 1 and "moved to: Interview" in files[0].read_text()
+        alert = Message.objects.get(recipient=alice)
+        assert (alert.kind, alert.status) == ("new_application", "sent")
+        texts = sorted(f.read_text() for f in mail_dir.iterdir())
+        assert len(texts) == 2
+        assert any("moved to: Interview" in t and "carol@example.test" in t for t in texts)
+        assert any("New application for Robot Whisperer" in t and "alice@acme" in t for t in texts)
 
         deliveries = WebhookDelivery.objects.order_by("created_at")
         assert sum(d.attempts for d in deliveries) == 3  # one 500, retried with backoff

@@ -27,6 +27,7 @@ from applications.views.pipeline import (
     pipeline_board,
     pipeline_list,
 )
+from applications.views.preferences import notification_settings
 
 __all__ = [
     "application_detail",
@@ -42,6 +43,7 @@ __all__ = [
     "job_stages",
     "notification_bell",
     "notification_read",
+    "notification_settings",
     "pipeline_board",
     "pipeline_list",
     "webhook_detail",

@@ -66,7 +66,10 @@ def _detail_context(request: HttpRequest, application: Application, **extra) -> 
         "note_form": NoteForm(),
         "move_form": MoveForm(stages=services.stages_for_job(job), company=job.company),
         "scorecards": scorecards,
-        "messages_log": application.messages.order_by("-created_at"),
+        # The communication history with the candidate (the team's own alerts are not part of it).
+        "messages_log": application.messages.filter(recipient=application.candidate).order_by(
+            "-created_at"
+        ),
         **extra,
     }
 

@@ -1,0 +1,65 @@
+"""The rows behind every notification: in-app `Notification`s and queued `Message`s, each
+created once per cause and recipient (the unique source and key), and sent after the commit."""
+
+from __future__ import annotations
+
+from accounts.models import User
+from applications.models import Application, Channel, Message, Notification
+from applications.notifications.preferences import wants
+
+
+def hiring_team(application: Application) -> list[User]:
+    team = list(application.job.hiring_team.all())
+    if not team:
+        team = list(User.objects.filter(memberships__company_id=application.job.company_id))
+    return team
+
+
+def notify_in_app(
+    *, recipient: User, kind: str, source: str, title: str, body: str, application: Application
+) -> Notification | None:
+    if not wants(recipient, kind=kind, channel=Channel.IN_APP):
+        return None
+    notification, _ = Notification.objects.get_or_create(
+        recipient=recipient,
+        source=source,
+        defaults={"kind": kind, "title": title, "body": body, "application": application},
+    )
+    return notification
+
+
+def queue_message(
+    *,
+    key: str,
+    channel: str,
+    kind: str,
+    recipient: User,
+    to: str,
+    subject: str,
+    body: str,
+    application: Application,
+) -> Message:
+    message, _ = Message.objects.get_or_create(
+        key=key,
+        defaults={
+            "channel": channel,
+            "kind": kind,
+            "recipient": recipient,
+            "to": to,
+            "subject": subject,
+            "body": body,
+            "application": application,
+            "company_id": application.job.company_id,
+        },
+    )
+    return message
+
+
+def send_after_commit(messages: list[Message]) -> None:
+    """Enqueue the sending of each still-queued message once the transaction commits (a
+    message already sent or being sent by an earlier run is left alone)."""
+    from applications import tasks
+
+    for message in messages:
+        if message.status == Message.Status.QUEUED:
+            tasks.send_message.delay_on_commit(message.pk)

@@ -1,0 +1,153 @@
+"""Recruiters hear about the jobs they hire for: a new application, an @mention in a note, a
+candidate who withdrew, a teammate's scorecard. In the portal's bell, and by email and SMS as
+each recruiter chose on their settings page (SMS only with recorded consent), through the same
+message log, never-twice keys and retried sending as candidates' messages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+
+from accounts.models import User
+from applications.models import Application, Channel, Kind, Message, Note, Scorecard
+from applications.notifications.preferences import active_consent, wants
+from applications.notifications.queueing import (
+    hiring_team,
+    notify_in_app,
+    queue_message,
+    send_after_commit,
+)
+
+
+def notify_team_member(
+    *,
+    recipient: User,
+    kind: str,
+    source: str,
+    title: str,
+    body: str,
+    application: Application,
+) -> list[Message]:
+    """The in-app notification and the queued email/SMS for one recruiter and one cause.
+
+    Safe to run again for the same `source`: the rows are unique per cause and recipient, and
+    only messages still queued are enqueued (sending claims them first)."""
+    notify_in_app(
+        recipient=recipient,
+        kind=kind,
+        source=source,
+        title=title,
+        body=body,
+        application=application,
+    )
+    link = settings.SITE_URL + reverse("applications:detail", args=[application.pk])
+    messages = []
+    if recipient.email and wants(recipient, kind=kind, channel=Channel.EMAIL):
+        preferences = settings.SITE_URL + reverse("applications:notification_settings")
+        messages.append(
+            queue_message(
+                key=f"{source}:email:{recipient.pk}",
+                channel=Channel.EMAIL,
+                kind=kind,
+                recipient=recipient,
+                to=recipient.email,
+                subject=title,
+                body=f"{body}\n\nOpen the application: {link}\n\n"
+                f"Choose which notifications you receive: {preferences}",
+                application=application,
+            )
+        )
+    consent = active_consent(recipient)
+    if consent and wants(recipient, kind=kind, channel=Channel.SMS):
+        # A text carries no note or candidate details beyond the title: phones are shared.
+        messages.append(
+            queue_message(
+                key=f"{source}:sms:{recipient.pk}",
+                channel=Channel.SMS,
+                kind=kind,
+                recipient=recipient,
+                to=consent.phone,
+                subject="",
+                body=f"Talentmatch: {title}. {link}",
+                application=application,
+            )
+        )
+    send_after_commit(messages)
+    return messages
+
+
+def notify_team(
+    *,
+    application: Application,
+    kind: str,
+    source: str,
+    title: str,
+    body: str,
+    exclude: User | None = None,
+) -> list[Message]:
+    """`notify_team_member` for each of the job's hiring team (but `exclude`)."""
+    out: list[Message] = []
+    for member in hiring_team(application):
+        if exclude is not None and member.pk == exclude.pk:
+            continue
+        out += notify_team_member(
+            recipient=member,
+            kind=kind,
+            source=source,
+            title=title,
+            body=body,
+            application=application,
+        )
+    return out
+
+
+@transaction.atomic
+def notify_mentions(*, note_id: int) -> list[Message]:
+    """Each teammate @mentioned in the note: in-app, email and SMS as they chose."""
+    note = (
+        Note.objects.select_related("application__job__company", "author")
+        .filter(pk=note_id)
+        .first()
+    )
+    if note is None:
+        return []
+    author = (note.author.get_full_name() or note.author.email) if note.author else "Someone"
+    job = note.application.job
+    out: list[Message] = []
+    for user in note.mentions.all():
+        out += notify_team_member(
+            recipient=user,
+            kind=Kind.MENTION,
+            source=f"note:{note.pk}",
+            title=f"{author} mentioned you ({job.title})",
+            body=note.body[:300],
+            application=note.application,
+        )
+    return out
+
+
+@transaction.atomic
+def notify_scorecard(*, scorecard_id: int) -> list[Message]:
+    """The hiring team, but its author, hears of a new scorecard (not of later edits)."""
+    card = (
+        Scorecard.objects.select_related(
+            "application__job__company", "application__candidate", "stage", "author"
+        )
+        .filter(pk=scorecard_id)
+        .first()
+    )
+    if card is None:
+        return []
+    application = card.application
+    author = card.author.get_full_name() or card.author.email
+    candidate = application.candidate.get_full_name() or application.candidate.email
+    average = card.average
+    return notify_team(
+        application=application,
+        kind=Kind.SCORECARD_SUBMITTED,
+        source=f"scorecard:{card.pk}",
+        title=f"{author} scored {candidate} ({card.stage.name}, {application.job.title})",
+        body=f"Average {average:.1f} of 5." if average is not None else "No ratings.",
+        exclude=card.author,
+    )
