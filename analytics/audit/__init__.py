@@ -48,7 +48,12 @@ ACTIONS: list[tuple[str, str]] = [
 
 
 class AuditContextMiddleware:
-    """Keeps the request in `current_request` while it is served (for receivers)."""
+    """Keeps the request in `current_request` while it is served (for receivers).
+
+    Also the admin's safety net: the "delete selected" action logs several objects with
+    `LogEntry.objects.bulk_create`, which sends no `post_save`. After an admin POST, the
+    request's `LogEntry` rows that have no audit entry yet get one.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -56,9 +61,58 @@ class AuditContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         token = current_request.set(request)
         try:
-            return self.get_response(request)
+            mark = _admin_log_mark(request)
+            response = self.get_response(request)
+            if mark is not None:
+                _audit_unrecorded_admin_entries(request, mark)
+            return response
         finally:
             current_request.reset(token)
+
+
+def _admin_log_mark(request: HttpRequest) -> int | None:
+    """The last `LogEntry` id before an admin POST (None for any other request)."""
+    if request.method != "POST" or not request.path.startswith(_admin_prefix()):
+        return None
+    from django.contrib.admin.models import LogEntry
+
+    return LogEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def _admin_prefix() -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("admin:index")
+    except NoReverseMatch:
+        return "\0"  # no admin: matches no path
+
+
+def _audit_unrecorded_admin_entries(request: HttpRequest, mark: int) -> None:
+    from django.contrib.admin.models import LogEntry
+
+    from analytics.audit.receivers import on_admin_logged
+
+    user = _request_user(request)
+    if user is None:
+        return
+    logged = list(
+        LogEntry.objects.filter(id__gt=mark, user_id=user.pk)
+        .select_related("content_type", "user")
+        .order_by("id")
+    )
+    if not logged:
+        return
+    audited = set(
+        AuditEntry.objects.filter(
+            action="admin.change",
+            created_at__gte=logged[0].action_time,
+            details__log_entry_id__in=[e.pk for e in logged],
+        ).values_list("details__log_entry_id", flat=True)
+    )
+    for entry in logged:
+        if entry.pk not in audited:
+            on_admin_logged(LogEntry, entry, created=True)
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -182,13 +182,31 @@ def test_a_change_in_the_admin_is_recorded(client, staff, acme):
 
     assert response.status_code == 302, response.content
     assert Company.objects.get(pk=acme.pk).name == "Acme Robotics Ltd"
-    [entry] = entries("admin.change")
+    [entry] = entries("admin.change")  # once: the after-request sweep sees it is recorded
     assert entry.actor == staff
     assert (entry.target_type, entry.target_id) == ("accounts.company", str(acme.pk))
     assert entry.target_repr == "Acme Robotics Ltd"
     assert entry.details["operation"] == "changed"
     assert "Name" in entry.details["change"]
     assert_from_the_request(entry, response)
+
+
+def test_a_bulk_deletion_in_the_admin_is_recorded_once_per_object(client, staff, acme, globex):
+    # "Delete selected" logs several objects with bulk_create: no post_save, caught afterwards.
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:accounts_company_changelist"),
+        {"action": "delete_selected", "_selected_action": [acme.pk, globex.pk], "post": "yes"},
+        **FROM,
+    )
+
+    assert response.status_code == 302
+    assert not Company.objects.filter(pk__in=[acme.pk, globex.pk]).exists()
+    deleted = entries("admin.change")
+    assert sorted(e.target_repr for e in deleted) == ["Acme Robotics", "Globex"]
+    assert {e.details["operation"] for e in deleted} == {"deleted"}
+    assert {e.actor_id for e in deleted} == {staff.pk}
+    assert_from_the_request(deleted[0], response)
 
 
 def test_the_client_ip_comes_from_the_trusted_proxy_only(alice, settings, application):
