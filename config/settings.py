@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.logging.RequestIdMiddleware",
+    "analytics.audit.AuditContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -674,3 +675,37 @@ CELERY_BEAT_SCHEDULE["analytics.compact-event-lake"] = {
     "task": "analytics.tasks.compact_event_lake_task",
     "schedule": crontab(hour=0, minute=30),  # UTC: yesterday's partition is complete by then
 }
+# Audit log (docs/audit.md): entries older than this are purged daily; the database refuses
+# any other UPDATE or DELETE of the log.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=400)
+if AUDIT_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 1.")
+# Proxies (load balancers) in front of the web server that append to X-Forwarded-For: the
+# audited client IP is the address the outermost trusted one saw. 0: REMOTE_ADDR.
+AUDIT_TRUSTED_PROXY_COUNT = env.int("AUDIT_TRUSTED_PROXY_COUNT", default=0)
+CELERY_BEAT_SCHEDULE["analytics.purge-audit-log"] = {
+    "task": "analytics.tasks.purge_audit_log_task",
+    "schedule": crontab(hour=1, minute=15),
+}
+
+# --- Observability (config/observability, docs/observability.md) ------------------------
+# /metrics (Prometheus text) answers staff sessions and `Authorization: Bearer <METRICS_TOKEN>`.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# prometheus_client multiprocess mode: web and worker processes write their samples here and
+# /metrics adds them up. Empty it when the whole deployment (re)starts, not per process.
+PROMETHEUS_MULTIPROC_DIR = env.str(
+    "PROMETHEUS_MULTIPROC_DIR", default=str(VAR_DIR / "prometheus")
+)
+# prometheus_client reads the variable when it is first imported: set it before anything can.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", PROMETHEUS_MULTIPROC_DIR)
+# Right after the request id, so its timing covers every other middleware.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("config.logging.RequestIdMiddleware") + 1,
+    "config.observability.metrics.MetricsMiddleware",
+)
+SECURE_REDIRECT_EXEMPT += [r"^metrics$"]  # scraped over the private network, like the probes
+# OpenTelemetry traces (Django, Celery, psycopg, botocore) to an OTLP/HTTP endpoint: off unless
+# OTEL_ENABLED or OTEL_EXPORTER_OTLP_ENDPOINT is set; the OTEL_* variables configure the rest.
+OTEL_ENABLED = env.bool(
+    "OTEL_ENABLED", default=bool(env.str("OTEL_EXPORTER_OTLP_ENDPOINT", default=""))
+)
