@@ -121,3 +121,19 @@ def test_truncate_is_refused_outside_a_test_database():
 
     assert "append-only: TRUNCATE is refused" in refused(truncate_elsewhere)
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_the_purge_runs_daily_from_beat(settings):
+    from config.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["analytics.purge-audit-log"]
+    assert entry["task"] == purge_audit_log_task.name
+    assert entry["task"] in app.tasks
+
+
+def test_a_retention_below_one_day_fails_at_boot(tmp_path):
+    from config.tests.test_settings import boot
+
+    result = boot({"AUDIT_RETENTION_DAYS": "0"}, tmp_path)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: AUDIT_RETENTION_DAYS must be at least 1." in result.stderr
