@@ -84,6 +84,13 @@ def test_recruiters_and_candidates_get_403_and_staff_200(client, recruiter, cand
         assert client.get("/metrics").status_code == status
 
 
+def test_the_scraper_is_not_redirected_to_https(client, token, settings):
+    settings.SECURE_SSL_REDIRECT = True  # what production (debug off) has
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/portal/").status_code == 301
+    scrape(client)  # plain HTTP on the private network, like the probes
+
+
 # --- Requests ------------------------------------------------------------------------------
 
 
