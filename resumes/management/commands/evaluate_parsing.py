@@ -1,7 +1,10 @@
 """Score the resume parser on an evaluation set with ground truth (`shared/eval/parsing-dev`).
 
-    manage.py evaluate_parsing --set ../shared/eval/parsing-dev [--format pdf] [--pred-dir DIR]
+    manage.py evaluate_parser ../shared/eval/parsing-dev [--format pdf] [--pred-dir DIR]
         [--text-cache DIR] [--json OUT.json] [--ratchet RECORDED.json]
+
+`evaluate_parser` (the issue's name) and `evaluate_parsing` are the same command; the set is
+given as the positional DIR or as `--set DIR` (the Makefile's form).
 
 For every document of the set: extract its text (the configured text extractor), parse it with
 the local parser and with a regex-only baseline, write `<id>.pred.json` in the truth schema, then
@@ -64,8 +67,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--set", required=True, help="folder with documents, *.truth.json, manifest.tsv"
+            "dir", nargs="?", help="folder with documents, *.truth.json, manifest.tsv"
         )
+        parser.add_argument("--set", help="the same folder (older spelling)")
         parser.add_argument(
             "--pred-dir", help="where to write <id>.pred.json (default: a temp dir)"
         )
@@ -81,7 +85,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        set_dir = Path(options["set"]).resolve()
+        if not (options["dir"] or options["set"]):
+            raise CommandError("Give the evaluation set's folder: evaluate_parser DIR.")
+        set_dir = Path(options["dir"] or options["set"]).resolve()
         manifest = set_dir / "manifest.tsv"
         if not manifest.exists():
             raise CommandError(f"{manifest} not found.")
