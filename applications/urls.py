@@ -12,6 +12,11 @@ urlpatterns = [
     path("<uuid:pk>/move/", views.application_move, name="move"),
     path("<uuid:pk>/reopen/", views.application_reopen, name="reopen"),
     path("<uuid:pk>/resume/", views.application_resume, name="resume"),
+    path(
+        "<uuid:pk>/resume/pages/<int:page>/",
+        views.application_resume_page,
+        name="resume_page",
+    ),
     path("<uuid:pk>/notes/", views.application_note, name="note"),
     path(
         "<uuid:pk>/scorecards/<int:stage_id>/",

@@ -22,6 +22,10 @@ def application_pk(world: World) -> dict[str, Any]:
     return {"pk": carols_application(world).pk}
 
 
+def first_resume_page(world: World) -> dict[str, Any]:
+    return {"pk": carols_application(world).pk, "page": 1}
+
+
 def open_job(world: World) -> dict[str, Any]:
     return {"job": make_job(world.acme).pk}
 
@@ -123,6 +127,7 @@ PORTAL_CASES = [
     ),
     Case("applications:detail", kwargs=application_pk, expect=ACME_PAGE),
     Case("applications:resume", kwargs=application_pk, expect=ACME_PAGE),
+    Case("applications:resume_page", kwargs=first_resume_page, expect=ACME_PAGE),
     Case("applications:move", method="POST", kwargs=application_pk, expect=ACME_ACTION),
     Case("applications:reopen", method="POST", kwargs=application_pk, expect=ACME_ACTION),
     Case(

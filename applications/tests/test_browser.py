@@ -63,3 +63,34 @@ def test_a_card_dragged_to_interview_notifies_the_candidate(
     assert "Robot Whisperer: Interview" in titles()
     detail = app.get(f"{base}/api/v1/applications/{application.pk}/").json()
     assert [h["to_stage"]["slug"] for h in detail["history"]] == ["applied", "interview", "offer"]
+
+
+@pytest.fixture
+def two_page_application(candidate, acme, job, recruiter):
+    """Made before the browser starts (Django refuses the database inside Playwright's loop)."""
+    from applications.tests.factories import make_application
+    from resumes.tests import documents
+    from resumes.tests.factories import make_resume
+
+    pdf = documents.one_column_pdf(documents.SAMPLE_LINES, pages=2)
+    make_resume(owner=candidate, is_primary=True, data=pdf, page_count=2)
+    return make_application(company=acme, candidate=candidate, job=job)
+
+
+def test_the_resume_pages_load_as_images_under_the_content_security_policy(
+    live_server, two_page_application, page: Page
+):
+    """The page fixture fails on any console error, a CSP violation included."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    base = live_server.url
+    page.goto(f"{base}/portal/applications/{two_page_application.pk}/")
+    page.get_by_label("Email").fill("alice@acme.test")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    pages = page.get_by_test_id("resume-pages").get_by_role("img")
+    expect(pages).to_have_count(2)
+    for image in pages.all():
+        image.scroll_into_view_if_needed()
+        expect(image).to_have_js_property("complete", True)
+        assert image.evaluate("img => img.naturalWidth") == 935
+    page.screenshot(path=ARTIFACTS / "applications-03-resume-pages.png", full_page=True)

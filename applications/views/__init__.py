@@ -6,6 +6,7 @@ from applications.views.application import (
     application_detail,
     application_note,
     application_resume,
+    application_resume_page,
     application_scorecard,
 )
 from applications.views.configuration import (
@@ -35,6 +36,7 @@ __all__ = [
     "application_note",
     "application_reopen",
     "application_resume",
+    "application_resume_page",
     "application_scorecard",
     "company_stages",
     "email_template_edit",

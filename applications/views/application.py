@@ -5,13 +5,13 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import recruiter_required
-from applications import services
+from applications import previews, services
 from applications.forms import MoveForm, NoteForm, ScorecardForm
 from applications.models import Application
 from applications.views.scoping import company_application
@@ -64,6 +64,9 @@ def _detail_context(request: HttpRequest, application: Application, **extra) -> 
         ),
         "notes": application.notes.select_related("author").prefetch_related("mentions"),
         "note_form": NoteForm(),
+        "preview_pages": range(1, previews.page_count(application.resume) + 1)
+        if application.resume
+        else range(0),
         "move_form": MoveForm(stages=services.stages_for_job(job), company=job.company),
         "scorecards": scorecards,
         # The communication history with the candidate (the team's own alerts are not part of it).
@@ -81,6 +84,32 @@ def application_resume(request: HttpRequest, pk: UUID) -> HttpResponse:
     if application.resume is None:
         raise Http404("No resume on this application.")
     return download_response(application.resume)
+
+
+@recruiter_required
+@require_GET
+def application_resume_page(request: HttpRequest, pk: UUID, page: int) -> HttpResponse:
+    """One page of the resume as an image for the application page (`<img>`, CSP-safe).
+
+    Kept by the browser but revalidated on every view (`no-cache` with an ETag): access is
+    checked each time, and an unchanged page costs a 304 instead of a rendering."""
+    application = company_application(request, pk)
+    resume = application.resume
+    if resume is None or not 1 <= page <= previews.page_count(resume):
+        raise Http404("No such resume page.")
+    etag = previews.etag(resume, page)
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        try:
+            rendered = previews.render_page(resume, page)
+        except previews.PreviewUnavailable as exc:
+            raise Http404(str(exc)) from exc
+        response = HttpResponse(rendered.data, content_type=rendered.content_type)
+        response["Content-Disposition"] = "inline"
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @recruiter_required
