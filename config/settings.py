@@ -453,6 +453,8 @@ RESUME_DOCX_MAX_RATIO = env.int("RESUME_DOCX_MAX_RATIO", default=100)
 # Resumes whose status has not moved for this long are re-enqueued (lost broker messages).
 RESUME_STUCK_AFTER_MINUTES = env.int("RESUME_STUCK_AFTER_MINUTES", default=15)
 RESUME_MAX_ATTEMPTS = env.int("RESUME_MAX_ATTEMPTS", default=8)
+# Parsed fields whose confidence is under this are flagged for review (API and portal).
+RESUME_REVIEW_CONFIDENCE = env.float("RESUME_REVIEW_CONFIDENCE", default=0.6)
 USE_TEXTRACT = env.bool("USE_TEXTRACT", default=False)
 if USE_TEXTRACT:
     require("TEXTRACT_S3_BUCKET", because="USE_TEXTRACT")
@@ -693,9 +695,7 @@ CELERY_BEAT_SCHEDULE["analytics.purge-audit-log"] = {
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 # prometheus_client multiprocess mode: web and worker processes write their samples here and
 # /metrics adds them up. Empty it when the whole deployment (re)starts, not per process.
-PROMETHEUS_MULTIPROC_DIR = env.str(
-    "PROMETHEUS_MULTIPROC_DIR", default=str(VAR_DIR / "prometheus")
-)
+PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default=str(VAR_DIR / "prometheus"))
 # prometheus_client reads the variable when it is first imported: set it before anything can.
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", PROMETHEUS_MULTIPROC_DIR)
 # Right after the request id, so its timing covers every other middleware.

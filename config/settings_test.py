@@ -24,6 +24,8 @@ TEST_RUN_DIR = Path(
     os.environ.get("TALENTMATCH_TEST_RUN_DIR") or tempfile.mkdtemp(prefix="talentmatch-test-")
 )
 MEDIA_ROOT = TEST_RUN_DIR / "media"
+# Metrics of this run's processes (it and its workers) only, not of other runs or `make run`.
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = PROMETHEUS_MULTIPROC_DIR = str(TEST_RUN_DIR / "prometheus")
 # The filesystem broker under this run's folder, unless a test worker is given another one.
 if not os.environ.get("CELERY_BROKER_URL"):
     CELERY_BROKER_URL = "filesystem://"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -95,6 +96,10 @@ def main() -> int:
     port = os.environ.get("PORT", "8000")
     for folder in ("queue", "control"):
         (settings.VAR_DIR / "broker" / folder).mkdir(parents=True, exist_ok=True)
+    # Metric samples of earlier runs' processes would be added to this run's (prometheus_client
+    # multiprocess mode): the deployment starts with an empty folder.
+    shutil.rmtree(settings.PROMETHEUS_MULTIPROC_DIR, ignore_errors=True)
+    Path(settings.PROMETHEUS_MULTIPROC_DIR).mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)
     call_command("seed_demo", force=True)
