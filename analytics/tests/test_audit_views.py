@@ -108,9 +108,15 @@ def test_the_log_is_paginated(client, recruiter, acme):
     first = client.get(URL, {"action": "resume.viewed"})
     second = client.get(URL, {"action": "resume.viewed", "page": 2})
 
+    beyond = client.get(URL, {"action": "resume.viewed", "page": 9})
+
     assert len(first.context["page"]) == AUDIT_PAGE_SIZE
     assert len(second.context["page"]) == 5
+    assert {e.pk for e in first.context["page"]}.isdisjoint(e.pk for e in second.context["page"])
     assert b'href="?action=resume.viewed&page=2"' in first.content
+    assert b'href="?action=resume.viewed&page=1"' in second.content
+    assert b"page=3" not in second.content
+    assert beyond.status_code == 200 and len(beyond.context["page"]) == 0
 
 
 def test_a_recruiter_who_is_not_owner_is_refused(client, teammate, log):
