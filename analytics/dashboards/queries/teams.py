@@ -113,25 +113,25 @@ def score_distribution(filters: Filters) -> list[dict[str, Any]]:
 # Stage changes made in the range by the team (the candidate's own moves, applying and
 # withdrawing, are left out).
 ACTIVITY_SQL = """
-WITH moves AS (
-    SELECT s.by_id, s.stage_id, s.application_id
-    FROM analytics_stagestay s
-    WHERE s.company_id = %(company)s
+WITH per_application AS (  -- one row per (member, application): no count(DISTINCT) sort
+    SELECT s.by_id, count(*) AS moves,
+           count(*) FILTER (WHERE st.kind = 'rejected') AS rejections,
+           count(*) FILTER (WHERE st.kind = 'hired') AS hires
+    FROM analytics_stagestay s JOIN applications_pipelinestage st ON st.id = s.stage_id
+    WHERE s.company_id = %(company)s AND s.by_team
       AND s.entered_at >= %(since)s AND s.entered_at < %(until)s
       AND (%(job)s::bigint IS NULL OR s.job_id = %(job)s::bigint)
-      AND s.by_team
+    GROUP BY s.by_id, s.application_id
 ),
 per_user AS (
-    SELECT m.by_id, count(*) AS moves,
-           count(*) FILTER (WHERE st.kind = 'rejected') AS rejections,
-           count(*) FILTER (WHERE st.kind = 'hired') AS hires,
-           count(DISTINCT m.application_id) AS applications
-    FROM moves m JOIN applications_pipelinestage st ON st.id = m.stage_id
-    GROUP BY m.by_id
+    SELECT by_id, sum(moves) AS moves, sum(rejections) AS rejections, sum(hires) AS hires,
+           count(*) AS applications
+    FROM per_application GROUP BY by_id
 )
 SELECT u.id AS user_id, u.email, trim(u.first_name || ' ' || u.last_name) AS name,
-       p.moves, p.rejections, p.hires, p.applications
-FROM per_user p JOIN accounts_user u ON u.id = p.by_id
+       p.moves::int, p.rejections::int, p.hires::int, p.applications
+FROM per_user p
+CROSS JOIN LATERAL (SELECT * FROM accounts_user u WHERE u.id = p.by_id) u  -- a few, by key
 ORDER BY p.moves DESC, u.email
 """
 
