@@ -14,7 +14,7 @@ import io
 import threading
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from resumes.models import Resume
 
@@ -23,6 +23,17 @@ DPI = 110  # readable on screen without zooming; a page is ~940 x 1210 px
 MAX_WIDTH, MAX_HEIGHT = 1100, 1600  # odd page sizes (posters, slides) are fitted into this
 RASTER_KINDS = {Resume.Kind.PDF, Resume.Kind.PNG, Resume.Kind.JPEG, Resume.Kind.TIFF,
                 Resume.Kind.HEIC}  # fmt: skip
+
+ORIENTATION = 0x0112  # the EXIF tag, and how to turn each of its values upright
+UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 # pdfium is not thread-safe; a threaded web server may render two pages at once.
 _PDFIUM = threading.Lock()
@@ -102,9 +113,21 @@ def _image_frame(data: bytes, index: int, *, heic: bool) -> Image.Image:
             if index >= getattr(image, "n_frames", 1):
                 raise PreviewUnavailable("The image has fewer pages.")
             image.seek(index)
-            frame = ImageOps.exif_transpose(image)  # phone photos stand upright
-            frame = frame.convert("L" if frame.mode in ("1", "L", "I;16", "I") else "RGB")
-            frame.thumbnail((MAX_WIDTH, MAX_HEIGHT), Image.Resampling.LANCZOS)
+            # Fitted before decoding in full (a JPEG decodes at 1/2, 1/4 or 1/8 scale when that
+            # still covers the final size), in the box as stored: the EXIF rotation that makes
+            # phone photos stand upright comes after, and swaps a sideways photo's sides.
+            orientation = image.getexif().get(ORIENTATION, 1)
+            box = (
+                (MAX_HEIGHT, MAX_WIDTH) if orientation in (5, 6, 7, 8) else (MAX_WIDTH, MAX_HEIGHT)
+            )
+            scale = min(1.0, box[0] / image.width, box[1] / image.height)
+            size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+            image.draft(None, size)
+            frame = image.convert("L" if image.mode in ("1", "L", "I;16", "I") else "RGB")
+            if frame.size != size:
+                frame = frame.resize(size, Image.Resampling.LANCZOS)
+            if orientation in UPRIGHT:
+                frame = frame.transpose(UPRIGHT[orientation])
             return frame
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise PreviewUnavailable(f"The image cannot be read: {exc}") from exc

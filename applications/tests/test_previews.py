@@ -76,6 +76,21 @@ def test_a_large_photo_is_downscaled_and_stays_a_jpeg(alice, candidate, acme, jo
     assert len(response.content) < len(photo)
 
 
+def test_a_phone_photo_taken_sideways_stands_upright_and_fits(alice, candidate, acme, job):
+    stored = Image.new("RGB", (4000, 3000), "white")  # landscape as stored by the sensor
+    stored.paste((0, 0, 0), (0, 0, 400, 3000))  # a dark band along the stored left edge
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90° clockwise to view"
+    out = io.BytesIO()
+    stored.save(out, format="JPEG", exif=exif)
+    application = apply_with(candidate, acme, job, data=out.getvalue(), kind=Resume.Kind.JPEG)
+    with Image.open(io.BytesIO(alice.get(page_url(application, 1)).content)) as jpeg:
+        assert jpeg.size == (1100, 1467)  # portrait, within 1100 x 1600
+        grey = jpeg.convert("L")
+        assert grey.getpixel((550, 20)) < 60  # the band is now along the top
+        assert grey.getpixel((550, 1400)) > 200
+
+
 def test_each_frame_of_a_multipage_tiff_is_a_page(alice, candidate, acme, job):
     frames = [Image.new("L", (800, 1000), shade) for shade in (255, 40)]
     out = io.BytesIO()
