@@ -614,6 +614,13 @@ WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 # Webhook URLs resolving to loopback/private/link-local addresses are refused (SSRF) unless on.
 WEBHOOK_ALLOW_PRIVATE_HOSTS = env.bool("WEBHOOK_ALLOW_PRIVATE_HOSTS", default=DEBUG)
 CELERY_TASK_ROUTES["applications.tasks.*"] = {"queue": "default"}
+# OpenAPI names for the two choice sets of `source`: every source, and those a candidate may claim.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ApplicationSourceEnum"] = (
+    "applications.models.pipeline.Source"
+)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ClaimedSourceEnum"] = (
+    "applications.models.pipeline.CLAIMABLE_SOURCES"
+)
 CELERY_BEAT_SCHEDULE["applications.requeue-stuck"] = {
     "task": "applications.tasks.requeue_stuck_notifications",
     "schedule": 300.0,
