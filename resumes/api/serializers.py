@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from resumes.models import CandidateProfile, Resume
+from resumes.parsing.review import profile_fields_to_review
 
 
 class ResumeUploadSerializer(serializers.Serializer):
@@ -73,6 +75,11 @@ PROFILE_EDITABLE_FIELDS = [
 
 
 class ProfileOutputSerializer(serializers.ModelSerializer):
+    needs_review = serializers.SerializerMethodField(
+        help_text="Profile fields filled from a low-confidence parse (under "
+        "RESUME_REVIEW_CONFIDENCE) that the candidate has not edited since: ask them to check."
+    )
+
     class Meta:
         model = CandidateProfile
         fields = [
@@ -81,9 +88,14 @@ class ProfileOutputSerializer(serializers.ModelSerializer):
             "experiences",
             "educations",
             "edited_fields",
+            "needs_review",
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_needs_review(self, profile: CandidateProfile) -> list[str]:
+        return profile_fields_to_review(profile)
 
 
 class ProfileUpdateSerializer(serializers.ModelSerializer):

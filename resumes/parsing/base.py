@@ -50,7 +50,11 @@ class ParsedResume:
     confidence: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Stored on the resume; `needs_review` lists the fields a person should check, by the
+        review threshold in force when the resume was parsed (resumes.parsing.review)."""
+        from resumes.parsing.review import low_confidence
+
+        return {**asdict(self), "needs_review": low_confidence(self.confidence)}
 
     def to_eval_dict(self) -> dict[str, Any]:
         """The truth schema of the parsing evaluation set (`shared/eval/parsing-dev`)."""

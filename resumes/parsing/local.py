@@ -10,7 +10,12 @@ import re
 import unicodedata
 from datetime import date
 
-from resumes.parsing.base import ParsedExperience, ParsedResume, ResumeParseError
+from resumes.parsing.base import (
+    ParsedEducation,
+    ParsedExperience,
+    ParsedResume,
+    ResumeParseError,
+)
 from resumes.parsing.contacts import (
     Place,
     find_email,
@@ -301,19 +306,55 @@ class LocalResumeParser:
             engine=ENGINE,
             phone_e164=e164,
             region=place.region if place else "",
-            confidence=_confidence(name, email, phone, experiences, skills),
+            confidence=_confidence(
+                name=name,
+                email=email,
+                phone=phone,
+                e164=e164,
+                place=place,
+                headline=headline,
+                experiences=experiences,
+                educations=educations,
+                skills=skills,
+                skills_from_section=bool(_lines_of(sections, "skills")),
+            ),
         )
 
 
 def _confidence(
-    name: str, email: str, phone: str, experiences: list[ParsedExperience], skills: list[str]
+    *,
+    name: str,
+    email: str,
+    phone: str,
+    e164: str,
+    place: Place | None,
+    headline: str,
+    experiences: list[ParsedExperience],
+    educations: list[ParsedEducation],
+    skills: list[str],
+    skills_from_section: bool,
 ) -> dict[str, float]:
-    """Rough per-field confidence, to flag fields a person should review."""
-    dated = sum(1 for e in experiences if e.start)
+    """Per-field confidence in [0, 1], to flag fields a person should review (parsing.review).
+
+    Missing fields score 0 (a person should fill them); found ones score by how much of what
+    makes them trustworthy is there: a phone that parses as a number, a place with its country,
+    entries with their dates and both names, skills read from a headed Skills section."""
+    words = name.split()
+    name_score = 0.0
+    if name:
+        name_score = 0.9 if 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) else 0.5
+    place_score = 0.0
+    if place and place.city:
+        place_score = 0.85 if place.country or place.region else 0.6
+    complete_jobs = sum(1 for e in experiences if e.start and e.title and e.company)
+    complete_schools = sum(1 for e in educations if e.institution and (e.degree or e.field))
     return {
-        "name": 0.9 if name else 0.0,
+        "name": name_score,
         "email": 1.0 if email else 0.0,
-        "phone": 0.9 if phone else 0.0,
-        "experiences": round(dated / len(experiences), 2) if experiences else 0.0,
-        "skills": 0.8 if skills else 0.0,
+        "phone": (0.95 if e164 else 0.5) if phone else 0.0,
+        "location": place_score,
+        "headline": 0.7 if headline else 0.0,
+        "experiences": round(complete_jobs / len(experiences), 2) if experiences else 0.0,
+        "educations": round(complete_schools / len(educations), 2) if educations else 0.0,
+        "skills": (0.85 if skills_from_section else 0.55) if skills else 0.0,
     }
