@@ -177,8 +177,13 @@ def is_common_skill(raw: str) -> bool:
     skill or an ESCO concept marked for text ("SQL Server", "synthetic biology"), not an ESCO
     phrase that only a skills list makes a skill ("design", "manage a team"). The parser's
     layout guesses (is this line a list of skills?) rely on it."""
+    index = _index()
     slug = normalize_skill(raw)
-    return slug is not None and slug not in _index().list_only
+    if slug is None or slug in index.list_only:
+        return False
+    skill = index.skills[slug]
+    # An ESCO skill by its name, not by one of its alternative labels ("applied").
+    return not skill.esco or _key(raw) == _key(skill.name)
 
 
 def _line_of(text: str, start: int, end: int) -> str:

@@ -94,6 +94,10 @@ def _skill_items(lines: list[str]) -> list[str]:
         pieces = [_strip_item(p) for p in _SKILL_SPLIT_RE.split(line)]
         if len(pieces) == 1 and len(line.split()) >= 3:
             pieces = _split_by_taxonomy(line)
+        else:
+            # Two columns of a skills grid run together ("NextJS · Angular iOS · KMM"): a
+            # piece made only of known skills, and not one itself, is those skills.
+            pieces = [q for p in pieces for q in _split_known(p)]
         for piece in pieces:
             if (
                 piece
@@ -117,13 +121,22 @@ def _strip_item(item: str) -> str:
     return item.strip()
 
 
-def _split_by_taxonomy(line: str) -> list[str]:
+def _split_known(piece: str) -> list[str]:
+    if len(piece.split()) < 2 or is_common_skill(piece):
+        return [piece]
+    parts = _split_by_taxonomy(piece, minimum=2)
+    return parts if all(is_common_skill(p) for p in parts) else [piece]
+
+
+def _split_by_taxonomy(line: str, *, minimum: int = 3) -> list[str]:
     """Split "HTML CSS Javascript" into known skills when most words are taxonomy names.
 
     Longest known names first ("Ruby on Rails" stays one skill); unknown words that follow
     each other stay together.
     """
     words = line.split()
+    if len(words) < minimum:
+        return [line]
     pieces: list[str] = []
     unknown: list[str] = []
     known_words = 0
