@@ -1,8 +1,9 @@
 """Job postings: what a company is hiring for, and the candidates' saved jobs.
 
 Skills are taxonomy slugs (``resumes.skills``), stored as arrays with GIN indexes; there is no
-skill table. The search document (``search_vector``) and the typo vocabulary (``SearchTerm``)
-are written explicitly by the PostgreSQL search backend, never by ``save()`` or signals.
+skill table. The PostgreSQL search tables (``SearchRow``, ``SearchText``: open jobs only) are
+kept exact by database triggers (migration 0003); the typo vocabulary (``SearchTerm``) is written
+explicitly by the search backend's ``index_jobs``, never by ``save()`` or signals.
 """
 
 from __future__ import annotations
@@ -200,9 +201,7 @@ class Job(models.Model):
     embedding = VectorField(dimensions=EMBEDDING_DIMENSIONS, null=True, blank=True)
     embedding_model = models.CharField(max_length=100, blank=True)
 
-    # Written by jobs.search.postgres only (explicit index updates).
-    search_vector = SearchVectorField(null=True, editable=False)  # everything, for matching
-    search_head = SearchVectorField(null=True, editable=False)  # title + skills, for ranking
+    # Last explicit pass of the configured search backend's `index_jobs`.
     indexed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = JobQuerySet.as_manager()
@@ -210,30 +209,9 @@ class Job(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            GinIndex(fields=["search_vector"], name="job_search_vector_gin"),
             GinIndex(fields=["required_skills"], name="job_required_skills_gin"),
             GinIndex(fields=["preferred_skills"], name="job_preferred_skills_gin"),
             models.Index(fields=["company", "status"], name="job_company_status"),
-            # Covers every column a filters-only search reads, so browsing open jobs newest
-            # first is an index-only scan of narrow tuples instead of a walk over wide rows.
-            models.Index(
-                fields=["-published_at", "-id"],
-                include=[
-                    "workplace",
-                    "employment_type",
-                    "seniority",
-                    "country",
-                    "company",
-                    "city",
-                    "salary_visible",
-                    "salary_currency",
-                    "salary_max_annual",
-                    "required_skills",
-                    "preferred_skills",
-                ],
-                name="job_open_covering",
-                condition=Q(status="open"),
-            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -366,3 +344,58 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class SearchRow(models.Model):
+    """One open job as search reads it: only what filters, facets, sorting and ranking need.
+
+    Written only by the `jobs_search_write` trigger function (migration 0003): a row exists
+    exactly while its job is open, and matches it in the same transaction. Narrow on purpose
+    (about 400 bytes, no description) so a broad search visits few heap pages.
+    """
+
+    job = models.OneToOneField(
+        Job, primary_key=True, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    company_id = models.BigIntegerField()
+    published_at = models.DateTimeField(null=True)
+    workplace = models.CharField(max_length=8)
+    employment_type = models.CharField(max_length=16)
+    seniority = models.CharField(max_length=16)
+    country = models.CharField(max_length=2)
+    city = models.CharField(max_length=120)  # lower case
+    salary_currency = models.CharField(max_length=3)
+    salary = models.BigIntegerField(null=True)  # annual maximum; null when hidden
+    required_skills = ArrayField(models.CharField(max_length=64))
+    skills = ArrayField(models.CharField(max_length=64))  # required and preferred
+    head = SearchVectorField()  # title (A), required (A) and preferred (B) skill lexemes
+
+    class Meta:
+        indexes = [
+            GinIndex(fields=["head"], name="searchrow_head_gin"),
+            GinIndex(fields=["skills"], name="searchrow_skills_gin"),
+            models.Index(fields=["-published_at", "-job"], name="searchrow_newest"),
+            # The most selective everyday filters; combined with the GIN indexes by bitmap AND.
+            models.Index(fields=["country"], name="searchrow_country"),
+            models.Index(fields=["company_id"], name="searchrow_company"),
+        ]
+
+    def __str__(self) -> str:
+        return f"search row of job {self.job_id}"
+
+
+class SearchText(models.Model):
+    """Every word of an open job (title, skills, company, place, description) for matching
+    plain query words; kept apart from `SearchRow` so that table stays narrow. Written by the
+    same trigger function."""
+
+    job = models.OneToOneField(
+        Job, primary_key=True, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    document = SearchVectorField()
+
+    class Meta:
+        indexes = [GinIndex(fields=["document"], name="searchtext_document_gin")]
+
+    def __str__(self) -> str:
+        return f"search text of job {self.job_id}"

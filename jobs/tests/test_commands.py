@@ -22,7 +22,7 @@ def test_reindex_jobs_indexes_every_job_in_batches(acme, globex):
     call_command("reindex_jobs", "--batch-size", "3", "--backend", "postgres", stdout=out)
     text = out.getvalue()
     assert "7/7" in text and "Indexed 7 jobs (5 open)" in text
-    assert Job.objects.filter(search_vector__isnull=True).count() == 0
+    assert Job.objects.filter(indexed_at__isnull=True).count() == 0
     assert SearchTerm.objects.filter(word="kubernetes").exists()  # taxonomy words too
     result = PostgresJobSearch().search(JobQuery(q="figma"))
     assert result.ids == [catalogue.designer.pk]

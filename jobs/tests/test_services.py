@@ -16,15 +16,18 @@ from jobs.search.postgres import PostgresJobSearch
 pytestmark = pytest.mark.django_db
 
 
-def test_publishing_enqueues_indexing_after_commit(
+def test_publishing_makes_the_job_searchable_at_once_and_enqueues_indexing_after_commit(
     acme, recruiter, make_job, django_capture_on_commit_callbacks
 ):
     job = make_job(acme, status=Job.Status.DRAFT, title="Rust Engineer",
                    required_skills=["rust"])  # fmt: skip
+    assert PostgresJobSearch().search(JobQuery(q="rust")).total == 0
     with django_capture_on_commit_callbacks() as callbacks:
         services.publish_job(job=job, actor=recruiter)
-        assert PostgresJobSearch().search(JobQuery(q="rust")).total == 0  # nothing yet
-    assert len(callbacks) == 2  # indexing, and the job_changed announcement for matching
+        # The search tables follow the job inside its transaction (database triggers).
+        assert PostgresJobSearch().search(JobQuery(q="rust")).ids == [job.pk]
+    # Indexing (typo vocabulary; OpenSearch when selected), and the announcement for matching.
+    assert len(callbacks) == 2
     services.index_jobs(job_ids=[job.pk])  # what the enqueued task does
     assert PostgresJobSearch().search(JobQuery(q="rust")).ids == [job.pk]
     event = Event.objects.get(kind="job.published")
