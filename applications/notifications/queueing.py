@@ -9,10 +9,13 @@ from applications.notifications.preferences import wants
 
 
 def hiring_team(application: Application) -> list[User]:
-    team = list(application.job.hiring_team.all())
-    if not team:
-        team = list(User.objects.filter(memberships__company_id=application.job.company_id))
-    return team
+    """The job's hiring team, or the whole company when it has none; only people who are
+    still active members of the company (someone who left keeps no alerts about candidates)."""
+    members = User.objects.filter(
+        is_active=True, memberships__company_id=application.job.company_id
+    ).distinct()
+    team = list(members.filter(hiring_for=application.job).order_by("pk"))
+    return team or list(members.order_by("pk"))
 
 
 def notify_in_app(

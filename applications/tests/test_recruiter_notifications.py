@@ -56,6 +56,17 @@ def test_only_the_jobs_hiring_team_hears_when_it_has_one(job, acme, candidate, r
     assert not Notification.objects.filter(recipient=recruiter).exists()
 
 
+def test_someone_who_left_the_company_hears_nothing(applied, recruiter, teammate, job):
+    from accounts.models import Membership
+
+    job.hiring_team.set([recruiter, teammate])
+    Membership.objects.filter(user=teammate).delete()
+    assert emails(notifications.notify_stage_change(stage_change_id=applied.pk)) == [
+        "alice@acme.test"
+    ]
+    assert not Notification.objects.filter(recipient=teammate).exists()
+
+
 def test_a_recruiters_preferences_are_honoured_per_kind_and_channel(applied, recruiter,
                                                                      teammate):  # fmt: skip
     notifications.set_preferences(user=teammate, changes={"new_application": {"email": False}})
