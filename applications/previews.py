@@ -1,4 +1,4 @@
-"""A resume's first pages as PNG images for the portal's application page.
+"""A resume's first pages as images (PNG; JPEG for photos) for the portal's application page.
 
 Our CSP forbids framing (`frame-ancestors 'none'`, no `frame-src`), so a PDF cannot be embedded;
 pages rendered on the server and shown as `<img>` from our own origin (`img-src 'self'`) can.
