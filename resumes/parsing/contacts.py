@@ -49,6 +49,16 @@ US_STATES = {
     "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN",
     "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "DC",
 }  # fmt: skip
+_US_STATE_NAMES = {
+    "alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut",
+    "delaware", "florida", "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa",
+    "kansas", "kentucky", "louisiana", "maine", "maryland", "massachusetts", "michigan",
+    "minnesota", "mississippi", "missouri", "montana", "nebraska", "nevada", "new hampshire",
+    "new jersey", "new mexico", "new york", "north carolina", "north dakota", "ohio",
+    "oklahoma", "oregon", "pennsylvania", "rhode island", "south carolina", "south dakota",
+    "tennessee", "texas", "utah", "vermont", "virginia", "washington", "west virginia",
+    "wisconsin", "wyoming", "district of columbia",
+}  # fmt: skip
 # Regions printed after a city: US states and Canadian provinces by name and code, etc.
 REGIONS = {
     "alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut",
@@ -211,10 +221,27 @@ def _is_city(text: str) -> bool:
     )
 
 
+def _trailing_code(words: list[str]) -> bool:
+    """Whether the last word is a country code closing a place ("Shenzhen, Guangdong CN"). A
+    code that is also a US state ("CA", "IN", "DE") counts only after a region outside the US
+    ("Ottawa Ontario CA"); "San Jose CA" stays a city in California."""
+    if len(words) < 2 or words[-1] not in COUNTRY_CODES:
+        return False
+    if words[-1] not in US_STATES:
+        return True
+    return words[-2].lower() in REGIONS - _US_STATE_NAMES
+
+
+def _postal_tail(part: str) -> bool:
+    """Whether a part ends in words after a postal code ("Alabama AL 35171 US", "CA 94381")."""
+    words = part.split()
+    return len(words) >= 2 and not any(ch.isdigit() for ch in words[0])
+
+
 def _place_of(line: str) -> Place | None:
     """City, region and country from one "Street, City, Region (Country)"-like line."""
     line = re.sub(r"^(location|address|city|based in)\s*[:\-]?\s*", "", line, flags=re.IGNORECASE)
-    country = ""
+    country = region = ""
     paren = re.search(r"\(([^()]+)\)\s*$", line)
     code = paren.group(1).strip() if paren else ""
     if paren and (_country_of(code) or (len(code) == 2 and code in COUNTRY_CODES)):
@@ -222,11 +249,21 @@ def _place_of(line: str) -> Place | None:
         country = code
         line = line[: paren.start()]
     parts = [p.strip() for p in re.split(r"\s*[,·|\t]\s*", line) if p.strip()]
-    parts = [p for p in parts if not any(ch.isdigit() for ch in p)]
+    # A postal code goes ("Alabama AL 35171 US"), the rest of its part stays; a part of
+    # digits and words (a street: "718 Peterson Lake") goes whole.
+    parts = [
+        " ".join(w for w in p.split() if not any(ch.isdigit() for ch in w))
+        if _postal_tail(p)
+        else p
+        for p in parts
+    ]
+    parts = [p for p in parts if p and not any(ch.isdigit() for ch in p)]
     if parts and not country and parts[-1] in US_STATES:
         pass  # "Phoenix, AZ": a state, not a country code
     elif parts and not country and _country_of(parts[-1]):
         country = _country_of(parts.pop())
+    elif len(parts) >= 2 and not country and parts[-1] in COUNTRY_CODES:
+        country = parts.pop()  # "Paris, FR" (US state codes were taken above)
     elif parts and not country:
         # "Montreal, Quebec Canada": the country closes the last part.
         words = parts[-1].split()
@@ -235,15 +272,33 @@ def _place_of(line: str) -> Place | None:
                 country = _country_of(" ".join(words[-size:]))
                 parts[-1] = " ".join(words[:-size])
                 break
-    region = ""
-    if parts and (parts[-1].lower() in REGIONS or parts[-1] in US_STATES):
+        else:
+            if _trailing_code(words):  # "Shenzhen, Guangdong CN": the code closes a region
+                country, parts[-1] = words[-1], " ".join(words[:-1])
+                if len(parts) >= 2:
+                    region = parts.pop()
+    words = parts[-1].split() if parts else []
+    if len(words) >= 2 and words[-1] in US_STATES and " ".join(words[:-1]).lower() in REGIONS:
+        parts[-1] = " ".join(words[:-1])  # "Alabama AL": the state with its code
+    if not region and parts and (parts[-1].lower() in REGIONS or parts[-1] in US_STATES):
         region = parts.pop()
+    words = parts[-1].split() if parts else []
+    if not region and country and len(words) >= 2 and words[-1].lower() in REGIONS:
+        region, parts[-1] = words[-1], " ".join(words[:-1])  # "Ottawa Ontario, Canada"
     if len(parts) == 1 and not region and not country:
         # "Cincinnati USA": a country written after the city without a comma.
         words = parts[0].split()
+        if _trailing_code(words) and _is_city(" ".join(words[:-1])):
+            head, code = words[:-1], words[-1]
+            if len(head) >= 2 and head[-1].lower() in REGIONS:  # "Ottawa Ontario CA"
+                return Place(city=" ".join(head[:-1]), region=head[-1], country=code)
+            return Place(city=" ".join(head), region="", country=code)
         for size in (3, 2, 1):
             head, tail = " ".join(words[:-size]), " ".join(words[-size:])
             if len(words) > size and _country_of(tail) and _is_city(head):
+                city, _, region = head.rpartition(" ")
+                if city and region.lower() in REGIONS:  # "Ottawa Ontario CA"
+                    return Place(city=city, region=region, country=_country_of(tail))
                 return Place(city=head, region="", country=_country_of(tail))
         return None
     city = parts[-1] if parts and _is_city(parts[-1]) else ""

@@ -235,6 +235,21 @@ def _city_and_region(header: list[str], name: str, headline: str) -> Place | Non
     return None
 
 
+_CONTACT_RE = re.compile(r"@|https?://|\+?\d[\d ().-]{7,}\d")
+
+
+def _place_beside_contacts(lines: list[str]) -> Place | None:
+    """A place line next to an e-mail, phone or link, wherever the layout put the contact
+    block (under an "About" heading, in a side column read after the work history)."""
+    for i, line in enumerate(lines):
+        near = lines[max(0, i - 2) : i] + lines[i + 1 : i + 3]
+        if any(_CONTACT_RE.search(x) for x in near) and not _CONTACT_RE.search(line):
+            place = find_place([line])
+            if place and place.city:
+                return place
+    return None
+
+
 def _years(experiences: list[ParsedExperience], today: date) -> float | None:
     current = f"{today.year:04d}-{today.month:02d}"
     periods = [
@@ -281,7 +296,11 @@ class LocalResumeParser:
             if not (email and email.lower().endswith(url.lower()))
         ]
         place_lines = [x for x in contact_lines if x not in (name, headline)]
-        place = find_place(place_lines) or _city_and_region(header, name, headline)
+        place = (
+            find_place(place_lines)
+            or _city_and_region(header, name, headline)
+            or _place_beside_contacts(lines)
+        )
 
         work_lines = _lines_of(sections, "work")
         experiences = parse_work(work_lines)

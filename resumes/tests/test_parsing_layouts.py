@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from resumes.parsing.contacts import Place, _place_of
 from resumes.parsing.local import LocalResumeParser
 
 
@@ -23,3 +26,36 @@ def test_a_skill_of_two_ordinary_words_stays_whole() -> None:
     parsed = parse("Jane Doe\njane@example.test\nSkills\nApplied Math, Node Maven\n")
     assert "applied math" in parsed.skills
     assert {"node", "maven"} <= set(parsed.skills)
+
+
+@pytest.mark.parametrize(
+    ("line", "city", "region", "country"),
+    [
+        ("Birmingham, Alabama AL 35171 US", "Birmingham", "Alabama", "US"),
+        ("Shenzhen, Guangdong CN", "Shenzhen", "Guangdong", "CN"),
+        ("Ottawa Ontario CA", "Ottawa", "Ontario", "CA"),
+        ("Ottawa, Ontario, Canada", "Ottawa", "Ontario", "Canada"),
+        ("Paris, FR", "Paris", "", "FR"),
+        ("Walnut Creek, CA", "Walnut Creek", "CA", ""),
+        ("Lisbon 1000-001, Portugal", "Lisbon", "", "Portugal"),
+    ],
+)
+def test_places_with_postal_codes_codes_and_regions(line, city, region, country) -> None:
+    assert _place_of(line) == Place(city=city, region=region, country=country)
+
+
+def test_a_street_line_or_a_us_city_with_its_state_code_is_no_country() -> None:
+    assert _place_of("718 Peterson Lake Apt. 683") is None
+    assert _place_of("San Jose CA") is None
+
+
+def test_a_place_is_found_beside_the_contacts_under_any_heading() -> None:
+    parsed = parse("Todd Reyes\nSoftware Developer\nAbout\nCincinnati USA\ntodd@example.test\n")
+    assert (parsed.city, parsed.country) == ("Cincinnati", "USA")
+    contact_block_last = (
+        "Miguel Chapman\nWork Experience\nDaxko\nDirector of Test\nNovember 2019 - Present\n"
+        "Contact\n718 Peterson Lake Apt. 683\nBirmingham, Alabama AL 35171 US\n"
+        "(205) 555-0130\nmiguel@example.test\n"
+    )
+    parsed = parse(contact_block_last)
+    assert (parsed.city, parsed.region, parsed.country) == ("Birmingham", "Alabama", "US")
