@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from datetime import date
 
 from resumes.parsing.base import (
@@ -29,7 +30,9 @@ from resumes.parsing.education import parse_education
 from resumes.parsing.entries import (
     ROLE_NOUNS,
     TITLE_WORDS,
+    detached_dates,
     is_sentence,
+    parse_undated_work,
     parse_work,
     strip_bullet,
 )
@@ -250,6 +253,26 @@ def _place_beside_contacts(lines: list[str]) -> Place | None:
     return None
 
 
+def _undated_work(sections: list[Section], work_lines: list[str]) -> list[ParsedExperience]:
+    """Entries of a work section with no date in it, dated from a detached column of dates
+    read after it when their numbers agree (right-aligned dates extracted as a block)."""
+    entries = parse_undated_work(work_lines)
+    first_work = next((n for n, s in enumerate(sections) if s.kind == "work"), len(sections))
+    later = [x for s in sections[first_work + 1 :] for x in s.lines]
+    dates = detached_dates(later, len(entries)) if entries else None
+    if not dates:
+        return entries
+    return [
+        replace(
+            entry,
+            start=d.start if d else None,
+            end=d.end if d else None,
+            is_current=bool(d and d.is_current),
+        )
+        for entry, d in zip(entries, dates, strict=True)
+    ]
+
+
 def _years(experiences: list[ParsedExperience], today: date) -> float | None:
     current = f"{today.year:04d}-{today.month:02d}"
     periods = [
@@ -303,7 +326,7 @@ class LocalResumeParser:
         )
 
         work_lines = _lines_of(sections, "work")
-        experiences = parse_work(work_lines)
+        experiences = parse_work(work_lines) or _undated_work(sections, work_lines)
         educations = parse_education(_lines_of(sections, "education"))
         skill_lines = _lines_of(sections, "skills") or _unlabelled_skill_list(sections, name)
         skills = _skill_items(skill_lines)

@@ -59,3 +59,30 @@ def test_a_place_is_found_beside_the_contacts_under_any_heading() -> None:
     )
     parsed = parse(contact_block_last)
     assert (parsed.city, parsed.region, parsed.country) == ("Birmingham", "Alabama", "US")
+
+
+def test_right_aligned_dates_read_as_a_block_of_their_own_are_paired_in_order() -> None:
+    parsed = parse(
+        "Ana Lima\nana@example.test\nWork Experience\n"
+        "Machine Learning Consultant at Kinsol Research Inc.\nVictoria, BC\n"
+        "Research Intern at Samsung AI Center\nMontreal, Quebec\n"
+        "Software Developer at In Motion Technology\nNew Westminster, BC\n"
+        "Volunteer\nInvalid Date - Invalid Date\nMay 2019 - Aug 2019\nJul 2011 - Jun 2013\n"
+    )
+    got = [(e.title, e.company, e.location, e.start, e.end) for e in parsed.experiences]
+    assert got == [
+        ("Machine Learning Consultant", "Kinsol Research Inc.", "Victoria, BC", None, None),
+        ("Research Intern", "Samsung AI Center", "Montreal, Quebec", "2019-05", "2019-08"),
+        ("Software Developer", "In Motion Technology", "New Westminster, BC", "2011-07", "2013-06"),
+    ]
+
+
+def test_undated_entries_stay_undated_when_no_date_block_matches_them() -> None:
+    parsed = parse(
+        "Ana Lima\nana@example.test\nExperience\nResearch Intern at Samsung AI Center\n"
+        "Software Developer at In Motion Technology\nEducation\nMay 2019 - Aug 2019\n"
+    )
+    assert [(e.company, e.start) for e in parsed.experiences] == [
+        ("Samsung AI Center", None),
+        ("In Motion Technology", None),
+    ]
