@@ -347,6 +347,25 @@ def _join_open_parentheses(lines: list[str]) -> list[str]:
     return out
 
 
+# First words of two-word city names ("New York", "San Jose", "St. Louis").
+_CITY_PREFIXES = {
+    "new", "san", "los", "las", "santa", "st.", "st", "saint", "fort", "port", "el", "la",
+    "salt", "palo", "ann", "baton", "grand", "little", "long", "walnut", "west", "east",
+    "north", "south", "rio", "sao", "são", "buenos", "hong", "tel", "kuala", "cape",
+}  # fmt: skip
+
+
+def _company_before_place(place: str) -> tuple[str, str]:
+    """("Daxko", "Birmingham, AL") from "Daxko Birmingham, AL"; ("", place) when the first
+    part is only a city."""
+    head, sep, tail = place.partition(",")
+    words = head.split()
+    size = 2 if len(words) >= 3 and words[-2].lower() in _CITY_PREFIXES else 1
+    if len(words) <= size:
+        return "", place
+    return " ".join(words[:-size]), " ".join(words[-size:]) + sep + tail
+
+
 def parse_work(lines: list[str]) -> list[ParsedExperience]:
     lines = _join_open_parentheses(lines)
     anchor_of = {i: d for i, line in enumerate(lines) if (d := date_anchor(line))}
@@ -354,6 +373,10 @@ def parse_work(lines: list[str]) -> list[ParsedExperience]:
     experiences: list[ParsedExperience] = []
     for n, header in enumerate(headers):
         parts, location = _split_parts(header.parts)
+        if location and len(parts) == 1 and _title_score(parts[0]) > _company_score(parts[0]):
+            # "Daxko Birmingham, AL" over a title: the company runs into its place.
+            company_part, location = _company_before_place(location)
+            parts += [company_part] if company_part else []
         title, company = _pick_title_company(parts)
         if not title and not company:
             continue
@@ -372,50 +395,3 @@ def parse_work(lines: list[str]) -> list[ParsedExperience]:
             )
         )
     return experiences
-
-
-_AT_HEADER_RE = re.compile(r"^(.+?)\s+(?:at|@)\s+(.+)$")
-
-
-def parse_undated_work(lines: list[str]) -> list[ParsedExperience]:
-    """Entries of a section without any date: "Title at Company" lines, each with the place
-    line under it. Layouts that print dates in a right-hand column often lose them to a block
-    of their own, read after the section (see `detached_dates`)."""
-    experiences: list[ParsedExperience] = []
-    for i, raw in enumerate(lines):
-        line = without_urls(raw.strip())
-        match = _AT_HEADER_RE.match(line)
-        if not match or not _header_candidate(line) or _title_score(match.group(1)) == 0:
-            continue
-        below = lines[i + 1].strip() if i + 1 < len(lines) else ""
-        parts, location = _split_parts([line])
-        title, company = _pick_title_company(parts)
-        experiences.append(
-            ParsedExperience(
-                title=title,
-                company=company,
-                location=location or (below if is_place(below) else ""),
-                start=None,
-                end=None,
-                is_current=False,
-                description="",
-            )
-        )
-    return experiences
-
-
-def detached_dates(lines: list[str], count: int) -> list[DateRange | None] | None:
-    """The first run of exactly `count` date-only lines ("May 2019 - Aug 2019"), in order;
-    a garbled date ("Invalid Date - Invalid Date") holds its place as None."""
-    run: list[DateRange | None] = []
-    for raw in [*lines, ""]:
-        line = raw.strip()
-        anchor = date_anchor(line) if line else None
-        bare = anchor is not None and not (line[: anchor.span[0]] + line[anchor.span[1] :]).strip()
-        if bare or re.fullmatch(r"(?i)invalid date(?:\s*[-\u2013]\s*invalid date)?", line):
-            run.append(anchor if bare else None)
-            continue
-        if len(run) == count:
-            return run
-        run = []
-    return None

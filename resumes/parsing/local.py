@@ -30,26 +30,17 @@ from resumes.parsing.education import parse_education
 from resumes.parsing.entries import (
     ROLE_NOUNS,
     TITLE_WORDS,
-    detached_dates,
     is_sentence,
-    parse_undated_work,
     parse_work,
-    strip_bullet,
 )
 from resumes.parsing.sections import LANGUAGE_NAMES, Section, split_sections
-from resumes.skills import SkillMention, find_skills, is_common_skill, normalize_skill
+from resumes.parsing.skill_lists import listed_mentions, skill_items
+from resumes.parsing.undated import detached_dates, parse_undated_work
+from resumes.skills import SkillMention, find_skills, is_common_skill
 
 ENGINE = "local-1"
 MAX_TEXT_CHARS = 200_000
 _CONTACT_SECTIONS = ("header", "contact", "profiles")
-_SKILL_SPLIT_RE = re.compile(r"\s*(?:[,;|•·●▪]|\s-\s|\s\u2013\s|\t)\s*")
-_LEVELS = (
-    r"beginner|novice|intermediate|advanced|expert|master|proficient|familiar|basic|fluent|"
-    r"native|senior|junior|mid-level|lead|working knowledge"
-)
-_DATES_ONLY_RE = re.compile(r"[\d\s/.\-\u2013\u2014]+|(?i:present|current)")
-_SKILL_LEVEL_RE = re.compile(rf"^(?:{_LEVELS})$", re.IGNORECASE)
-_TRAILING_LEVEL_RE = re.compile(rf"(?:\s+(?:{_LEVELS}))+$", re.IGNORECASE)
 
 
 def _clean_text(text: str) -> list[str]:
@@ -83,87 +74,6 @@ def _lines_of(sections: list[Section], *kinds: str) -> list[str]:
     return [line for s in sections if s.kind in kinds for line in s.lines]
 
 
-def _skill_items(lines: list[str]) -> list[str]:
-    """Skills as printed in a skills section: one per list item, lower-cased."""
-    items: list[str] = []
-    for raw in lines:
-        line = strip_bullet(raw)
-        line = re.sub(
-            r"^[^:]{1,40}:\s+", lambda m: m.group(0) if "http" in m.group(0) else "", line
-        )
-        if not line or line.lower() in {"keywords", "skills"}:
-            continue
-        line = _TRAILING_LEVEL_RE.sub("", line)
-        pieces = [_strip_item(p) for p in _SKILL_SPLIT_RE.split(line)]
-        if len(pieces) == 1 and len(line.split()) >= 3:
-            pieces = _split_by_taxonomy(line)
-        else:
-            # Two columns of a skills grid run together ("NextJS · Angular iOS · KMM"): a
-            # piece made only of known skills, and not one itself, is those skills.
-            pieces = [q for p in pieces for q in _split_known(p)]
-        for piece in pieces:
-            if (
-                piece
-                and not _SKILL_LEVEL_RE.match(piece)
-                and not _DATES_ONLY_RE.fullmatch(piece)
-                and len(piece) <= 60
-                and not piece.endswith(".")
-                and (len(piece) > 2 or is_common_skill(piece))  # not OCR debris ("ae", "=")
-                and any(ch.isalpha() for ch in piece)
-            ):
-                items.append(piece.lower())
-    return list(dict.fromkeys(items))
-
-
-def _strip_item(item: str) -> str:
-    item = item.strip(" .:_~=»«©\"'`-")
-    if item.endswith(")") and "(" not in item:
-        item = item[:-1]
-    if item.startswith("(") and ")" not in item:
-        item = item[1:]
-    return item.strip()
-
-
-def _split_known(piece: str) -> list[str]:
-    if len(piece.split()) < 2 or is_common_skill(piece):
-        return [piece]
-    parts = _split_by_taxonomy(piece, minimum=2)
-    return parts if all(is_common_skill(p) for p in parts) else [piece]
-
-
-def _split_by_taxonomy(line: str, *, minimum: int = 3) -> list[str]:
-    """Split "HTML CSS Javascript" into known skills when most words are taxonomy names.
-
-    Longest known names first ("Ruby on Rails" stays one skill); unknown words that follow
-    each other stay together.
-    """
-    words = line.split()
-    if len(words) < minimum:
-        return [line]
-    pieces: list[str] = []
-    unknown: list[str] = []
-    known_words = 0
-    i = 0
-    while i < len(words):
-        for size in range(min(4, len(words) - i), 0, -1):
-            candidate = " ".join(words[i : i + size])
-            if is_common_skill(candidate):
-                if unknown:
-                    pieces.append(" ".join(unknown))
-                    unknown = []
-                pieces.append(candidate)
-                known_words += size
-                i += size
-                break
-        else:
-            unknown.append(words[i])
-            i += 1
-    if unknown:
-        pieces.append(" ".join(unknown))
-    known_pieces = len(pieces) - sum(1 for p in pieces if not is_common_skill(p))
-    return pieces if known_pieces >= 2 and known_words * 2 >= len(words) else [line]
-
-
 _LIST_ITEM_RE = re.compile(r"[A-Z0-9][\w+#./&()' -]{0,40}")
 
 
@@ -193,21 +103,6 @@ def _unlabelled_skill_list(sections: list[Section], name: str) -> list[str]:
         if len(run) >= 4 and any(is_common_skill(item) for item in run):
             return run
     return []
-
-
-def _listed_mentions(items: list[str], lines: list[str]) -> list[SkillMention]:
-    """Taxonomy skills among the items of a skills list. Here the whole item is the skill, so
-    every taxonomy entry counts, also the ESCO phrases never looked for in prose ("project
-    planning", "negotiate contracts")."""
-    mentions = []
-    for item in items:
-        slug = normalize_skill(item)
-        if slug:
-            line = next((x for x in lines if item in x.lower()), item)
-            at = line.lower().find(item)
-            written = line[at : at + len(item)] if at >= 0 else item
-            mentions.append(SkillMention(slug=slug, text=written, line=line))
-    return mentions
 
 
 def _languages(lines: list[str]) -> list[str]:
@@ -329,14 +224,14 @@ class LocalResumeParser:
         experiences = parse_work(work_lines) or _undated_work(sections, work_lines)
         educations = parse_education(_lines_of(sections, "education"))
         skill_lines = _lines_of(sections, "skills") or _unlabelled_skill_list(sections, name)
-        skills = _skill_items(skill_lines)
+        skills = skill_items(skill_lines)
         summary_section = _first(sections, "summary")
         summary = " ".join(summary_section.lines) if summary_section else ""
 
         # The skills section first, so a skill listed there has that line as its evidence.
         body = [x for s in sections if s.kind != "skills" for x in s.lines]
         mentions = (
-            _listed_mentions(skills, skill_lines)
+            listed_mentions(skills, skill_lines)
             + find_skills("\n".join(skill_lines))
             + find_skills("\n".join(body))
         )

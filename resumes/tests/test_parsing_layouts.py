@@ -86,3 +86,16 @@ def test_undated_entries_stay_undated_when_no_date_block_matches_them() -> None:
         ("Samsung AI Center", None),
         ("In Motion Technology", None),
     ]
+
+
+def test_a_company_printed_with_its_place_is_told_apart_from_the_place() -> None:
+    parsed = parse(
+        "Miguel Chapman\nmiguel@example.test\nWork Experience\nDaxko Birmingham, AL\n"
+        "November 2019 - January 2022\nDirector of Software Test\nLed the test team.\n"
+        "Acme New York, NY\nMarch 2015 - October 2019\nTest Engineer\nTested things.\n"
+    )
+    got = [(e.company, e.location, e.title) for e in parsed.experiences]
+    assert got == [
+        ("Daxko", "Birmingham, AL", "Director of Software Test"),
+        ("Acme", "New York, NY", "Test Engineer"),
+    ]
