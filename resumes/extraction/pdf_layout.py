@@ -121,10 +121,12 @@ def page_words(textpage: pdfium.PdfTextPage) -> list[Word]:
 
 def group_lines(words: list[Word]) -> list[Line]:
     lines: list[Line] = []
+    # A dash or a dot from OCR is a sliver of a box: judge it by the page's usual letter height.
+    floor = 0.6 * median(word.height for word in words)
     for word in sorted(words, key=lambda w: (-w.middle, w.x0)):
         line = lines[-1] if lines else None
-        if line is not None and abs(line.words[-1].middle - word.middle) < 0.45 * min(
-            word.height, line.words[-1].height
+        if line is not None and abs(line.words[-1].middle - word.middle) < 0.45 * max(
+            min(word.height, line.words[-1].height), floor
         ):
             line.words.append(word)
         else:
@@ -291,6 +293,11 @@ def page_text(page: pdfium.PdfPage) -> str:
         words = page_words(textpage)
     finally:
         textpage.close()
+    return words_text(words, width)
+
+
+def words_text(words: list[Word], width: float) -> str:
+    """Positioned words (from a text layer or OCR) as lines in reading order."""
     if not words:
         return ""
     lines = [line for line in order_lines(group_lines(words), width) if not PAGE_NUMBER.match(line)]
