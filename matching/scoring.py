@@ -10,15 +10,14 @@ guessed. Hard filters (work authorization, remote-only candidates vs on-site job
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 
+from matching.digest import inputs_hash
 from matching.explain import Explanation, explain
-from matching.facts import SENIORITY_LEVELS, CandidateFacts, Experience, JobFacts, Vector
+from matching.facts import SENIORITY_LEVELS, CandidateFacts, JobFacts, Vector
 from matching.lexical import TermStats, cached, keyword_relevance, reverse_relevance
 from matching.timezones import timezone_fit
 
@@ -177,10 +176,15 @@ def lexical_component(
 
 
 def semantic_component(
-    job: JobFacts, candidate: CandidateFacts, *, profile_cosine: float | None = None
+    job: JobFacts,
+    candidate: CandidateFacts,
+    *,
+    profile_cosine: float | None = None,
+    experience_cosines: tuple[float | None, ...] | None = None,
 ) -> tuple[float, dict[str, float | None]]:
-    """`profile_cosine`, when given, is the profile<->job cosine the database already computed
-    (the ranking pool is loaded without its profile vectors); otherwise it is computed here."""
+    """`profile_cosine` and `experience_cosines`, when given, are the profile<->job and
+    experience entry<->job cosines the database already computed (a ranking pool is loaded
+    without its vectors); otherwise they are computed here from the facts' vectors."""
     same_model = job.embedding_model == candidate.embedding_model or not (
         job.embedding_model and candidate.embedding_model
     )
@@ -194,9 +198,14 @@ def semantic_component(
         )
     best = None
     if same_model:
-        sims = [
-            _unit_cosine(job_vector, _unit(e, "_unit", e.embedding)) for e in candidate.experiences
-        ]
+        sims = (
+            list(experience_cosines)
+            if experience_cosines is not None
+            else [
+                _unit_cosine(job_vector, _unit(e, "_unit", e.embedding))
+                for e in candidate.experiences
+            ]
+        )
         known = [s for s in sims if s is not None]
         best = max(known) if known else None
     subs: dict[str, float | None] = {
@@ -306,45 +315,17 @@ def traditional_component(
 # --- The score -----------------------------------------------------------------------------
 
 
-def _plain(value: object) -> object:
-    if isinstance(value, frozenset | set):
-        return sorted(value)
-    if isinstance(value, Experience):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, tuple) and value and isinstance(value[0], float):
-        # A vector: its bytes' digest stands for it (hashing 384 floats as text is slow).
-        return hashlib.sha256(np.asarray(value, dtype=np.float64).tobytes()).hexdigest()
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
-    return value
-
-
-def facts_digest(facts: JobFacts | CandidateFacts) -> str:
-    """Digest of the facts. The profile/job vector itself is left out: it is a function of
-    `embedding_model` and the text it embeds (both hashed), and a ranking pool is scored
-    without loading it (the database computes the cosine). Experience vectors are hashed."""
-
-    def compute() -> str:
-        data = {
-            f.name: _plain(getattr(facts, f.name)) for f in fields(facts) if f.name != "embedding"
-        }
-        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
-
-    return cached(facts, "_digest", compute)
-
-
-def inputs_hash(job: JobFacts, candidate: CandidateFacts, weights: dict[str, float]) -> str:
-    payload = json.dumps(
-        [facts_digest(job), facts_digest(candidate), weights, SCORER_VERSION], sort_keys=True
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
-
-
 def _components(
-    job: JobFacts, candidate: CandidateFacts, stats: TermStats, profile_cosine: float | None = None
+    job: JobFacts,
+    candidate: CandidateFacts,
+    stats: TermStats,
+    profile_cosine: float | None = None,
+    experience_cosines: tuple[float | None, ...] | None = None,
 ) -> tuple[dict[str, float], dict[str, float | None]]:
     lexical, lex_subs = lexical_component(job, candidate, stats)
-    semantic, sem_subs = semantic_component(job, candidate, profile_cosine=profile_cosine)
+    semantic, sem_subs = semantic_component(
+        job, candidate, profile_cosine=profile_cosine, experience_cosines=experience_cosines
+    )
     traditional, trad_subs = traditional_component(job, candidate)
     components = {"lexical": lexical, "semantic": semantic, "traditional": traditional}
     subscores = {f"lexical.{k}": v for k, v in lex_subs.items()}
@@ -360,13 +341,16 @@ def score_value(
     weights: dict[str, float] | None = None,
     stats: TermStats | None = None,
     profile_cosine: float | None = None,
+    experience_cosines: tuple[float | None, ...] | None = None,
 ) -> float:
-    """The score alone (no explanation, no hash): for ranking a pool before keeping its top.
+    """The score alone (no explanation, no hash): the scalar reference of `matching.ranking`.
 
-    `profile_cosine`: see `semantic_component`.
+    `profile_cosine`, `experience_cosines`: see `semantic_component`.
     """
     weights = normalize_weights(weights)
-    components, _ = _components(job, candidate, stats or TermStats(), profile_cosine)
+    components, _ = _components(
+        job, candidate, stats or TermStats(), profile_cosine, experience_cosines
+    )
     return round(sum(weights[k] * components[k] for k in components), 6)
 
 
@@ -377,11 +361,14 @@ def score_match(
     weights: dict[str, float] | None = None,
     stats: TermStats | None = None,
     profile_cosine: float | None = None,
+    experience_cosines: tuple[float | None, ...] | None = None,
 ) -> MatchResult:
-    """The full result: score, components, explanation, inputs hash (`profile_cosine`: see
-    `semantic_component`)."""
+    """The full result: score, components, explanation, inputs hash (`profile_cosine`,
+    `experience_cosines`: see `semantic_component`)."""
     weights = normalize_weights(weights)
-    components, subscores = _components(job, candidate, stats or TermStats(), profile_cosine)
+    components, subscores = _components(
+        job, candidate, stats or TermStats(), profile_cosine, experience_cosines
+    )
     score = sum(weights[k] * components[k] for k in components)
     return MatchResult(
         job_id=job.id,
@@ -395,6 +382,6 @@ def score_match(
             "job_embedding": job.embedding_model,
             "candidate_embedding": candidate.embedding_model,
         },
-        inputs_hash=inputs_hash(job, candidate, weights),
+        inputs_hash=inputs_hash(job, candidate, weights, SCORER_VERSION),
         explanation=explain(job, candidate, components, subscores),
     )

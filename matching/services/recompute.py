@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import asdict
 
@@ -9,16 +10,17 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from pgvector.django import CosineDistance
 
 from jobs.models import Job
 from matching.adapters import candidate_facts, job_facts
 from matching.facts import CandidateFacts, JobFacts
 from matching.lexical import TermStats
 from matching.models import Match
+from matching.ranking import pool_scores
 from matching.scoring import MatchResult, passes_filters, score_match, score_value
 from matching.services.debounce import request_rerank
 from matching.services.embedding import embed_job, embed_profile
+from matching.services.pool import pool_for_job
 from matching.services.retrieval import retrieve_candidates, retrieve_jobs
 from resumes.models import CandidateProfile
 
@@ -33,28 +35,6 @@ def facts_of(profile: CandidateProfile, *, with_embedding: bool = True) -> Candi
     return candidate_facts(
         profile, vectors.experience_vectors if same_model else None, with_embedding=with_embedding
     )
-
-
-def _pool_for_job(job: Job, ids: Sequence[int]) -> list[tuple[CandidateFacts, float | None]]:
-    """The pool's facts without their profile vectors, each with its profile<->job cosine.
-
-    PostgreSQL computes the cosines (as in retrieval) so the 384 floats of every profile are
-    neither sent nor parsed.
-    """
-    profiles = (
-        CandidateProfile.objects.filter(pk__in=ids)
-        .defer("embedding")
-        .select_related("matching_vectors")
-    )
-    if job.embedding is not None:
-        profiles = profiles.annotate(job_distance=CosineDistance("embedding", list(job.embedding)))
-    pool = []
-    for profile in profiles:
-        distance = getattr(profile, "job_distance", None)
-        same_model = profile.embedding_model == job.embedding_model
-        cosine = 1.0 - distance if distance is not None and same_model else None
-        pool.append((facts_of(profile, with_embedding=False), cosine))
-    return pool
 
 
 def store(results: list[MatchResult], stale: Q | None = None) -> int:
@@ -93,9 +73,10 @@ def _rank(
 ) -> tuple[list[MatchResult], set[int]]:
     """(full results for the top N and the stored pairs, best first; ids that passed filters).
 
-    `pairs` holds (job facts, candidate facts, id of the ranked side, profile<->job cosine when
-    the database computed it). The whole pool is ranked by the score alone; explanations and
-    hashes are built only for the pairs kept.
+    The scalar ranking, pair by pair: a candidate's jobs (a handful of open jobs), and the
+    reference `rank_candidates_for_job`'s vectorised ranking is tested against. `pairs` holds
+    (job facts, candidate facts, id of the ranked side, profile<->job cosine when the database
+    computed it). Explanations and hashes are built only for the pairs kept.
     """
     weights = settings.MATCH_WEIGHTS
     passing = [row for row in pairs if passes_filters(row[0], row[1])[0]]
@@ -115,15 +96,62 @@ def _rank(
     return results, {pk for _, _, pk, _ in passing}
 
 
-def rank_candidates_for_job(job: Job, *, exact: bool = False) -> tuple[list[MatchResult], set[int]]:
-    """Retrieved and already matched candidates, re-ranked: (kept results, passing ids)."""
+def rank_candidates_for_job(
+    job: Job, *, exact: bool = False, timings: dict[str, float] | None = None
+) -> tuple[list[MatchResult], set[int]]:
+    """Retrieved and already matched candidates, re-ranked: (kept results, passing ids).
+
+    The whole pool is scored at once (`matching.ranking.pool_scores`, numpy); the full result
+    with its explanation and hash (`score_match`, the scalar reference) is built only for the
+    top N and the pairs already stored. `timings`, when given, receives the seconds spent in
+    each phase (retrieval, load, score, explain) for the benchmark.
+    """
+    clock = [time.perf_counter()]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        if timings is not None:
+            timings[name] = timings.get(name, 0.0) + now - clock[0]
+        clock[0] = now
+
     stored = set(Match.objects.filter(job=job).values_list("candidate_id", flat=True))
     ids = set(retrieve_candidates(job, exact=exact)) | stored
-    pool = _pool_for_job(job, sorted(ids))
+    lap("retrieval")
+    pool = pool_for_job(job, sorted(ids))
     jf = job_facts(job)
-    stats = TermStats.build([cf for cf, _ in pool], [jf])
-    pairs = [(jf, cf, int(cf.id), cos) for cf, cos in pool]
-    return _rank(pairs, stats, stored)
+    stats = TermStats.build(pool.facts, [jf])
+    lap("load")
+    rows = [i for i, cf in enumerate(pool.facts) if passes_filters(jf, cf)[0]]
+    weights = settings.MATCH_WEIGHTS
+    scores = pool_scores(
+        jf,
+        [pool.facts[i] for i in rows],
+        weights=weights,
+        stats=stats,
+        profile_cosines=[pool.profile_cosines[i] for i in rows],
+        experience_cosines=[pool.experience_cosines[i] for i in rows],
+    )
+    # Ordered as `_rank` orders: the score rounded as stored, then the id.
+    order = sorted(
+        zip((round(float(x), 6) for x in scores), rows, strict=True),
+        key=lambda row: (-row[0], int(pool.facts[row[1]].id)),
+    )
+    lap("score")
+    top_n = settings.MATCH_KEEP_TOP_N
+    results = [
+        score_match(
+            jf,
+            pool.facts[i],
+            weights=weights,
+            stats=stats,
+            profile_cosine=pool.profile_cosines[i],
+            experience_cosines=pool.experience_cosines[i],
+        )
+        for rank, (_, i) in enumerate(order)
+        if rank < top_n or int(pool.facts[i].id) in stored
+    ]
+    lap("explain")
+    return results, {int(pool.facts[i].id) for i in rows}
 
 
 def recompute_matches_for_job(*, job_id: int, exact: bool = False) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
 from pgvector.django import CosineDistance
 
@@ -11,6 +12,7 @@ from conftest import make_user
 from jobs.models import Job
 from matching import services, tasks
 from matching.models import Match, ProfileVectors
+from matching.scoring import passes_filters, score_value
 from resumes.models import CandidateProfile
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +61,10 @@ def test_vector_retrieval_uses_the_hnsw_index_and_exact_does_not(people, job) ->
 def test_hnsw_and_exact_retrieval_agree_on_a_small_set(people, job) -> None:
     assert services.retrieve_candidates(job, k=10) == services.retrieve_candidates(
         job, k=10, exact=True
+    )
+    embedded = CandidateProfile.objects.filter(embedding__isnull=False)
+    assert services.vector_ids(embedded, job.embedding, 10, exact=False) == services.vector_ids(
+        embedded, job.embedding, 10, exact=True
     )
 
 
@@ -202,3 +208,64 @@ def test_an_immediate_request_skips_the_debounce(job, django_capture_on_commit_c
         assert services.request_job_recompute(job_id=job.pk, immediate=True)
     assert len(callbacks) == 2
     services.clear_pending("job", job.pk)
+
+
+def test_the_pool_cosines_from_sql_equal_the_ones_from_the_vectors(people, job) -> None:
+    from matching.adapters import job_facts
+    from matching.scoring import semantic_component
+    from matching.services.pool import pool_for_job
+    from matching.services.recompute import facts_of, profiles_with_vectors
+
+    pool = pool_for_job(job, [p.pk for p in people.values()])
+    jf = job_facts(job)
+    by_id = {int(cf.id): i for i, cf in enumerate(pool.facts)}
+    for profile in profiles_with_vectors(list(by_id)):
+        i = by_id[profile.pk]
+        _, subs = semantic_component(jf, facts_of(profile))
+        assert pool.profile_cosines[i] == pytest.approx(subs["profile_cosine"], abs=1e-6)
+        ec = pool.experience_cosines[i]
+        assert ec is not None and len(ec) == len(profile.experiences)
+        if ec:  # pgvector sums in single precision
+            assert max(ec) == pytest.approx(subs["best_experience_cosine"], abs=1e-6)
+
+
+def test_the_vectorised_recompute_keeps_what_the_scalar_ranking_keeps(people, job) -> None:
+    from matching.adapters import job_facts
+    from matching.lexical import TermStats
+    from matching.services.pool import pool_for_job
+
+    results, passed = services.rank_candidates_for_job(job)
+    pool = pool_for_job(job, sorted(services.retrieve_candidates(job)))
+    jf = job_facts(job)
+    stats = TermStats.build(pool.facts, [jf])
+    scalar = [
+        (
+            score_value(
+                jf,
+                cf,
+                weights=settings.MATCH_WEIGHTS,
+                stats=stats,
+                profile_cosine=pool.profile_cosines[i],
+                experience_cosines=pool.experience_cosines[i],
+            ),
+            int(cf.id),
+        )
+        for i, cf in enumerate(pool.facts)
+        if passes_filters(jf, cf)[0]
+    ]
+    assert [(r.score, int(r.candidate_id)) for r in results] == sorted(
+        scalar, key=lambda row: (-row[0], row[1])
+    )
+    assert passed == {pk for _, pk in scalar}
+
+
+def test_the_pool_rebuilds_the_facts_of_a_changed_profile(people, job) -> None:
+    from matching.services.pool import pool_for_job
+
+    pia = people["pia"]
+    before = pool_for_job(job, [pia.pk]).facts[0]
+    assert pool_for_job(job, [pia.pk]).facts[0] is before  # unchanged: the cached facts
+    # Even a write that bypasses save() (no updated_at) changes the digest of the columns.
+    CandidateProfile.objects.filter(pk=pia.pk).update(skills=["python", "kubernetes"])
+    after = pool_for_job(job, [pia.pk]).facts[0]
+    assert after.skills == {"python", "kubernetes"} and after is not before
