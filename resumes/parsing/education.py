@@ -113,9 +113,17 @@ def parse_education(lines: list[str]) -> list[ParsedEducation]:
             clean[k], clean[k + 1] = f"{clean[k]} {clean[k + 1]}", ""
     # "... at Arizona State" / "University": a school name wrapped onto its own line.
     for k in range(1, len(clean)):
-        if re.fullmatch(
+        wrapped = re.fullmatch(
             r"University|College|School|Institute|(?:of|and|for) [A-Z][\w ]{0,40}", clean[k]
-        ):
+        )
+        # "... at Georgia" / "Institute of Technology": only after a "Degree at School" line.
+        wrapped = wrapped or (
+            " at " in clean[k - 1]
+            and re.fullmatch(
+                r"(?:University|College|School|Institute|Academy) of [A-Z][\w ]{0,40}", clean[k]
+            )
+        )
+        if wrapped:
             before = clean[k - 1]
             head, date = _strip_dates(before)
             dates = before[date.span[0] : date.span[1]] if date else ""

@@ -99,3 +99,21 @@ def test_a_company_printed_with_its_place_is_told_apart_from_the_place() -> None
         ("Daxko", "Birmingham, AL", "Director of Software Test"),
         ("Acme", "New York, NY", "Test Engineer"),
     ]
+
+
+def test_a_school_name_wrapped_after_degree_at_school_is_joined() -> None:
+    parsed = parse(
+        "Ana Lima\nana@example.test\nEducation\n"
+        "Master of Science Electrical Engineering at Georgia Aug 2012 - Aug 2013\n"
+        "Institute of Technology\n"
+        "Bachelor of Science, 2008 - 2012\nUniversity of Oxford\n"
+    )
+    got = [(e.institution, e.degree, e.field, e.end) for e in parsed.educations]
+    assert got[0] == (
+        "Georgia Institute of Technology",
+        "Master of Science",
+        "Electrical Engineering",
+        "2013-08",
+    )
+    # Not after "Degree at School": a school line of its own stays one.
+    assert got[1][0] == "University of Oxford"
