@@ -56,6 +56,18 @@ def test_a_recruiter_downloading_an_applicants_resume_is_recorded(alice, recruit
     assert_from_the_request(entry, response)
 
 
+def test_opening_an_application_page_records_its_resume_as_viewed(alice, recruiter, application):
+    # The page shows the resume (its text or its pages as images).
+    response = alice.get(reverse("applications:detail", args=[application.pk]), **FROM)
+
+    assert response.status_code == 200
+    [entry] = entries("resume.viewed")
+    assert entry.actor == recruiter
+    assert entry.company == application.job.company
+    assert (entry.target_type, entry.target_id) == ("resumes.resume", str(application.resume.pk))
+    assert_from_the_request(entry, response)
+
+
 def test_viewing_and_downloading_a_sourced_resume_are_recorded(alice, acme, candidate):
     resume = make_resume(owner=candidate, company=acme, original_name="carol.pdf")
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import recruiter_required
+from analytics.audit import record_resume_access
 from applications import previews, services
 from applications.forms import MoveForm, NoteForm, ScorecardForm
 from applications.models import Application
@@ -22,6 +23,8 @@ from resumes.downloads import download_response
 @require_GET
 def application_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     application = company_application(request, pk)
+    # The page shows the resume (text or page images): the audit log records the viewing.
+    record_resume_access(application.resume, request=request)
     return render(request, "applications/detail.html", _detail_context(request, application))
 
 
