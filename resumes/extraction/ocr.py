@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,8 +70,9 @@ def flatten_lighting(image: Image.Image) -> Image.Image:
     page = np.asarray(image, dtype=np.float32)
     light = np.maximum(np.asarray(background, dtype=np.float32), 1.0)
     flat = page / light
-    paper = float(np.median(flat))  # most of a page is paper
-    ink = min(float(np.percentile(flat, 0.5)), 0.5 * paper)
+    sample = flat[::3, ::3]  # statistics of every ninth pixel are as good, and 10x faster
+    paper = float(np.median(sample))  # most of a page is paper
+    ink = min(float(np.percentile(sample, 0.5)), 0.5 * paper)
     white = PAPER_LEVEL * paper
     levels = (flat - ink) / max(white - ink, 1e-3) * 255.0
     return Image.fromarray(np.clip(levels, 0, 255).astype(np.uint8))
@@ -116,9 +118,18 @@ def detect_skew(image: Image.Image) -> float:
 
 
 def _tesseract(image: Image.Image) -> OcrResult:
+    # An uncompressed PGM file: pytesseract would write (and Tesseract decode) a PNG, about a
+    # tenth of a second of CPU per page for nothing.
+    with tempfile.NamedTemporaryFile(suffix=".pgm") as file:
+        image.convert("L").save(file, format="PPM")
+        file.flush()
+        return _tesseract_file(file.name)
+
+
+def _tesseract_file(path: str) -> OcrResult:
     try:
         data = pytesseract.image_to_data(
-            image,
+            path,
             config=f"--psm {PAGE_SEGMENTATION} -c tessedit_do_invert=0",
             output_type=pytesseract.Output.DICT,
             timeout=OCR_TIMEOUT,
