@@ -28,13 +28,17 @@ def summary(filters: Filters) -> dict[str, int]:
 # rejected application reached the stage it was rejected from) is at or after the stage's.
 FUNNEL_SQL = f"""
 WITH {COHORT}, {PIPELINES},
+histogram AS (  -- one pass over the cohort: how far each application got, where it is now
+    SELECT job_id, furthest_position, stage_id, count(*) AS n FROM cohort
+    GROUP BY job_id, furthest_position, stage_id
+),
 reached AS (
-    SELECT job_id, furthest_position AS position, count(*) AS n FROM cohort
+    SELECT job_id, furthest_position AS position, sum(n) AS n FROM histogram
     WHERE furthest_position IS NOT NULL GROUP BY job_id, furthest_position
 ),
 current AS (
-    SELECT st.slug, count(*) AS n
-    FROM cohort c JOIN applications_pipelinestage st ON st.id = c.stage_id
+    SELECT st.slug, sum(h.n) AS n
+    FROM histogram h JOIN applications_pipelinestage st ON st.id = h.stage_id
     GROUP BY st.slug
 ),
 stages AS (
@@ -107,20 +111,25 @@ def time_to_hire(filters: Filters) -> dict[str, Any]:
 # Each stay in a stage lasts from the change into it to the next change; stays not finished
 # yet are left out (they would drag the median down while they last).
 TIME_IN_STAGE_SQL = """
-WITH stays AS (
-    SELECT s.stage_id, extract(epoch FROM s.left_at - s.entered_at) AS seconds
-    FROM analytics_stagestay s
+WITH open_stages AS (  -- stages of one slug share a key (the smallest id): integer sorts
+    SELECT id, slug, name, position, min(id) OVER (PARTITION BY slug) AS slug_key
+    FROM applications_pipelinestage WHERE company_id = %(company)s AND kind = 'open'
+),
+per_slug AS (
+    SELECT o.slug_key, count(*) AS stays,
+           percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP
+               (ORDER BY extract(epoch FROM s.left_at - s.entered_at)) AS days
+    FROM analytics_stagestay s JOIN open_stages o ON o.id = s.stage_id
     WHERE s.company_id = %(company)s
       AND s.applied_at >= %(since)s AND s.applied_at < %(until)s
       AND (%(job)s::bigint IS NULL OR s.job_id = %(job)s::bigint)
       AND s.left_at IS NOT NULL
+    GROUP BY o.slug_key
 )
-SELECT st.slug, min(st.name) AS name, min(st.position) AS position, count(*) AS stays,
-       percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY s.seconds) AS days
-FROM stays s JOIN applications_pipelinestage st ON st.id = s.stage_id
-WHERE st.kind = 'open'
-GROUP BY st.slug
-ORDER BY min(st.position), st.slug
+SELECT o.slug, min(o.name) AS name, min(o.position) AS position, p.stays, p.days
+FROM per_slug p JOIN open_stages o ON o.slug_key = p.slug_key
+GROUP BY o.slug, p.stays, p.days
+ORDER BY min(o.position), o.slug
 """
 
 
