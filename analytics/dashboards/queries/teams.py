@@ -35,15 +35,15 @@ def sources_recorded() -> bool:
 
 JOBS_SQL = f"""
 WITH {COHORT}, {PIPELINES}, {FIRST_OPEN},
-views AS (
-    SELECT e.subject_id::bigint AS job_id, count(*) AS n
+views AS (  -- grouped by the text id, cast once per job rather than once per view
+    SELECT e.subject_id, count(*) AS n
     FROM analytics_event e
     WHERE e.company_id = %(company)s AND e.kind = 'job.viewed' AND e.subject_type = 'jobs.job'
       AND e.created_at >= %(since)s AND e.created_at < %(until)s
-    GROUP BY 1
+    GROUP BY e.subject_id
 ),
 ranked AS (  -- where each applicant's score stands among the job's applicants (0..1)
-    SELECT c.*, fo.position AS first_open,
+    SELECT c.job_id, c.match_score, c.hired, c.furthest_position, fo.position AS first_open,
            CASE WHEN c.match_score IS NOT NULL THEN percent_rank() OVER (
                PARTITION BY c.job_id, c.match_score IS NULL ORDER BY c.match_score) END
                AS score_rank
@@ -63,9 +63,9 @@ SELECT j.id AS job_id, j.title, j.status, coalesce(v.n, 0) AS views,
        coalesce(pj.hired, 0) AS hired, pj.mean_score, pj.mean_score_hired, pj.hired_rank
 FROM jobs_job j
 LEFT JOIN per_job pj ON pj.job_id = j.id
-LEFT JOIN views v ON v.job_id = j.id
+LEFT JOIN views v ON v.subject_id = j.id::text
 WHERE j.company_id = %(company)s AND (%(job)s::bigint IS NULL OR j.id = %(job)s::bigint)
-  AND (pj.job_id IS NOT NULL OR v.job_id IS NOT NULL)
+  AND (pj.job_id IS NOT NULL OR v.subject_id IS NOT NULL)
 ORDER BY coalesce(pj.applications, 0) DESC, j.title, j.id
 """  # noqa: S608
 
