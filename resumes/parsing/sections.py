@@ -222,6 +222,10 @@ def _inline_heading(line: str) -> tuple[str, str] | None:
     return None
 
 
+# Words that make "<word> Languages" the name of a skills group, not the spoken languages.
+_LANGUAGE_GROUPS = {"programming", "scripting", "query", "markup", "computer", "coding"}
+
+
 def split_sections(lines: list[str]) -> list[Section]:
     sections = [Section(kind="header", heading="")]
     seen: set[str] = set()
@@ -236,6 +240,15 @@ def split_sections(lines: list[str]) -> list[Section]:
         if kind == "skills" and sections[-1].kind == "skills" and sections[-1].lines:
             # "Technical Skills" inside a skills section names a group of skills.
             kind = None
+        if (
+            kind == "languages"
+            and sections[-1].kind == "skills"
+            and sections[-1].lines
+            and sections[-1].lines[-1].strip().lower() in _LANGUAGE_GROUPS
+        ):
+            # "Programming" / "Languages": a group of skills wrapped in a narrow column.
+            sections[-1].lines[-1] = f"{sections[-1].lines[-1].strip()} {line.strip()}"
+            continue
         if kind == "courses" and sections[-1].kind == "education":
             # The courses of one degree: a label inside its education entry.
             kind = None

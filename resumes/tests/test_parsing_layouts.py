@@ -117,3 +117,12 @@ def test_a_school_name_wrapped_after_degree_at_school_is_joined() -> None:
     )
     # Not after "Degree at School": a school line of its own stays one.
     assert got[1][0] == "University of Oxford"
+
+
+def test_programming_languages_wrapped_in_a_narrow_column_stay_a_skills_group() -> None:
+    parsed = parse(
+        "Ana Lima\nana@example.test\nSkills Programming\nLanguages\nJavaScript HTML CSS\n"
+        "MATLAB\nLanguages English\nNative speaker\n"
+    )
+    assert {"javascript", "html", "css", "matlab"} <= set(parsed.skills)
+    assert parsed.languages == ["english"]
