@@ -70,6 +70,12 @@ def _split_known(piece: str) -> list[str]:
     return parts if all(is_common_skill(p) for p in parts) else [piece]
 
 
+_HEAD_NOUNS = {
+    "testing", "development", "design", "engineering", "management", "analysis", "analytics",
+    "administration", "architecture", "automation", "integration", "modeling", "modelling",
+}  # fmt: skip
+
+
 def _split_by_taxonomy(line: str, *, minimum: int = 3) -> list[str]:
     """Split "HTML CSS Javascript" into known skills when most words are taxonomy names.
 
@@ -100,7 +106,21 @@ def _split_by_taxonomy(line: str, *, minimum: int = 3) -> list[str]:
     if unknown:
         pieces.append(" ".join(unknown))
     known_pieces = len(pieces) - sum(1 for p in pieces if not is_common_skill(p))
-    return pieces if known_pieces >= 2 and known_words * 2 >= len(words) else [line]
+    if not (known_pieces >= 2 and known_words * 2 >= len(words)):
+        return [line]
+    # A generic head noun closes the skill before it: "API Testing", "Web Development".
+    merged: list[str] = []
+    for piece in pieces:
+        before = merged[-1].split() if merged else ["testing"]
+        if (
+            piece.lower() in _HEAD_NOUNS
+            and len(before) <= 2
+            and before[-1].lower() not in _HEAD_NOUNS
+        ):
+            merged[-1] = f"{merged[-1]} {piece}"
+        else:
+            merged.append(piece)
+    return merged
 
 
 def listed_mentions(items: list[str], lines: list[str]) -> list[SkillMention]:

@@ -126,3 +126,13 @@ def test_programming_languages_wrapped_in_a_narrow_column_stay_a_skills_group() 
     )
     assert {"javascript", "html", "css", "matlab"} <= set(parsed.skills)
     assert parsed.languages == ["english"]
+
+
+def test_a_generic_head_noun_closes_the_skill_before_it_in_a_run_of_chips() -> None:
+    parsed = parse(
+        "Ana Lima\nana@example.test\nSkills\nTest Automation API Testing\n"
+        "Performance Testing Security Testing\nPython Docker Kubernetes\n"
+    )
+    assert {"api testing", "performance testing", "security testing"} <= set(parsed.skills)
+    assert {"python", "docker", "kubernetes"} <= set(parsed.skills)
+    assert "testing" not in parsed.skills
