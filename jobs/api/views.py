@@ -37,6 +37,11 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+# Columns a result list never shows: a page of jobs without them is a few kB instead of
+# descriptions, analyses and 384-float embeddings (pgvector parses each into an array).
+LIST_DEFERRED = ("description", "analysis", "analysis_error", "embedding")
+
+
 class SearchUnavailableError(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = "Search is unavailable; try again shortly."
@@ -86,7 +91,9 @@ class JobListApi(APIView):
             result = get_job_search().search(query)
         except SearchUnavailable as exc:
             raise SearchUnavailableError() from exc
-        jobs = Job.objects.open().select_related("company").in_bulk(result.ids)
+        jobs = (
+            Job.objects.open().select_related("company").defer(*LIST_DEFERRED).in_bulk(result.ids)
+        )
         ordered = [jobs[i] for i in result.ids if i in jobs]
         page = params.validated_data["page"]
         url = request.build_absolute_uri()

@@ -29,6 +29,7 @@ DECLARE
     written integer;
 BEGIN
     -- The search rows of `ids` afterwards: exactly the open ones, computed from the job.
+    -- Returns how many search rows were written.
     DELETE FROM jobs_searchrow r WHERE r.job_id = ANY(ids) AND NOT EXISTS (
         SELECT 1 FROM jobs_job j WHERE j.id = r.job_id AND j.status = 'open');
     DELETE FROM jobs_searchtext t WHERE t.job_id = ANY(ids) AND NOT EXISTS (
@@ -40,7 +41,10 @@ BEGIN
         j.required_skills, j.required_skills || j.preferred_skills, {HEAD_SQL}
     FROM jobs_job j WHERE j.id = ANY(ids) AND j.status = 'open'
     ON CONFLICT (job_id) DO UPDATE SET
-        {", ".join(f"{c} = EXCLUDED.{c}" for c in ROW_COLUMNS)};
+        {", ".join(f"{c} = EXCLUDED.{c}" for c in ROW_COLUMNS)}
+    -- Unchanged rows are not rewritten (a reindex of current rows writes nothing).
+    WHERE ({", ".join(f"jobs_searchrow.{c}" for c in ROW_COLUMNS)}) IS DISTINCT FROM
+          ({", ".join(f"EXCLUDED.{c}" for c in ROW_COLUMNS)});
     GET DIAGNOSTICS written = ROW_COUNT;
     INSERT INTO jobs_searchtext (job_id, document)
     SELECT r.job_id, r.head
@@ -50,7 +54,8 @@ BEGIN
     JOIN jobs_job j ON j.id = r.job_id
     JOIN accounts_company c ON c.id = j.company_id
     WHERE r.job_id = ANY(ids)
-    ON CONFLICT (job_id) DO UPDATE SET document = EXCLUDED.document;
+    ON CONFLICT (job_id) DO UPDATE SET document = EXCLUDED.document
+    WHERE jobs_searchtext.document IS DISTINCT FROM EXCLUDED.document;
     RETURN written;
 END
 $$;
@@ -109,10 +114,18 @@ CREATE CONSTRAINT TRIGGER jobs_searchrow_changed AFTER INSERT OR UPDATE OR DELET
     FOR EACH ROW EXECUTE FUNCTION jobs_search_bump();
 CREATE TRIGGER jobs_searchrow_truncated AFTER TRUNCATE ON jobs_searchrow
     FOR EACH STATEMENT EXECUTE FUNCTION jobs_search_bump();
+-- The text alone changes when a company is renamed and its jobs are reindexed.
+CREATE CONSTRAINT TRIGGER jobs_searchtext_changed AFTER INSERT OR UPDATE OR DELETE
+    ON jobs_searchtext DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION jobs_search_bump();
+CREATE TRIGGER jobs_searchtext_truncated AFTER TRUNCATE ON jobs_searchtext
+    FOR EACH STATEMENT EXECUTE FUNCTION jobs_search_bump();
 
 SELECT jobs_search_write(ARRAY(SELECT id FROM jobs_job WHERE status = 'open'));
 """  # noqa: S608
 BACKWARD = """
+DROP TRIGGER jobs_searchtext_truncated ON jobs_searchtext;
+DROP TRIGGER jobs_searchtext_changed ON jobs_searchtext;
 DROP TRIGGER jobs_searchrow_truncated ON jobs_searchrow;
 DROP TRIGGER jobs_searchrow_changed ON jobs_searchrow;
 DROP FUNCTION jobs_search_bump();

@@ -28,10 +28,9 @@ from jobs.models import Job
 from jobs.search.base import FACETS, TOP_SKILLS, FacetBucket, JobQuery, JobSearchResult
 from jobs.search.counts import CountsCache
 from jobs.search.terms import Term, plain_words, query_words, read_terms
-from resumes.skills import all_skills, normalize_skill
+from jobs.search.typos import add_taxonomy_vocabulary, add_vocabulary, correct_words
 
 SKILL_PREFIX = "sk:"  # as in migration 0003's jobs_search_write
-MIN_CORRECTABLE = 4  # shorter words are left alone ("go", "ux", "sql")
 # Fewest rows sharing the best rank for a newest-first scan of them to beat ranking every match.
 TIER_MIN = 100
 FACET_COLUMNS = [
@@ -41,32 +40,6 @@ FACET_COLUMNS = [
     "country",
     "company_id",
 ]
-
-_VOCABULARY_SQL = """
-INSERT INTO jobs_searchterm (word)
-SELECT DISTINCT w FROM jobs_job j,
-    unnest(tsvector_to_array(to_tsvector('simple', j.title || ' ' || j.description))) w
-WHERE j.id = ANY(%s) AND w ~ '^[a-z]{4,64}$'
-ON CONFLICT DO NOTHING
-"""
-_NEAREST_SQL = """
-SELECT word FROM jobs_searchterm ORDER BY word <-> %s LIMIT 10
-"""
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Optimal string alignment distance: a swap of two neighbours ("pyhton") costs one."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        previous2, previous = previous, current
-    return previous[-1]
 
 
 def _tsquery_literal(lexeme: str) -> str:
@@ -90,35 +63,23 @@ class PostgresJobSearch:
             # they cannot see (a renamed company), which is what `reindex_jobs` is for.
             cursor.execute("SELECT jobs_search_write(%s::bigint[])", [ids])
             cursor.execute("UPDATE jobs_job SET indexed_at = now() WHERE id = ANY(%s)", [ids])
-            cursor.execute(_VOCABULARY_SQL, [ids])
-        self.add_taxonomy_vocabulary()
+            add_vocabulary(ids)
+        add_taxonomy_vocabulary()
         return Job.objects.open().filter(id__in=ids).count()
 
     def add_taxonomy_vocabulary(self) -> None:
-        """Skill names and aliases are words worth correcting to, even before any job uses them."""
-        words = {
-            word
-            for skill in all_skills()
-            for text in (skill.name, skill.slug, *skill.aliases)
-            for word in plain_words(text)
-            if len(word) >= MIN_CORRECTABLE and word.isalpha()
-        }
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO jobs_searchterm (word) SELECT unnest(%s::text[]) "
-                "ON CONFLICT DO NOTHING",
-                [sorted(words)],
-            )
+        """For `reindex_jobs`: skill names are correction targets even before jobs use them."""
+        add_taxonomy_vocabulary()
 
     # --- searching ------------------------------------------------------------------------
     def search(self, query: JobQuery) -> JobSearchResult:
         words = query_words(query.q)
-        corrected = self._correct(words)
-        sql, params, key, counts = self._plan(query, corrected)
+        corrected = correct_words(words)
+        sql, params, key, counts, windowed = self._plan(query, corrected)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-            if counts is not None and len(rows) < query.limit and "::real" in sql:
+            if windowed and len(rows) < query.limit:
                 # The newest rows of the best rank did not fill the page within the window
                 # read: rank every match instead.
                 cursor.execute(*self._statement(query, corrected, page_only=True))
@@ -139,27 +100,28 @@ class PostgresJobSearch:
 
     def statement(self, query: JobQuery) -> tuple[str, tuple[Any, ...]]:
         """The SQL statement `search` runs for `query` now (for EXPLAIN in the benchmark)."""
-        sql, params, _, _ = self._plan(query, self._correct(query_words(query.q)))
+        sql, params, *_ = self._plan(query, correct_words(query_words(query.q)))
         return sql, params
 
     def _plan(
         self, query: JobQuery, words: list[str]
-    ) -> tuple[str, tuple[Any, ...], tuple[Any, ...] | None, tuple[Any, ...] | None]:
-        """The statement to run, the counts cache key, and the cached counts if known."""
+    ) -> tuple[str, tuple[Any, ...], tuple[Any, ...] | None, tuple[Any, ...] | None, bool]:
+        """The statement to run, the counts cache key, the cached counts if known, and
+        whether the statement reads a window of the newest rows of the best rank."""
         key, open_rows = self._counts_key(query, words)
         counts = self.counts_cache.get(key) if key else None
         if counts is None or (query.facets and counts[1] is None):
-            return (*self._statement(query, words), key, None)
+            return (*self._statement(query, words), key, None, False)
         # Total and facets of this very state are known: only the page is left to find.
         tier = counts[2]
         wanted = query.offset + query.limit
-        if tier is None or tier[1] < max(wanted, TIER_MIN):
-            return (*self._statement(query, words, page_only=True), key, counts)
+        if query.sort != "relevance" or tier is None or tier[1] < max(wanted, TIER_MIN):
+            return (*self._statement(query, words, page_only=True), key, counts, False)
         # If the best-ranked rows were spread evenly in time, a page of them would lie
         # within the newest wanted * open_rows / tier rows; read three times that.
         window = 3 * wanted * -(-max(open_rows, tier[1]) // tier[1])
         sql, params = self._statement(query, words, page_only=True, top_rank=tier[0], window=window)
-        return sql, params, key, counts
+        return sql, params, key, counts, True
 
     def _counts_key(self, query: JobQuery, words: list[str]) -> tuple[tuple[Any, ...] | None, int]:
         """Where this query's total and facets are cached (None when they must be counted:
@@ -416,31 +378,3 @@ class PostgresJobSearch:
             if name in facets:
                 facets[name].sort(key=lambda b: (-b.count, b.value))
         return ids, total, facets, tier
-
-    # --- typo correction ------------------------------------------------------------------
-    def _correct(self, words: list[str]) -> list[str]:
-        candidates = [
-            w
-            for w in words
-            if len(w) >= MIN_CORRECTABLE and w.isalpha() and normalize_skill(w) is None
-        ]
-        if not candidates:
-            return words
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT word FROM jobs_searchterm WHERE word = ANY(%s)", [candidates])
-            known = {row[0] for row in cursor.fetchall()}
-            replacements: dict[str, str] = {}
-            for word in candidates:
-                if word in known or word in replacements:
-                    continue
-                cursor.execute(_NEAREST_SQL, [word])
-                nearest = [row[0] for row in cursor.fetchall()]
-                # Nearest by trigrams first, then by edits; ties keep the trigram order.
-                best = min(
-                    nearest,
-                    key=lambda other: (edit_distance(word, other), nearest.index(other)),
-                    default=None,
-                )
-                if best is not None and edit_distance(word, best) <= (1 if len(word) < 6 else 2):
-                    replacements[word] = best
-        return [replacements.get(w, w) for w in words]

@@ -5,7 +5,8 @@ import pytest
 from jobs import services
 from jobs.models import Job
 from jobs.search.base import JobQuery
-from jobs.search.postgres import PostgresJobSearch, edit_distance
+from jobs.search.postgres import PostgresJobSearch
+from jobs.search.typos import edit_distance
 from jobs.tests.search_cases import build_catalogue
 
 pytestmark = pytest.mark.django_db

@@ -157,6 +157,13 @@ def test_cached_counts_follow_committed_changes(transactional_db, acme, recruite
     assert backend.counts_cache._entries == entries
     assert backend.search(JobQuery(q="engineer")).total == 1  # after the commit
 
+    # A renamed company changes only the text table; its reindex moves the generation too.
+    assert backend.search(JobQuery(q="initech")).total == 0
+    acme.name = "Initech"
+    acme.save()
+    services.index_jobs(job_ids=Job.objects.values_list("id", flat=True))
+    assert backend.search(JobQuery(q="initech")).total == 1
+
 
 def test_pages_from_cached_counts_equal_counted_pages(transactional_db, acme, globex):
     """With the counts cached, a relevance page is the newest rows of the best rank (when
