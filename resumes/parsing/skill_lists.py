@@ -12,7 +12,8 @@ import re
 from resumes.parsing.entries import strip_bullet
 from resumes.skills import SkillMention, is_common_skill, normalize_skill
 
-_SKILL_SPLIT_RE = re.compile(r"\s*(?:[,;|•·●▪]|\s-\s|\s\u2013\s|\t)\s*")
+# OCR reads a "·" between skills as a lone ".", "—" or "_".
+_SKILL_SPLIT_RE = re.compile(r"\s*(?:[,;|•·●▪]|\s[-\u2013\u2014._]\s|\t)\s*")
 _LEVELS = (
     r"beginner|novice|intermediate|advanced|expert|master|proficient|familiar|basic|fluent|"
     r"native|senior|junior|mid-level|lead|working knowledge"
@@ -55,7 +56,7 @@ def skill_items(lines: list[str]) -> list[str]:
 
 
 def _strip_item(item: str) -> str:
-    item = item.strip(" .:_~=»«©\"'`-")
+    item = item.strip(" .:_~=»«©\"'`-\u2014")
     if item.endswith(")") and "(" not in item:
         item = item[:-1]
     if item.startswith("(") and ")" not in item:

@@ -136,3 +136,8 @@ def test_a_generic_head_noun_closes_the_skill_before_it_in_a_run_of_chips() -> N
     assert {"api testing", "performance testing", "security testing"} <= set(parsed.skills)
     assert {"python", "docker", "kubernetes"} <= set(parsed.skills)
     assert "testing" not in parsed.skills
+
+
+def test_ocr_readings_of_a_middle_dot_separate_skills() -> None:
+    parsed = parse("Ana Lima\nana@example.test\nSkills\nDocker . Flask — Django _ Kafka —\n")
+    assert {"docker", "flask", "django", "kafka"} <= set(parsed.skills)
