@@ -163,13 +163,27 @@ def clean_url(raw: str) -> str:
     return raw.rstrip(".,;:)]}>")
 
 
+_OCR_URL_FIXES = (
+    (re.compile(r"\.(?:10|1o|i0|l0|lo)(?=/|$)"), ".io"),  # "github.10" is "github.io"
+    (re.compile(r"\.(?:corn|conV|comV|con)(?=/|$)|\.(?:conV|comV|corn)"), ".com"),
+    (re.compile(r"^(https?://)[I|](?=[a-z])"), r"\1"),  # "https://Inick.smits.net"
+)
+
+
+def _ocr_repaired(url: str) -> str:
+    """Undo the usual OCR misreadings in a link's host; a correct link is left alone."""
+    for pattern, replacement in _OCR_URL_FIXES:
+        url = pattern.sub(replacement, url)
+    return url
+
+
 def find_urls(text: str) -> list[str]:
     """Web links, deduplicated by their host and path (a link printed twice is one link)."""
     emails = {m.group(0).lower() for m in EMAIL_RE.finditer(text)}
     seen: set[str] = set()
     urls: list[str] = []
     for m in URL_RE.finditer(text):
-        url = clean_url(m.group(0))
+        url = _ocr_repaired(clean_url(m.group(0)))
         if any(url.lower() in e for e in emails):
             continue
         if "/" not in url and _NOT_URL_RE.search(url) and not url.lower().startswith("www."):

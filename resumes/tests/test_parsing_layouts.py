@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from resumes.parsing.contacts import Place, _place_of
+from resumes.parsing.contacts import Place, _place_of, find_urls
 from resumes.parsing.local import LocalResumeParser
 
 
@@ -141,3 +141,17 @@ def test_a_generic_head_noun_closes_the_skill_before_it_in_a_run_of_chips() -> N
 def test_ocr_readings_of_a_middle_dot_separate_skills() -> None:
     parsed = parse("Ana Lima\nana@example.test\nSkills\nDocker . Flask — Django _ Kafka —\n")
     assert {"docker", "flask", "django", "kafka"} <= set(parsed.skills)
+
+
+@pytest.mark.parametrize(
+    ("read", "link"),
+    [
+        ("https://github.conV/39todd", "https://github.com/39todd"),
+        ("https://carl.github.10", "https://carl.github.io"),
+        ("https://Inick.smits.net", "https://nick.smits.net"),
+        ("https://lodash.com", "https://lodash.com"),
+        ("https://example.io/10", "https://example.io/10"),
+    ],
+)
+def test_ocr_misreadings_of_a_link_are_repaired(read: str, link: str) -> None:
+    assert find_urls(f"Links: {read}") == [link]
