@@ -79,12 +79,15 @@ first_open AS (
 )"""
 
 
+STATEMENT_SETTINGS = "SET LOCAL jit = off; SET LOCAL work_mem = '64MB'"
+
+
 def rows(sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     """The statement's rows as dicts. For this statement only: no JIT compilation (it would
     take longer than the statement), and memory enough to sort a large company's year of
     stays for the percentiles in memory rather than on disk."""
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'")
+        cursor.execute(STATEMENT_SETTINGS)
         cursor.execute(sql, params)
         names = [c.name for c in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -93,7 +93,7 @@ TIME_TO_HIRE_SQL = f"""
 WITH {COHORT}
 SELECT count(*) AS hires,
        percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP
-           (ORDER BY extract(epoch FROM hired_at - created_at)) AS days
+           (ORDER BY date_part('epoch', hired_at - created_at)) AS days
 FROM cohort WHERE hired_at IS NOT NULL
 """  # noqa: S608
 
@@ -109,7 +109,8 @@ def time_to_hire(filters: Filters) -> dict[str, Any]:
 
 
 # Each stay in a stage lasts from the change into it to the next change; stays not finished
-# yet are left out (they would drag the median down while they last).
+# yet are left out (they would drag the median down while they last). Seconds come from
+# date_part (float8), which sorts for the percentiles far faster than extract's numeric.
 TIME_IN_STAGE_SQL = """
 WITH open_stages AS (  -- stages of one slug share a key (the smallest id): integer sorts
     SELECT id, slug, name, position, min(id) OVER (PARTITION BY slug) AS slug_key
@@ -118,7 +119,7 @@ WITH open_stages AS (  -- stages of one slug share a key (the smallest id): inte
 per_slug AS (
     SELECT o.slug_key, count(*) AS stays,
            percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP
-               (ORDER BY extract(epoch FROM s.left_at - s.entered_at)) AS days
+               (ORDER BY date_part('epoch', s.left_at - s.entered_at)) AS days
     FROM analytics_stagestay s JOIN open_stages o ON o.id = s.stage_id
     WHERE s.company_id = %(company)s
       AND s.applied_at >= %(since)s AND s.applied_at < %(until)s

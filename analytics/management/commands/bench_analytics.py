@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 from django.core.management.base import CommandParser
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from analytics.dashboards import queries, synthetic
@@ -205,7 +205,8 @@ class Command(BenchmarkCommand):
 
     def explain(self, filters: queries.Filters) -> None:
         for name, sql, params in queries.statements(filters):
-            with connection.cursor() as cursor:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(queries.base.STATEMENT_SETTINGS)  # as the dashboards run them
                 cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF, BUFFERS OFF) {sql}", params)
                 self.say(f"\nEXPLAIN {name}:")
                 for (line,) in cursor.fetchall():
