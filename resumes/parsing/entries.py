@@ -84,6 +84,9 @@ def without_urls(line: str) -> str:
     line = re.sub(r"\(\s*(?:https?://|www\.)\S*\s*\)", " ", line)
     # Links with a scheme, "www." or a path; a bare domain may be a company ("Jobing.com").
     line = re.sub(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)+/\S*", " ", line)
+    # Links OCR broke ("https:/Avww.ge.com", "(https //", "(http:/A") and what they leave.
+    line = re.sub(r"\(?\s*https?(?::/*|\s//+)\S*(?:\s*\))?", " ", line)
+    line = re.sub(r"\s\($", " ", line.rstrip())
     line = re.sub(r" *\t[ \t]*", "\t", re.sub(r" {2,}", " ", line))
     return line.strip(" \t-\u2013\u2014|·,")
 

@@ -155,3 +155,12 @@ def test_ocr_readings_of_a_middle_dot_separate_skills() -> None:
 )
 def test_ocr_misreadings_of_a_link_are_repaired(read: str, link: str) -> None:
     assert find_urls(f"Links: {read}") == [link]
+
+
+def test_links_broken_by_ocr_are_not_part_of_a_title() -> None:
+    parsed = parse(
+        "Ana Lima\nana@example.test\nWork\nGE Power 2013-08-05 — present\n"
+        "Software Developer https:/Avww.ge.com (https //www.ge.com)\nBuilt tools.\n"
+    )
+    got = [(e.title, e.company) for e in parsed.experiences]
+    assert got == [("Software Developer", "GE Power")]
