@@ -276,7 +276,7 @@ DROP INDEX analytics_event_job_views;
 class Migration(migrations.Migration):
     dependencies = [
         ("analytics", "0003_audit_log"),
-        ("applications", "0007_application_source"),
+        ("applications", "0008_recruiter_notification_kinds"),  # 0007 adds Application.source
         ("jobs", "0002_open_jobs_covering_index"),
     ]
 
