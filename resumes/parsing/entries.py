@@ -295,6 +295,17 @@ def _is_noise(piece: str) -> bool:
     return bool(re.search(r"(?:^|\s)[b-z](?:\s|$)", piece)) and len(piece.split()) <= 3
 
 
+def _is_slogan(piece: str) -> bool:
+    """A company's slogan under its name: "Redefining the Grocery Experience.", "Building the
+    tech team of the future" (a verb in -ing, then a phrase with small words)."""
+    words = piece.rstrip(".").split()
+    return (
+        len(words) >= 4
+        and words[0].lower().endswith("ing")
+        and any(w in ("the", "a", "an", "of", "for", "your") for w in words[1:])
+    )
+
+
 def _split_parts(parts: list[str]) -> tuple[list[str], str]:
     """Break "Title at Company" and "Company · tagline" apart; pull out a location."""
     out: list[str] = []
@@ -316,7 +327,7 @@ def _split_parts(parts: list[str]) -> tuple[list[str], str]:
             if place and head:
                 location = location or place
                 piece = head
-            if not _is_noise(piece):
+            if not _is_noise(piece) and not _is_slogan(piece):
                 out.append(piece)
     return out, location
 

@@ -164,3 +164,12 @@ def test_links_broken_by_ocr_are_not_part_of_a_title() -> None:
     )
     got = [(e.title, e.company) for e in parsed.experiences]
     assert got == [("Software Developer", "GE Power")]
+
+
+def test_a_company_slogan_is_neither_company_nor_title() -> None:
+    parsed = parse(
+        "Ana Lima\nana@example.test\nWork Experience\nShopRaha Kuwait/Remote\n"
+        "Redefining the Grocery Experience.\nhttps://www.shopraha.com/\n"
+        "November 2021 - Present\nMobile Team Lead\nLed the mobile team.\n"
+    )
+    assert [(e.title, e.company) for e in parsed.experiences] == [("Mobile Team Lead", "ShopRaha")]
