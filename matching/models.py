@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from pgvector.django import VectorField
 
 
 class Match(models.Model):
@@ -80,3 +81,23 @@ class ProfileVectors(models.Model):
 
     def __str__(self) -> str:
         return f"vectors of profile {self.profile_id} ({self.model_id})"
+
+
+class ExperienceVector(models.Model):
+    """One experience entry's vector as a pgvector column (a copy of the JSON entry in
+    `ProfileVectors.experience_vectors`): the re-rank takes every entry's cosine to the job in
+    SQL with `<=>`, where casting the JSON costs ~0.4 ms per entry."""
+
+    vectors = models.ForeignKey(ProfileVectors, on_delete=models.CASCADE, related_name="entries")
+    position = models.PositiveSmallIntegerField()  # index in the profile's experiences
+    embedding = VectorField(dimensions=384)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vectors", "position"], name="experience_vector_unique_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"entry {self.position} of {self.vectors_id}"

@@ -10,7 +10,7 @@ from django.db import transaction
 from jobs.models import Job
 from matching.adapters import candidate_facts, job_facts
 from matching.embeddings import get_embedder
-from matching.models import ProfileVectors
+from matching.models import ExperienceVector, ProfileVectors
 from resumes.models import CandidateProfile
 
 VECTOR_COLUMN_DIMENSIONS = 384
@@ -57,13 +57,19 @@ def embed_profile(*, profile_id: int) -> CandidateProfile | None:
         CandidateProfile.objects.filter(pk=profile.pk).update(
             embedding=vectors[0], embedding_model=embedder.model_id
         )
-        ProfileVectors.objects.update_or_create(
+        stored, _ = ProfileVectors.objects.update_or_create(
             profile=profile,
             defaults={
                 "model_id": embedder.model_id,
                 "experience_vectors": vectors[1:],
                 "texts_hash": digest,
             },
+        )
+        # The pgvector copy the re-rank compares in SQL (see ExperienceVector).
+        ExperienceVector.objects.filter(vectors=stored).delete()
+        ExperienceVector.objects.bulk_create(
+            ExperienceVector(vectors=stored, position=i, embedding=vector)
+            for i, vector in enumerate(vectors[1:])
         )
     profile.embedding, profile.embedding_model = vectors[0], embedder.model_id
     return profile

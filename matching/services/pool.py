@@ -1,8 +1,9 @@
 """A job's ranking pool loaded for the re-rank: facts without vectors, cosines from SQL.
 
 One statement returns, per candidate, a digest of the columns the facts are built from, the
-profile<->job cosine and every experience entry's cosine to the job (pgvector computes them;
-no vector is sent or parsed). Facts are built only for candidates this process has not seen
+profile<->job cosine and every experience entry's cosine to the job (pgvector computes them
+from the vector columns of the profile and of its `ExperienceVector` rows; no vector is sent
+or parsed). Facts are built only for candidates this process has not seen
 with the same digest: `CandidateFacts` are immutable and carry their memoised derived values
 (tokenised fields, term weights, digest), so a candidate met again in another job's pool costs
 nothing on the Python side. A second statement loads the rows of the others.
@@ -35,13 +36,12 @@ FACT_COLUMNS = (
 _TABLE = CandidateProfile._meta.db_table
 _DIGEST = f"md5(ROW({', '.join(f'{_TABLE}.{c}' for c in FACT_COLUMNS)})::text)"
 
-# Each experience entry's cosine to the job, in entry order; NULL unless the entries were
-# embedded by the job's model (the JSON vectors are cast to pgvector and compared in SQL).
+# Each experience entry's cosine to the job, in entry order (pgvector `<=>` over the entries'
+# vector column); NULL unless the entries were embedded by the job's model.
 _EXPERIENCE_COSINES = f"""(
     SELECT ARRAY(
-        SELECT 1 - ((e.value)::text::vector <=> %s::vector)
-        FROM jsonb_array_elements(v.experience_vectors) WITH ORDINALITY AS e(value, n)
-        ORDER BY e.n
+        SELECT 1 - (x.embedding <=> %s::vector)
+        FROM matching_experiencevector x WHERE x.vectors_id = v.id ORDER BY x.position
     )
     FROM matching_profilevectors v
     WHERE v.profile_id = {_TABLE}.id AND v.model_id = %s AND {_TABLE}.embedding_model = %s

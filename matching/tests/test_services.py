@@ -269,3 +269,14 @@ def test_the_pool_rebuilds_the_facts_of_a_changed_profile(people, job) -> None:
     CandidateProfile.objects.filter(pk=pia.pk).update(skills=["python", "kubernetes"])
     after = pool_for_job(job, [pia.pk]).facts[0]
     assert after.skills == {"python", "kubernetes"} and after is not before
+
+
+def test_embedding_stores_each_entry_vector_in_a_pgvector_row_too(people) -> None:
+    from matching.models import ExperienceVector
+
+    vectors = ProfileVectors.objects.get(profile=people["pia"])
+    rows = list(ExperienceVector.objects.filter(vectors=vectors).order_by("position"))
+    assert [r.position for r in rows] == list(range(len(vectors.experience_vectors))) == [0]
+    assert list(rows[0].embedding) == pytest.approx(vectors.experience_vectors[0], abs=1e-7)
+    services.embed_profile(profile_id=people["pia"].pk)  # unchanged: the rows stay as they are
+    assert ExperienceVector.objects.filter(vectors=vectors).count() == 1
