@@ -13,7 +13,7 @@ from resumes.parsing.entries import strip_bullet
 from resumes.skills import SkillMention, is_common_skill, normalize_skill
 
 # OCR reads a "·" between skills as a lone ".", "—" or "_".
-_SKILL_SPLIT_RE = re.compile(r"\s*(?:[,;|•·●▪]|\s[-\u2013\u2014._]\s|\t)\s*")
+_SKILL_SPLIT_RE = re.compile(r"\s*(?:[,;|•·●▪]|\s[-\u2013\u2014._]\s|\s[_\u2014]+|\t)\s*")
 _LEVELS = (
     r"beginner|novice|intermediate|advanced|expert|master|proficient|familiar|basic|fluent|"
     r"native|senior|junior|mid-level|lead|working knowledge"
@@ -36,7 +36,7 @@ def skill_items(lines: list[str]) -> list[str]:
         line = _TRAILING_LEVEL_RE.sub("", line)
         pieces = [_strip_item(p) for p in _SKILL_SPLIT_RE.split(line)]
         if len(pieces) == 1 and len(line.split()) >= 3:
-            pieces = _split_by_taxonomy(line)
+            pieces = [_strip_item(p) for p in _split_by_taxonomy(line)]
         else:
             # Two columns of a skills grid run together ("NextJS · Angular iOS · KMM"): a
             # piece made only of known skills, and not one itself, is those skills.

@@ -173,3 +173,9 @@ def test_a_company_slogan_is_neither_company_nor_title() -> None:
         "November 2021 - Present\nMobile Team Lead\nLed the mobile team.\n"
     )
     assert [(e.title, e.company) for e in parsed.experiences] == [("Mobile Team Lead", "ShopRaha")]
+
+
+def test_ocr_debris_around_skills_is_trimmed() -> None:
+    parsed = parse("Ana Lima\nana@example.test\nSkills\nBackend Development __\nAngular iOS _KMM\n")
+    assert "backend development" in parsed.skills
+    assert {"angular", "ios", "kmm"} <= set(parsed.skills)
