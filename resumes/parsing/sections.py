@@ -194,7 +194,16 @@ def heading_of(line: str) -> str | None:
     stripped = _COUNT_SUFFIX_RE.sub("", line.strip()).strip(" :·•|-_=#*")
     if not stripped or len(stripped) > 40 or stripped.endswith("."):
         return None
-    return _HEADING_TO_SECTION.get(_words(stripped))
+    words = _words(stripped)
+    kind = _HEADING_TO_SECTION.get(words)
+    if (
+        kind is None
+        and len(words.split()) in (2, 3)
+        and words.endswith(" skills")
+        and not set(words.split()) & {"i", "my", "we", "our", "your", "have", "has", "with"}
+    ):
+        return "skills"  # "Programming skills", "Soft Skills", "IT skills"
+    return kind
 
 
 _FIRST_WORDS = {h.split()[0] for h in _HEADING_TO_SECTION}

@@ -6,6 +6,7 @@ import pytest
 
 from resumes.parsing.contacts import Place, _place_of, find_urls
 from resumes.parsing.local import LocalResumeParser
+from resumes.parsing.sections import heading_of
 
 
 def parse(text: str):
@@ -179,3 +180,12 @@ def test_ocr_debris_around_skills_is_trimmed() -> None:
     parsed = parse("Ana Lima\nana@example.test\nSkills\nBackend Development __\nAngular iOS _KMM\n")
     assert "backend development" in parsed.skills
     assert {"angular", "ios", "kmm"} <= set(parsed.skills)
+
+
+def test_a_heading_that_names_a_kind_of_skills_opens_the_skills_section() -> None:
+    parsed = parse(
+        "Dylan Pierce\ndylan@example.test\nProgramming skills\nR Python Scala Spark\n"
+        "Matlab Mathematica\nLanguages\nEnglish\n"
+    )
+    assert {"python", "scala", "spark"} <= set(parsed.skills)
+    assert heading_of("I have skills") is None
