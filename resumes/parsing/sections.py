@@ -226,7 +226,9 @@ def _inline_heading(line: str) -> tuple[str, str] | None:
             continue
         section = _HEADING_TO_SECTION.get(_words(" ".join(head)))
         rest = " ".join(words[size:])
-        if section and len(rest.split()) <= 8 and not rest.endswith("."):
+        # "Languages and" / "Frameworks": a phrase wrapped in a narrow column, no heading.
+        wrapped = rest.lower() in {"and", "&", "of", "for", "/"}
+        if section and len(rest.split()) <= 8 and not rest.endswith(".") and not wrapped:
             return section, rest
     return None
 

@@ -189,3 +189,11 @@ def test_a_heading_that_names_a_kind_of_skills_opens_the_skills_section() -> Non
     )
     assert {"python", "scala", "spark"} <= set(parsed.skills)
     assert heading_of("I have skills") is None
+
+
+def test_a_heading_word_ending_a_wrapped_phrase_is_no_inline_heading() -> None:
+    parsed = parse(
+        "Donald Moore\ndonald@example.test\nSkills\nMachine learning\nLanguages and\n"
+        "Frameworks\nPython C/C++ Java\nExperience\nAcme\nEngineer\n2019 - 2020\n"
+    )
+    assert "python" in parsed.skills and parsed.languages == []
