@@ -56,6 +56,8 @@ def prepare(image: Image.Image) -> Image.Image:
         factor = 1600 / longest
         image = image.resize((round(image.width * factor), round(image.height * factor)))
     image = image.filter(ImageFilter.MedianFilter(3))  # sensor noise and specks
+    if photo:  # a hand-held camera's blur: sharpen the strokes back
+        image = image.filter(ImageFilter.UnsharpMask(radius=2, percent=150, threshold=2))
     return flatten_lighting(image, paper_level=PHOTO_PAPER_LEVEL if photo else SCAN_PAPER_LEVEL)
 
 
