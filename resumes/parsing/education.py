@@ -111,6 +111,18 @@ def parse_education(lines: list[str]) -> list[ParsedEducation]:
     for k in range(len(clean) - 1):
         if re.search(r"\b(of|and|for|&)$", clean[k]) and INSTITUTION_RE.search(clean[k]):
             clean[k], clean[k + 1] = f"{clean[k]} {clean[k + 1]}", ""
+    # A field of study wrapped after a small word ("Geographic Information Systems and" /
+    # "Analytical Cartography").
+    for k in range(len(clean) - 1):
+        nxt = clean[k + 1]
+        if (
+            re.search(r"\s(?:of|and|for|in|&)$", clean[k])
+            and not INSTITUTION_RE.search(clean[k] + " " + nxt)
+            and nxt[:1].isupper()
+            and len(nxt.split()) <= 5
+            and not any(ch.isdigit() for ch in nxt)
+        ):
+            clean[k], clean[k + 1] = f"{clean[k]} {nxt}", ""
     # "... at Arizona State" / "University": a school name wrapped onto its own line.
     for k in range(1, len(clean)):
         wrapped = re.fullmatch(

@@ -197,3 +197,12 @@ def test_a_heading_word_ending_a_wrapped_phrase_is_no_inline_heading() -> None:
         "Frameworks\nPython C/C++ Java\nExperience\nAcme\nEngineer\n2019 - 2020\n"
     )
     assert "python" in parsed.skills and parsed.languages == []
+
+
+def test_a_field_of_study_wrapped_after_a_small_word_is_joined() -> None:
+    parsed = parse(
+        "Ana Lima\nana@example.test\nEducation\n2004 The Ohio State University\n2011\n"
+        "Bachelor of Science\nGeographic Information Systems and\nAnalytical Cartography\n"
+    )
+    school = parsed.educations[0]
+    assert school.field == "Geographic Information Systems and Analytical Cartography"
