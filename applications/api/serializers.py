@@ -8,10 +8,10 @@ from applications.models import (
     CLAIMABLE_SOURCES,
     Application,
     Channel,
-    Kind,
     Notification,
     StageChange,
 )
+from applications.notifications.preferences import kinds_for
 
 
 class ApplyInputSerializer(serializers.Serializer):
@@ -126,15 +126,16 @@ class MarkReadInputSerializer(serializers.Serializer):
 
 
 class PreferencesSerializer(serializers.Serializer):
-    """`{kind: {channel: bool}}` for every kind and channel."""
+    """`{kind: {channel: bool}}` for the kinds the caller receives and every channel."""
 
     preferences = serializers.DictField(
         child=serializers.DictField(child=serializers.BooleanField())
     )
 
     def validate_preferences(self, value: dict) -> dict:
+        allowed = kinds_for(self.context["user"])
         for kind, channels in value.items():
-            if kind not in Kind.values:
+            if kind not in allowed:
                 raise serializers.ValidationError(f"Unknown kind {kind!r}.")
             for channel in channels:
                 if channel not in Channel.values:

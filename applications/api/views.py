@@ -197,14 +197,18 @@ class NotificationPreferencesApi(APIView):
 
     @extend_schema(responses=PreferencesSerializer)
     def get(self, request: Request) -> Response:
-        return Response({"preferences": notifications.preferences_of(request.user)})
+        return Response({"preferences": self.preferences(request.user)})
 
     @extend_schema(request=PreferencesSerializer, responses=PreferencesSerializer)
     def put(self, request: Request) -> Response:
-        data = PreferencesSerializer(data=request.data)
+        data = PreferencesSerializer(data=request.data, context={"user": request.user})
         data.is_valid(raise_exception=True)
         notifications.set_preferences(user=request.user, changes=data.validated_data["preferences"])
-        return Response({"preferences": notifications.preferences_of(request.user)})
+        return Response({"preferences": self.preferences(request.user)})
+
+    @staticmethod
+    def preferences(user) -> dict:
+        return notifications.preferences_of(user, kinds=notifications.kinds_for(user))
 
 
 class SmsConsentApi(APIView):

@@ -28,6 +28,7 @@ from applications.notifications.inbox import mark_read, unread_count
 from applications.notifications.preferences import (
     active_consent,
     grant_sms_consent,
+    kinds_for,
     preferences_of,
     revoke_sms_consent,
     set_preferences,
@@ -50,6 +51,7 @@ __all__ = [
     "active_consent",
     "email_for_stage",
     "grant_sms_consent",
+    "kinds_for",
     "mark_read",
     "notify_mentions",
     "notify_scorecard",

@@ -10,7 +10,24 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from applications.models import Channel, Kind, NotificationPreference, SmsConsent
+from applications.models import (
+    CANDIDATE_KINDS,
+    RECRUITER_KINDS,
+    Channel,
+    Kind,
+    NotificationPreference,
+    SmsConsent,
+)
+
+
+def kinds_for(user: User) -> list[str]:
+    """The kinds `user` can receive: a candidate's about their applications, a recruiter's
+    about the jobs they hire for; staff (who may be both) see every kind."""
+    if user.is_candidate:
+        return list(CANDIDATE_KINDS)
+    if user.is_recruiter:
+        return list(RECRUITER_KINDS)
+    return list(Kind.values)
 
 
 def wants(user: User, *, kind: str, channel: str) -> bool:
@@ -34,8 +51,9 @@ def preferences_of(user: User, *, kinds: Iterable[str] | None = None) -> dict[st
 
 @transaction.atomic
 def set_preferences(*, user: User, changes: Mapping[str, Mapping[str, bool]]) -> None:
+    allowed = kinds_for(user)
     for kind, channels in changes.items():
-        if kind not in Kind.values:
+        if kind not in allowed:
             raise ValidationError(f"Unknown notification kind: {kind}")
         for channel, enabled in channels.items():
             if channel not in Channel.values:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from applications import services
-from applications.models import Notification, SmsConsent
+from applications.models import CANDIDATE_KINDS, RECRUITER_KINDS, Notification, SmsConsent
 from applications.tests.factories import make_application, stage
 from jobs.models import Job
 from jobs.tests.factories import make_job
@@ -134,6 +134,25 @@ def test_preferences_default_and_change(api_as, candidate):
         format="json",
     )
     assert bad.status_code == 400
+
+
+def test_preferences_list_only_the_kinds_the_caller_receives(api_as, candidate, recruiter):
+    as_candidate = api_as(candidate)
+    kinds = as_candidate.get("/api/v1/notifications/preferences/").json()["preferences"]
+    assert set(kinds) == set(CANDIDATE_KINDS)
+    # A recruiter-only kind is no candidate's to set.
+    refused = as_candidate.put(
+        "/api/v1/notifications/preferences/",
+        {"preferences": {"new_application": {"email": False}}},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert "new_application" in refused.json()["error"]["message"] + str(
+        refused.json()["error"].get("details")
+    )
+    as_recruiter = api_as(recruiter)
+    kinds = as_recruiter.get("/api/v1/notifications/preferences/").json()["preferences"]
+    assert set(kinds) == set(RECRUITER_KINDS)
 
 
 def test_sms_consent_is_recorded_with_time_source_and_withdrawn(api_as, candidate):
