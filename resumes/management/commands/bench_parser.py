@@ -64,6 +64,32 @@ def documents_of(directory: Path, formats: list[str] | None, limit: int) -> list
 
 
 @contextlib.contextmanager
+def publishing_to(app: Any, url: str, transport_options: dict[str, Any]) -> Iterator[None]:
+    """Tasks enqueued in this block go to `url`; the app's broker is restored after it.
+
+    Celery caches its connection and producer pools: a process that has already published
+    (a test session, a shell) would keep sending to the old broker, so both are dropped on the
+    way in and on the way out.
+    """
+
+    def drop_pools() -> None:
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app._pool = None
+        if "amqp" in app.__dict__:
+            app.amqp._producer_pool = None
+
+    previous = (app.conf.broker_url, app.conf.broker_transport_options)
+    app.conf.broker_url, app.conf.broker_transport_options = url, transport_options
+    drop_pools()
+    try:
+        yield
+    finally:
+        drop_pools()
+        app.conf.broker_url, app.conf.broker_transport_options = previous
+
+
+@contextlib.contextmanager
 def private_redis(workdir: Path) -> Iterator[str]:
     """A throwaway redis-server on a free local port (Debian's package); yields its URL."""
     from config.testing import free_port
@@ -207,7 +233,7 @@ class Command(BenchmarkCommand):
         with contextlib.ExitStack() as stack:
             if options["broker"] == "redis":
                 url = stack.enter_context(private_redis(run_dir))
-                app.conf.broker_url, app.conf.broker_transport_options = url, {}
+                stack.enter_context(publishing_to(app, url, {}))
                 env = {"CELERY_BROKER_URL": url}
             else:
                 # The filesystem broker in a folder of this run, never the live one (the
@@ -215,13 +241,13 @@ class Command(BenchmarkCommand):
                 broker = run_dir / "broker"
                 for folder in ("queue", "control"):
                     (broker / folder).mkdir(parents=True)
-                app.conf.broker_url = "filesystem://"
-                app.conf.broker_transport_options = {
+                folders = {
                     "data_folder_in": str(broker / "queue"),
                     "data_folder_out": str(broker / "queue"),
                     "control_folder": str(broker / "control"),
                     "store_processed": False,
                 }
+                stack.enter_context(publishing_to(app, "filesystem://", folders))
                 env = {}
             worker = start_worker(
                 db_name=connection.settings_dict["NAME"],
