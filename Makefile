@@ -43,6 +43,7 @@ test: setup
 EVAL ?= ../shared/eval
 quality: setup
 	$(BIN)/python manage.py evaluate_parsing --set $(EVAL)/parsing-dev --ratchet resumes/quality.json
+	$(BIN)/python manage.py evaluate_parsing --set $(EVAL)/parsing-dev-photos --ratchet resumes/quality.json
 	$(BIN)/python manage.py evaluate_matching --set $(EVAL)/matching-dev --check matching/quality.json
 
 lint: $(INSTALLED)

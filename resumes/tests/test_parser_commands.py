@@ -73,6 +73,37 @@ def test_evaluate_parsing_keeps_the_set_option_and_the_ratchet(mini_set, tmp_pat
         call_command("evaluate_parsing", "--set", str(mini_set), "--ratchet", str(recorded))
 
 
+def test_evaluate_parser_scores_phone_photos_as_their_own_formats(mini_set, tmp_path, capsys):
+    # The layout of shared/eval/parsing-dev-photos: the score.py there filters on the text
+    # formats only, so a photo is scored as the whole of a folder of its own format's truths.
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    shutil.copy(mini_set / "score.py", photos / "score.py")
+    truth = json.loads((mini_set / "carol__cv__plain.truth.json").read_text())
+    truth.update(id="carol__cv__plain__photo", format="photo")
+    (photos / "carol__cv__plain__photo.truth.json").write_text(json.dumps(truth))
+    jpeg = documents.text_image(documents.SAMPLE_LINES, fmt="JPEG", shadow=True)
+    (photos / "carol__cv__plain__photo.jpg").write_bytes(jpeg)
+    (photos / "manifest.tsv").write_text(
+        "id\tperson_id\tsplit\tformat\ttheme\tconverter\tpages\tfile\tis_schema_sample\n"
+        "carol__cv__plain__photo\tcarol__cv\tdev\tphoto\tplain\tpil\t1\t"
+        "carol__cv__plain__photo.jpg\tFalse\n",
+        encoding="utf-8",
+    )
+    figures = tmp_path / "figures.json"
+    call_command("evaluate_parser", str(photos), "--json", str(figures))
+    out = capsys.readouterr().out
+    assert "=== format: photo" in out and "=== format: pdf" not in out
+    skills_row = next(line for line in out.splitlines() if line.startswith("skills"))
+    assert skills_row.split()[1] == "5"  # the truth's five skills, found by OCR and the parser
+    assert 0.5 < json.loads(figures.read_text())["photo"]["micro_f1"] <= 1
+    # The ratchet of both sets lives in one file: each run checks the formats it scored.
+    recorded = tmp_path / "quality.json"
+    recorded.write_text(json.dumps({"pdf": {"micro_f1": 1.5}, "photo": {"micro_f1": 1.5}}))
+    with pytest.raises(CommandError, match=r"fell: photo: [0-9.]+ < 1\.5000 - 0\.01$"):
+        call_command("evaluate_parsing", "--set", str(photos), "--ratchet", str(recorded))
+
+
 def test_evaluate_parser_needs_a_folder():
     with pytest.raises(CommandError, match="evaluate_parser DIR"):
         call_command("evaluate_parser")

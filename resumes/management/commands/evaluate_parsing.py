@@ -33,14 +33,17 @@ from resumes.parsing.base import ResumeParser
 from resumes.parsing.baseline import RegexBaselineParser
 from resumes.parsing.local import LocalResumeParser
 
-FORMATS = ("pdf", "docx", "scan_pdf")
+# The formats of ../shared/eval/parsing-dev and of its phone photos (parsing-dev-photos).
+FORMATS = ("pdf", "docx", "scan_pdf", "photo", "photo_pdf")
+TEXT_FORMATS = ("pdf", "docx", "scan_pdf")  # the ones score.py's --format filters on
+KIND_BY_SUFFIX = {".docx": "docx", ".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png"}
 
 
 def extract_text(path: Path) -> str:
     """Text of one document through the project's text extractor."""
     from resumes.extraction import get_text_extractor
 
-    kind = "docx" if path.suffix.lower() == ".docx" else "pdf"
+    kind = KIND_BY_SUFFIX.get(path.suffix.lower(), "pdf")
     return get_text_extractor().extract(data=path.read_bytes(), kind=kind).text
 
 
@@ -93,7 +96,10 @@ class Command(BaseCommand):
             raise CommandError(f"{manifest} not found.")
         with manifest.open(encoding="utf-8") as f:
             rows = [r for r in csv.DictReader(f, delimiter="\t")]
-        formats = options["format"] or list(FORMATS)
+        present = {r["format"] for r in rows}
+        formats = options["format"] or [fmt for fmt in FORMATS if fmt in present]
+        if not formats:
+            raise CommandError(f"No documents of the formats {', '.join(FORMATS)} in {manifest}.")
         limit = options["limit"]
         chosen: list[dict[str, str]] = []
         for fmt in formats:
@@ -181,16 +187,22 @@ class Command(BaseCommand):
         for fmt in formats:
             with (
                 tempfile.NamedTemporaryFile(suffix=".json") as out,
+                tempfile.TemporaryDirectory() as subset,
                 contextlib.redirect_stdout(io.StringIO()),
             ):
+                # score.py filters on the text formats only; the photo formats are scored as
+                # "all" of a truth folder holding just that format's documents.
+                truth, fmt_arg = (set_dir, fmt) if fmt in TEXT_FORMATS else (Path(subset), "all")
+                if fmt_arg == "all":
+                    self._truth_subset(set_dir, fmt, truth)
                 scorer.main(
                     [
                         "--pred",
                         str(pred),
                         "--truth",
-                        str(set_dir),
+                        str(truth),
                         "--format",
-                        fmt,
+                        fmt_arg,
                         "--json",
                         out.name,
                     ]
@@ -204,6 +216,21 @@ class Command(BaseCommand):
         fields = {f: scorer.prf(*c) for f, c in totals.items()}
         micro = scorer.prf(*(sum(c[k] for c in totals.values()) for k in range(3)))
         return {"fields": fields, "counts": totals, "micro": micro}
+
+    @staticmethod
+    def _truth_subset(set_dir: Path, fmt: str, into: Path) -> None:
+        """`into` gets the manifest rows and truth files of `set_dir`'s documents of `fmt`."""
+        with (set_dir / "manifest.tsv").open(encoding="utf-8") as f:
+            reader = csv.DictReader(f, delimiter="\t")
+            rows = [r for r in reader if r["format"] == fmt]
+            header = reader.fieldnames or []
+        with (into / "manifest.tsv").open("w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=header, delimiter="\t")
+            writer.writeheader()
+            writer.writerows(rows)
+        for row in rows:
+            name = f"{row['id']}.truth.json"
+            (into / name).symlink_to(set_dir / name)
 
     def _report(self, label: str, ours: dict[str, Any], base: dict[str, Any]) -> None:
         self.stdout.write(f"\n=== format: {label}")
