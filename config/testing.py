@@ -9,6 +9,8 @@ Registered from the root conftest (``pytest_plugins``):
 - ``redis_server``: Debian's ``redis-server`` on a free port; yields its URL.
 - ``moto_server``: moto's server on 127.0.0.1 (S3, Cognito, Textract, SNS, SES, SQS...);
   yields its endpoint URL, with dummy AWS credentials in the environment.
+- ``browser`` / ``page``: Debian's Chromium (``/usr/bin/chromium``) driven by Playwright; a
+  test using ``page`` fails on any page or console error. Screenshots go to ``ARTIFACTS``.
 """
 
 from __future__ import annotations
@@ -207,3 +209,55 @@ def moto_reset(moto_server) -> str:
     request = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")  # noqa: S310
     urllib.request.urlopen(request, timeout=5).close()  # noqa: S310 (loopback)
     return moto_server
+
+
+# --- A real browser: Debian's Chromium driven by Playwright --------------------------------
+CHROMIUM = "/usr/bin/chromium"
+# Without these flags Debian's Chromium hangs on network attempts or needs a sandbox.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+# Screenshots of browser tests, for a person to look at (gitignored).
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture
+def browser():
+    # Playwright's sync API runs an event loop in this thread while it is open, and Django
+    # refuses database calls from such a thread: touch the database before or after only.
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page; the test fails on any page error or console error it saw (e.g. a script
+    blocked by the content security policy)."""
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(f"console {message.type}: {message.text}")
+            if message.type == "error"
+            else None
+        ),
+    )
+    yield page
+    context.close()
+    assert not problems, problems

@@ -54,18 +54,3 @@ def lake_event_ids(lake: Path) -> list[int]:
 
 def publish_all(**kwargs) -> int:
     return publish_pending_events(**kwargs).events
-
-
-@pytest.fixture
-def browser():
-    """Debian's Chromium via Playwright, as in config/tests/test_browser.py."""
-    from config.tests.test_browser import browser as shared
-
-    yield from shared.__wrapped__()
-
-
-@pytest.fixture
-def page(browser):
-    from config.tests.test_browser import page as shared
-
-    yield from shared.__wrapped__(browser)

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from analytics.tests.dashboard_history import build_history
-from config.tests.test_browser import ARTIFACTS
+from config.testing import ARTIFACTS
 from conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

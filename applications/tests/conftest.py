@@ -16,21 +16,6 @@ def application(job, acme, candidate, recruiter):
     return make_application(company=acme, candidate=candidate, job=job)
 
 
-@pytest.fixture
-def browser():
-    """Debian's Chromium via Playwright, as in config/tests/test_browser.py."""
-    from config.tests.test_browser import browser as shared
-
-    yield from shared.__wrapped__()
-
-
-@pytest.fixture
-def page(browser):
-    from config.tests.test_browser import page as shared
-
-    yield from shared.__wrapped__(browser)
-
-
 @pytest.fixture(autouse=True)
 def _webhooks_to_loopback(settings):
     """Test receivers listen on 127.0.0.1, which production refuses (SSRF guard)."""

@@ -7,8 +7,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-from config.testing import wait_until
-from config.tests.test_browser import ARTIFACTS
+from config.testing import ARTIFACTS, wait_until
 from conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

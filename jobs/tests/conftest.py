@@ -6,21 +6,6 @@ from jobs.tests.factories import make_job as _make_job
 
 
 @pytest.fixture
-def browser():
-    """Debian's Chromium via Playwright, as in config/tests/test_browser.py."""
-    from config.tests.test_browser import browser as shared
-
-    yield from shared.__wrapped__()
-
-
-@pytest.fixture
-def page(browser):
-    from config.tests.test_browser import page as shared
-
-    yield from shared.__wrapped__(browser)
-
-
-@pytest.fixture
 def make_job():
     return _make_job
 

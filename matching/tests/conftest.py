@@ -86,18 +86,3 @@ def job(acme, local_embedder) -> Job:
     services.embed_job(job_id=job.pk)
     job.refresh_from_db()
     return job
-
-
-@pytest.fixture
-def browser():
-    """Debian's Chromium via Playwright, as in config/tests/test_browser.py."""
-    from config.tests.test_browser import browser as shared
-
-    yield from shared.__wrapped__()
-
-
-@pytest.fixture
-def page(browser):
-    from config.tests.test_browser import page as shared
-
-    yield from shared.__wrapped__(browser)

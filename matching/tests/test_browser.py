@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from config.tests.test_browser import ARTIFACTS
+from config.testing import ARTIFACTS
 from conftest import PASSWORD
 from matching import services
 
