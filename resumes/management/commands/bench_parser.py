@@ -68,13 +68,12 @@ def publishing_to(app: Any, url: str, transport_options: dict[str, Any]) -> Iter
     """Tasks enqueued in this block go to `url`; the app's broker is restored after it.
 
     Celery caches its connection and producer pools: a process that has already published
-    (a test session, a shell) would keep sending to the old broker, so both are dropped on the
-    way in and on the way out.
+    (a test session, a shell) would keep sending to the old broker, so the app's references
+    are dropped on the way in and on the way out. The pools themselves stay open in kombu's
+    registry, keyed by broker, for the next user of the same broker.
     """
 
     def drop_pools() -> None:
-        if app._pool is not None:
-            app._pool.force_close_all()
         app._pool = None
         if "amqp" in app.__dict__:
             app.amqp._producer_pool = None
