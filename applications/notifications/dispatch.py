@@ -22,8 +22,8 @@ from applications.notifications.emails import (
     validate_template,
     variables_for,
 )
-from applications.notifications.preferences import active_consent, wants
-from applications.notifications.queueing import notify_in_app, queue_message, send_after_commit
+from applications.notifications.preferences import wants
+from applications.notifications.queueing import notify_in_app, queue_email_and_sms, queue_message
 from applications.notifications.recruiters import notify_team
 
 
@@ -50,8 +50,6 @@ def _notify_stage_change(stage_change_id: int) -> list[Message]:
     application, stage = change.application, change.to_stage
     candidate, job = application.candidate, application.job
     source = f"stage_change:{change.pk}"
-    messages: list[Message] = []
-
     if change.from_stage_id is None:  # a new application
         notify_in_app(
             recipient=candidate,
@@ -82,7 +80,7 @@ def _notify_stage_change(stage_change_id: int) -> list[Message]:
         )
 
     if not change.notify_candidate:
-        return messages
+        return []
     kind = Kind.STAGE_CHANGED
     notify_in_app(
         recipient=candidate,
@@ -92,37 +90,15 @@ def _notify_stage_change(stage_change_id: int) -> list[Message]:
         body=f"Your application at {job.company.name} moved to {stage.name}.",
         application=application,
     )
-    if wants(candidate, kind=kind, channel=Channel.EMAIL):
-        subject, body = email_for_stage(application, stage)
-        messages.append(
-            queue_message(
-                key=f"{source}:email:{candidate.pk}",
-                channel=Channel.EMAIL,
-                kind=kind,
-                recipient=candidate,
-                to=candidate.email,
-                subject=subject,
-                body=body,
-                application=application,
-            )
-        )
-    consent = active_consent(candidate)
-    if consent and wants(candidate, kind=kind, channel=Channel.SMS):
-        messages.append(
-            queue_message(
-                key=f"{source}:sms:{candidate.pk}",
-                channel=Channel.SMS,
-                kind=kind,
-                recipient=candidate,
-                to=consent.phone,
-                subject="",
-                body=f"{job.company.name}: your application for {job.title} is now at "
-                f"{stage.name}. Reply STOP to opt out.",
-                application=application,
-            )
-        )
-    send_after_commit(messages)
-    return messages
+    return queue_email_and_sms(
+        recipient=candidate,
+        kind=kind,
+        source=source,
+        application=application,
+        email=lambda: email_for_stage(application, stage),
+        sms=f"{job.company.name}: your application for {job.title} is now at {stage.name}. "
+        "Reply STOP to opt out.",
+    )
 
 
 @transaction.atomic

@@ -3,9 +3,11 @@ created once per cause and recipient (the unique source and key), and sent after
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from accounts.models import User
 from applications.models import Application, Channel, Message, Notification
-from applications.notifications.preferences import wants
+from applications.notifications.preferences import active_consent, wants
 
 
 def hiring_team(application: Application) -> list[User]:
@@ -66,3 +68,48 @@ def send_after_commit(messages: list[Message]) -> None:
     for message in messages:
         if message.status == Message.Status.QUEUED:
             tasks.send_message.delay_on_commit(message.pk)
+
+
+def queue_email_and_sms(
+    *,
+    recipient: User,
+    kind: str,
+    source: str,
+    application: Application,
+    email: Callable[[], tuple[str, str]],
+    sms: str,
+) -> list[Message]:
+    """The email and SMS for one recipient and one cause, each as the recipient chose (SMS only
+    with recorded consent), queued once and sent after the commit. `email` gives the subject and
+    body; it is called only when an email is wanted."""
+    messages = []
+    if recipient.email and wants(recipient, kind=kind, channel=Channel.EMAIL):
+        subject, body = email()
+        messages.append(
+            queue_message(
+                key=f"{source}:email:{recipient.pk}",
+                channel=Channel.EMAIL,
+                kind=kind,
+                recipient=recipient,
+                to=recipient.email,
+                subject=subject,
+                body=body,
+                application=application,
+            )
+        )
+    consent = active_consent(recipient)
+    if consent and wants(recipient, kind=kind, channel=Channel.SMS):
+        messages.append(
+            queue_message(
+                key=f"{source}:sms:{recipient.pk}",
+                channel=Channel.SMS,
+                kind=kind,
+                recipient=recipient,
+                to=consent.phone,
+                subject="",
+                body=sms,
+                application=application,
+            )
+        )
+    send_after_commit(messages)
+    return messages

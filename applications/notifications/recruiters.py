@@ -10,13 +10,11 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import User
-from applications.models import Application, Channel, Kind, Message, Note, Scorecard
-from applications.notifications.preferences import active_consent, wants
+from applications.models import Application, Kind, Message, Note, Scorecard
 from applications.notifications.queueing import (
     hiring_team,
     notify_in_app,
-    queue_message,
-    send_after_commit,
+    queue_email_and_sms,
 )
 
 
@@ -42,39 +40,20 @@ def notify_team_member(
         application=application,
     )
     link = settings.SITE_URL + reverse("applications:detail", args=[application.pk])
-    messages = []
-    if recipient.email and wants(recipient, kind=kind, channel=Channel.EMAIL):
-        preferences = settings.SITE_URL + reverse("applications:notification_settings")
-        messages.append(
-            queue_message(
-                key=f"{source}:email:{recipient.pk}",
-                channel=Channel.EMAIL,
-                kind=kind,
-                recipient=recipient,
-                to=recipient.email,
-                subject=title,
-                body=f"{body}\n\nOpen the application: {link}\n\n"
-                f"Choose which notifications you receive: {preferences}",
-                application=application,
-            )
-        )
-    consent = active_consent(recipient)
-    if consent and wants(recipient, kind=kind, channel=Channel.SMS):
+    preferences = settings.SITE_URL + reverse("applications:notification_settings")
+    return queue_email_and_sms(
+        recipient=recipient,
+        kind=kind,
+        source=source,
+        application=application,
+        email=lambda: (
+            title,
+            f"{body}\n\nOpen the application: {link}\n\n"
+            f"Choose which notifications you receive: {preferences}",
+        ),
         # A text carries no note or candidate details beyond the title: phones are shared.
-        messages.append(
-            queue_message(
-                key=f"{source}:sms:{recipient.pk}",
-                channel=Channel.SMS,
-                kind=kind,
-                recipient=recipient,
-                to=consent.phone,
-                subject="",
-                body=f"Talentmatch: {title}. {link}",
-                application=application,
-            )
-        )
-    send_after_commit(messages)
-    return messages
+        sms=f"Talentmatch: {title}. {link}",
+    )
 
 
 def notify_team(
