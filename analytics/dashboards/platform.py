@@ -1,8 +1,10 @@
 """Platform-wide figures for staff (shown on the admin index): signups, resume parsing,
-queue lag and match recompute lag. Each figure is one SQL aggregate over the whole platform."""
+queue lag and match recompute lag. Each figure is one SQL aggregate over the whole platform;
+the match lag is `config.observability.collectors.match_staleness`, the same as `/metrics`."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django.db import connection
@@ -29,24 +31,6 @@ SELECT count(*) FILTER (WHERE status = 'parsed' AND created_at >= now() - interv
 FROM resumes_resume
 """
 
-# A profile or job edited after its matches were last computed is waiting for a recompute.
-MATCH_LAG_SQL = """
-WITH profiles AS (
-    SELECT p.updated_at - max(m.computed_at) AS lag
-    FROM resumes_candidateprofile p JOIN matching_match m ON m.candidate_id = p.id
-    GROUP BY p.id, p.updated_at HAVING p.updated_at > max(m.computed_at)
-), jobs AS (
-    SELECT j.updated_at - max(m.computed_at) AS lag
-    FROM jobs_job j JOIN matching_match m ON m.job_id = j.id
-    WHERE j.status = 'open'
-    GROUP BY j.id, j.updated_at HAVING j.updated_at > max(m.computed_at)
-)
-SELECT (SELECT count(*) FROM profiles) AS stale_profiles,
-       (SELECT extract(epoch FROM max(lag)) FROM profiles) AS profile_lag_s,
-       (SELECT count(*) FROM jobs) AS stale_jobs,
-       (SELECT extract(epoch FROM max(lag)) FROM jobs) AS job_lag_s
-"""
-
 
 def _rows(sql: str) -> list[dict[str, Any]]:
     with connection.cursor() as cursor:
@@ -56,11 +40,16 @@ def _rows(sql: str) -> list[dict[str, Any]]:
 
 
 def platform_figures() -> dict[str, Any]:
+    # Imported here: the collectors module sets up prometheus_client's multiprocess files,
+    # which only the processes that show figures need.
+    from config.observability.collectors import match_staleness
+
     parsing = _rows(PARSING_SQL)[0]
     finished = parsing["parsed"] + parsing["failed"]
     parsing["success_rate"] = round(parsing["parsed"] / finished, 4) if finished else None
     return {
         "signups": _rows(SIGNUPS_SQL),
         "parsing": parsing,
-        "match_lag": _rows(MATCH_LAG_SQL)[0],
+        # The same figures /metrics exports: one definition (docs/observability.md).
+        "match_lag": asdict(match_staleness()),
     }

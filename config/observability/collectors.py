@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
@@ -85,26 +86,60 @@ def parse_failures() -> dict[str, int]:
     return {row["reason"]: row["count"] for row in rows}
 
 
-def match_staleness() -> tuple[int, float]:
-    """(stale pairs, seconds since the oldest change still waiting for its recompute)."""
+@dataclass(frozen=True)
+class MatchStaleness:
+    """How far stored matches lag behind the jobs and profiles they were computed from.
+
+    A pair is stale while its job or its candidate profile row was updated after the pair's
+    `computed_at` (a recompute rewrites every kept pair of that side with `computed_at = now`).
+    Each lag is the age of the oldest such update still waiting, 0 when none waits.
+    """
+
+    stale_pairs: int
+    lag_s: float  # max(job_lag_s, profile_lag_s): the oldest change of either side
+    stale_jobs: int  # jobs updated after at least one of their pairs was computed
+    job_lag_s: float
+    stale_profiles: int  # candidate profiles, likewise
+    profile_lag_s: float
+
+
+def match_staleness() -> MatchStaleness:
+    """The one definition of match recompute lag (docs/observability.md), read by `/metrics`
+    and by the staff's platform figures on the admin index: one pass over the stale pairs."""
     from jobs.models import Job
     from matching.models import Match
     from resumes.models import CandidateProfile
 
     sql = f"""
+        WITH stale AS (
+            SELECT m.job_id, m.candidate_id,
+                   CASE WHEN j.updated_at > m.computed_at THEN j.updated_at END AS job_change,
+                   CASE WHEN p.updated_at > m.computed_at THEN p.updated_at END
+                       AS profile_change
+            FROM {Match._meta.db_table} m
+            JOIN {Job._meta.db_table} j ON j.id = m.job_id
+            JOIN {CandidateProfile._meta.db_table} p ON p.id = m.candidate_id
+            WHERE j.updated_at > m.computed_at OR p.updated_at > m.computed_at
+        )
         SELECT count(*),
-               coalesce(extract(epoch FROM statement_timestamp() - min(least(
-                   CASE WHEN j.updated_at > m.computed_at THEN j.updated_at END,
-                   CASE WHEN p.updated_at > m.computed_at THEN p.updated_at END))), 0)
-        FROM {Match._meta.db_table} m
-        JOIN {Job._meta.db_table} j ON j.id = m.job_id
-        JOIN {CandidateProfile._meta.db_table} p ON p.id = m.candidate_id
-        WHERE j.updated_at > m.computed_at OR p.updated_at > m.computed_at
+               count(DISTINCT job_id) FILTER (WHERE job_change IS NOT NULL),
+               coalesce(extract(epoch FROM statement_timestamp() - min(job_change)), 0),
+               count(DISTINCT candidate_id) FILTER (WHERE profile_change IS NOT NULL),
+               coalesce(extract(epoch FROM statement_timestamp() - min(profile_change)), 0)
+        FROM stale
     """  # noqa: S608 (table names from the models, no input)
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        stale, lag = cursor.fetchone()
-    return int(stale), float(lag)
+        pairs, jobs, job_lag, profiles, profile_lag = cursor.fetchone()
+    job_lag, profile_lag = max(float(job_lag), 0.0), max(float(profile_lag), 0.0)
+    return MatchStaleness(
+        stale_pairs=int(pairs),
+        lag_s=max(job_lag, profile_lag),
+        stale_jobs=int(jobs),
+        job_lag_s=job_lag,
+        stale_profiles=int(profiles),
+        profile_lag_s=profile_lag,
+    )
 
 
 class ScrapeTimeCollector(Collector):
@@ -148,14 +183,14 @@ class ScrapeTimeCollector(Collector):
         yield failures
 
     def _matching(self) -> Iterator[Metric]:
-        stale, lag = match_staleness()
+        staleness = match_staleness()
         yield GaugeMetricFamily(
             "talentmatch_match_stale_pairs",
             "Stored matches whose job or candidate profile changed after they were computed.",
-            value=stale,
+            value=staleness.stale_pairs,
         )
         yield GaugeMetricFamily(
             "talentmatch_match_recompute_lag_seconds",
             "Age of the oldest job/profile change whose matches are not recomputed yet (0: none).",
-            value=lag,
+            value=staleness.lag_s,
         )
