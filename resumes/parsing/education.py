@@ -11,15 +11,9 @@ import re
 
 from resumes.parsing.base import ParsedEducation
 from resumes.parsing.dates import PRESENT_RE, DateRange, find_date_ranges
-from resumes.parsing.entries import (
-    LABELS,
-    collect_headers,
-    date_anchor,
-    is_place,
-    is_sentence,
-    strip_bullet,
-    without_urls,
-)
+from resumes.parsing.entries import collect_headers
+from resumes.parsing.lines import LABELS, date_anchor, is_sentence, strip_bullet, without_urls
+from resumes.parsing.roles import is_place
 
 INSTITUTION_RE = re.compile(
     r"\b(universit\w*|college|school|institut\w*|academy|polytechnic|politecnico|hochschule|"

@@ -27,12 +27,9 @@ from resumes.parsing.contacts import (
 )
 from resumes.parsing.dates import merged_years
 from resumes.parsing.education import parse_education
-from resumes.parsing.entries import (
-    ROLE_NOUNS,
-    TITLE_WORDS,
-    is_sentence,
-    parse_work,
-)
+from resumes.parsing.entries import parse_work
+from resumes.parsing.lines import is_sentence
+from resumes.parsing.roles import ROLE_NOUNS, TITLE_WORDS
 from resumes.parsing.sections import LANGUAGE_NAMES, Section, split_sections
 from resumes.parsing.skill_lists import listed_mentions, skill_items
 from resumes.parsing.undated import detached_dates, parse_undated_work

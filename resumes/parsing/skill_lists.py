@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from resumes.parsing.entries import strip_bullet
+from resumes.parsing.lines import strip_bullet
 from resumes.skills import SkillMention, is_common_skill, normalize_skill
 
 # OCR reads a "·" between skills as a lone ".", "—" or "_".

@@ -12,15 +12,8 @@ import re
 
 from resumes.parsing.base import ParsedExperience
 from resumes.parsing.dates import DateRange
-from resumes.parsing.entries import (
-    _header_candidate,
-    _pick_title_company,
-    _split_parts,
-    _title_score,
-    date_anchor,
-    is_place,
-    without_urls,
-)
+from resumes.parsing.lines import _header_candidate, date_anchor, without_urls
+from resumes.parsing.roles import _pick_title_company, _split_parts, _title_score, is_place
 
 _AT_HEADER_RE = re.compile(r"^(.+?)\s+(?:at|@)\s+(.+)$")
 
