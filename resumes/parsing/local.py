@@ -31,7 +31,7 @@ from resumes.parsing.entries import parse_work
 from resumes.parsing.lines import is_sentence
 from resumes.parsing.roles import ROLE_NOUNS, TITLE_WORDS
 from resumes.parsing.sections import LANGUAGE_NAMES, Section, split_sections
-from resumes.parsing.skill_lists import listed_mentions, skill_items
+from resumes.parsing.skill_lists import is_skill_level, listed_mentions, skill_items
 from resumes.parsing.undated import detached_dates, parse_undated_work
 from resumes.skills import SkillMention, find_skills, is_common_skill
 
@@ -71,35 +71,45 @@ def _lines_of(sections: list[Section], *kinds: str) -> list[str]:
     return [line for s in sections if s.kind in kinds for line in s.lines]
 
 
-_LIST_ITEM_RE = re.compile(r"[A-Z0-9][\w+#./&()' -]{0,40}")
+_LIST_ITEM_RE = re.compile(r"[A-Z0-9][\w+#./&()' -]{0,60}")
+_YEAR_OR_NUMBER_RE = re.compile(r"\b(?:19|20)\d\d\b|\d{4,}|\+\d")
+
+
+def _is_list_item(text: str, squashed_name: str) -> bool:
+    """A short chip-like line of a side column: "Web Development", "Angular 1/2 Node"."""
+    return (
+        _LIST_ITEM_RE.fullmatch(text) is not None
+        and len(text.split()) <= 5
+        and re.sub(r"\W", "", text).lower() != squashed_name
+        and not _YEAR_OR_NUMBER_RE.search(text)
+        and not find_place([text])
+        and not find_urls(text)
+    )
 
 
 def _unlabelled_skill_list(sections: list[Section], name: str) -> list[str]:
     """Skills printed as a bare list in a side column, without a "Skills" heading.
 
-    A run of at least four short list-like lines near the contact details, one of them a
-    taxonomy skill ("Engineering / Process Development / Image Processing / ...").
+    Runs of at least three short list-like lines near the contact details; a run counts when
+    it holds a taxonomy skill ("Engineering / Process Development / Image Processing") or
+    names skill groups with their levels ("Web Development / Master / React HTML JS Redux").
+    Every such run of the column is kept, not only the first.
     """
     squashed_name = re.sub(r"\W", "", name).lower()
     runs: list[list[str]] = [[]]
     for line in _lines_of(sections, *_CONTACT_SECTIONS, "summary"):
         text = line.strip()
-        is_item = (
-            _LIST_ITEM_RE.fullmatch(text) is not None
-            and len(text.split()) <= 4
-            and re.sub(r"\W", "", text).lower() != squashed_name
-            and not any(ch.isdigit() for ch in text)
-            and not find_place([text])
-            and not find_urls(text)
-        )
-        if is_item:
+        if _is_list_item(text, squashed_name):
             runs[-1].append(text)
         elif runs[-1]:
             runs.append([])
+    found: list[str] = []
     for run in runs:
-        if len(run) >= 4 and any(is_common_skill(item) for item in run):
-            return run
-    return []
+        levels = sum(1 for item in run if is_skill_level(item))
+        known = sum(1 for item in run if any(is_common_skill(w) for w in [item, *item.split()]))
+        if len(run) >= 3 and (levels >= 2 or (known and len(run) >= 4) or known >= 3):
+            found += run
+    return found
 
 
 def _languages(lines: list[str]) -> list[str]:

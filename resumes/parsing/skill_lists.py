@@ -23,6 +23,11 @@ _SKILL_LEVEL_RE = re.compile(rf"^(?:{_LEVELS})$", re.IGNORECASE)
 _TRAILING_LEVEL_RE = re.compile(rf"(?:\s+(?:{_LEVELS}))+$", re.IGNORECASE)
 
 
+def is_skill_level(text: str) -> bool:
+    """A proficiency printed beside a skill group ("Master", "Intermediate")."""
+    return bool(_SKILL_LEVEL_RE.match(text.strip()))
+
+
 def skill_items(lines: list[str]) -> list[str]:
     """Skills as printed in a skills section: one per list item, lower-cased."""
     items: list[str] = []
@@ -35,8 +40,8 @@ def skill_items(lines: list[str]) -> list[str]:
             continue
         line = _TRAILING_LEVEL_RE.sub("", line)
         pieces = [_strip_item(p) for p in _SKILL_SPLIT_RE.split(line)]
-        if len(pieces) == 1 and len(line.split()) >= 3:
-            pieces = [_strip_item(p) for p in _split_by_taxonomy(line)]
+        if len(pieces) == 1 and len(line.split()) >= 2:
+            pieces = [_strip_item(p) for p in _split_by_taxonomy(line, minimum=2)]
         else:
             # Two columns of a skills grid run together ("NextJS · Angular iOS · KMM"): a
             # piece made only of known skills, and not one itself, is those skills.
@@ -77,37 +82,92 @@ _HEAD_NOUNS = {
 }  # fmt: skip
 
 
-def _split_by_taxonomy(line: str, *, minimum: int = 3) -> list[str]:
-    """Split "HTML CSS Javascript" into known skills when most words are taxonomy names.
+# A version after a name ("MoveIt 2", "Angular 1/2", "Oracle 9i/10g/11g", "Python 3.11").
+_VERSION_RE = re.compile(r"v?\d+(?:[./]\d+)*[a-z]?(?:/\d+[a-z]?)*", re.IGNORECASE)
+# A product name by its spelling: digits, a capital or a dot inside, + or # ("Nav2", "NeoLoad",
+# "JMeter", "Vert.x", "Serverless.io", "C#"). Plain words ("Charles Proxy") are not.
+_PRODUCT_RE = re.compile(
+    r"^(?=.*[A-Za-z])(?:.*\d|.*[a-z][A-Z]|[A-Z][A-Z][a-z]|.*\w\.\w|.*[+#]|[A-Z]{2,}$)"
+)
 
-    Longest known names first ("Ruby on Rails" stays one skill); unknown words that follow
-    each other stay together.
+
+def _is_product(word: str) -> bool:
+    return bool(_PRODUCT_RE.match(word)) and not _VERSION_RE.fullmatch(word)
+
+
+def _is_known(word: str) -> bool:
+    """A taxonomy skill, or a slashed pair whose first half is one ("ROS/ROS2")."""
+    return is_common_skill(word) or ("/" in word and is_common_skill(word.split("/")[0]))
+
+
+def _split_plain_runs(pieces: list[str], kinds: list[str]) -> tuple[list[str], list[str]]:
+    """Unknown multi-word chips in a row, told apart by their shape: each ends with a generic
+    head noun ("Context Driven Testing Modern Testing") or starts with the same word
+    ("Quantum Mechanics Quantum Computing"). Pieces found so count as skills."""
+    out_pieces: list[str] = []
+    out_kinds: list[str] = []
+    for piece, kind in zip(pieces, kinds, strict=True):
+        words = piece.split()
+        parts: list[list[str]] = [[]]
+        if kind == "plain" and len(words) >= 4:
+            first = words[0].lower()
+            for n, word in enumerate(words):
+                if parts[-1] and word.lower() == first:
+                    parts.append([])
+                parts[-1].append(word)
+                if word.lower() in _HEAD_NOUNS and len(parts[-1]) >= 2 and n + 2 < len(words):
+                    parts.append([])
+        if len(parts) >= 2 and all(len(part) >= 2 for part in parts):
+            out_pieces += [" ".join(part) for part in parts]
+            out_kinds += ["product"] * len(parts)
+        else:
+            out_pieces.append(piece)
+            out_kinds.append(kind)
+    return out_pieces, out_kinds
+
+
+def _split_by_taxonomy(line: str, *, minimum: int = 3) -> list[str]:
+    """Split a row of skill chips joined by spaces ("HTML CSS Javascript", "Vert.x AWS
+    LINKERD", "Postman Charles Proxy NeoLoad JMeter") into its skills.
+
+    Longest known names first ("Ruby on Rails" stays one skill); a version stays with the name
+    before it ("MoveIt 2"); among unknown words, a product-like spelling ("NeoLoad", "Nav2")
+    stands alone while plain words that follow each other stay together ("Charles Proxy").
+    The row is split only when the known and product-like pieces carry it.
     """
     words = line.split()
     if len(words) < minimum:
         return [line]
+    shaped, _kinds = _split_plain_runs([line], ["plain"])
+    if len(shaped) > 1:
+        return shaped
     pieces: list[str] = []
-    unknown: list[str] = []
-    known_words = 0
+    kinds: list[str] = []  # "known", "product" or "plain" for each piece
     i = 0
     while i < len(words):
         for size in range(min(4, len(words) - i), 0, -1):
             candidate = " ".join(words[i : i + size])
-            if is_common_skill(candidate):
-                if unknown:
-                    pieces.append(" ".join(unknown))
-                    unknown = []
-                pieces.append(candidate)
-                known_words += size
-                i += size
+            if (size > 1 and is_common_skill(candidate)) or (size == 1 and _is_known(candidate)):
+                kind = "known"
                 break
         else:
-            unknown.append(words[i])
-            i += 1
-    if unknown:
-        pieces.append(" ".join(unknown))
-    known_pieces = len(pieces) - sum(1 for p in pieces if not is_common_skill(p))
-    if not (known_pieces >= 2 and known_words * 2 >= len(words)):
+            size, candidate = 1, words[i]
+            kind = "product" if _is_product(candidate) else "plain"
+        version = size == 1 and _VERSION_RE.fullmatch(candidate)
+        if pieces and (version or (kind == "plain" and kinds[-1] == "plain")):
+            # A version goes with the name before it; plain unknown words stay together.
+            pieces[-1] = f"{pieces[-1]} {candidate}"
+        else:
+            pieces.append(candidate)
+            kinds.append(kind)
+        i += size
+    pieces, kinds = _split_plain_runs(pieces, kinds)
+    known = kinds.count("known")
+    strong = known + kinds.count("product")
+    plain_words = sum(len(p.split()) for p, k in zip(pieces, kinds, strict=True) if k == "plain")
+    if strong < 2 or (kinds.count("plain") and (known == 0 or strong < 3)):
+        return [line]
+    if plain_words * 2 > len(words):
         return [line]
     # A generic head noun closes the skill before it: "API Testing", "Web Development".
     merged: list[str] = []

@@ -1,0 +1,74 @@
+"""Skills lists as layouts print them: chip rows joined by spaces, unheaded side columns."""
+
+from __future__ import annotations
+
+from resumes.parsing.local import LocalResumeParser
+
+
+def parse(text: str):
+    return LocalResumeParser().parse(text)
+
+
+def test_a_row_of_chips_is_split_by_known_names_product_spellings_and_versions() -> None:
+    parsed = parse(
+        "Ana Souza\nana@example.test\nSkills\n"
+        "Vert.x AWS LINKERD\nNginx Serverless.io\nAngular 1/2 Node\nMoveIt 2 OpenCV\n"
+        "Postman Charles Proxy NeoLoad JMeter\n"
+    )
+    expected = {
+        "vert.x", "aws", "linkerd", "nginx", "serverless.io", "angular 1/2", "node",
+        "moveit 2", "opencv", "postman", "charles proxy", "neoload", "jmeter",
+    }  # fmt: skip
+    assert expected <= set(parsed.skills)
+    assert not any(
+        " " in s and s.split()[0] in {"vert.x", "nginx", "postman"} for s in parsed.skills
+    )
+
+
+def test_chips_that_share_a_head_noun_or_a_first_word_are_told_apart() -> None:
+    parsed = parse(
+        "Li Wei\nli@example.test\nSkills\n"
+        "Context Driven Testing Modern Testing\n"
+        "Quantum Mechanics Quantum Computing Quantum Information\n"
+        "Robust Template Design CICD Design\n"
+    )
+    assert {
+        "context driven testing",
+        "modern testing",
+        "quantum mechanics",
+        "quantum computing",
+        "quantum information",
+        "robust template design",
+        "cicd design",
+    } <= set(parsed.skills)
+
+
+def test_ordinary_two_word_skills_and_unknown_phrases_stay_whole() -> None:
+    parsed = parse(
+        "Li Wei\nli@example.test\nSkills\nApplied Math\nNVIDIA Isaac Sim\nSpring MVC\n"
+        "Data Pipelines CLI Tools Backends\n"
+    )
+    assert {"applied math", "nvidia isaac sim", "spring mvc"} <= set(parsed.skills)
+    assert "isaac sim" not in parsed.skills and "mvc" not in parsed.skills
+
+
+def test_skill_groups_with_levels_in_an_unheaded_side_column_are_skills() -> None:
+    parsed = parse(
+        "Kai Moreira\nSoftware Engineer\nAbout\nFlorianópolis, Brazil\nkai@example.test\n"
+        "Web Development\nMaster\nReact HTML JS Redux\nNextJS Angular\n"
+        "J2EE\nMaster\nWebSphere Java JSP\nAngular 1/2 Node\n"
+        "Experience\nAcme Corp 01/2020 - Present\nWeb Engineer\nBuilt web applications.\n"
+    )
+    assert {"web development", "react", "redux", "j2ee", "java", "angular 1/2", "node"} <= set(
+        parsed.skills
+    )
+    assert "master" not in parsed.skills
+    assert [(e.company, e.title) for e in parsed.experiences] == [("Acme Corp", "Web Engineer")]
+
+
+def test_a_short_contact_block_is_no_skills_list() -> None:
+    parsed = parse(
+        "Kai Moreira\nAbout\nLisbon, Portugal\nkai@example.test\nGitHub\nLinkedIn\nTwitter\n"
+        "Experience\nAcme Corp 01/2020 - Present\nWeb Engineer\n"
+    )
+    assert parsed.skills == []
