@@ -16,7 +16,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from resumes.extraction.pdf_layout import page_chars, page_text, page_words
+from resumes.extraction.pdf_layout import page_text
+from resumes.extraction.pdf_words import page_chars, page_words
 from resumes.tests import documents
 
 # A ToUnicode map that gives "~" no Unicode value, like the glyphs of an icon font.
