@@ -91,6 +91,10 @@ _PRODUCT_RE = re.compile(
 )
 
 
+_WORDLIKE_RE = re.compile(r"[^\W_]")
+_JOINERS = {"/", "&", "+", "and", "or", "with", "of", "in", "for", "on", "to", "-", "|"}
+
+
 def _is_product(word: str) -> bool:
     return bool(_PRODUCT_RE.match(word)) and not _VERSION_RE.fullmatch(word)
 
@@ -147,11 +151,16 @@ def _split_by_taxonomy(line: str, *, minimum: int = 3) -> list[str]:
     while i < len(words):
         for size in range(min(4, len(words) - i), 0, -1):
             candidate = " ".join(words[i : i + size])
+            if not (_WORDLIKE_RE.search(words[i]) and _WORDLIKE_RE.search(words[i + size - 1])):
+                continue  # "Azure Event Hubs /": a name never ends with a lone joiner
             if (size > 1 and is_common_skill(candidate)) or (size == 1 and _is_known(candidate)):
                 kind = "known"
                 break
         else:
             size, candidate = 1, words[i]
+            if candidate.lower() in _JOINERS:
+                # "Azure Event Hubs / Kafka", "NPM and Gulp Build Systems": one item, joined.
+                return [line]
             kind = "product" if _is_product(candidate) else "plain"
         version = size == 1 and _VERSION_RE.fullmatch(candidate)
         if pieces and (version or (kind == "plain" and kinds[-1] == "plain")):

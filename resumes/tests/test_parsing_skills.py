@@ -72,3 +72,20 @@ def test_a_short_contact_block_is_no_skills_list() -> None:
         "Experience\nAcme Corp 01/2020 - Present\nWeb Engineer\n"
     )
     assert parsed.skills == []
+
+
+def test_technology_names_resolve_to_their_own_skill_not_an_esco_alternative_label() -> None:
+    from resumes.skills import get_skill, normalize_skill
+
+    for name in ("Quality Assurance", "Fusion 360", "LabVIEW", "JMeter", "Terragrunt", "Solaris"):
+        slug = normalize_skill(name)
+        assert slug, name
+        skill = get_skill(slug)
+        assert not skill.esco and skill.name.lower() == name.lower(), (name, skill)
+
+
+def test_a_chip_joined_by_a_slash_or_and_stays_one_item() -> None:
+    parsed = parse(
+        "Li Wei\nli@example.test\nSkills\nAzure Event Hubs / Kafka\nNPM and Gulp Build Systems\n"
+    )
+    assert {"azure event hubs / kafka", "npm and gulp build systems"} <= set(parsed.skills)
