@@ -7,7 +7,8 @@ from django.core.management import call_command
 
 from analytics.models import Event
 from jobs.demo import create_demo_jobs
-from jobs.models import Job, SearchTerm
+from jobs.management.commands.bench_job_search import Command as BenchJobSearch
+from jobs.models import Job, SearchRow, SearchTerm
 from jobs.search.base import JobQuery
 from jobs.search.postgres import PostgresJobSearch
 from jobs.tests.opensearch_fake import ANY, load_recording
@@ -48,14 +49,22 @@ def test_reindex_jobs_on_opensearch_creates_the_index_and_bulk_loads(acme, globe
     assert load_recording("index_created.json")["acknowledged"]
 
 
-def test_bench_job_search_smoke(acme):
+def test_bench_job_search_loads_with_copy_and_measures_every_class(acme):
+    """The benchmark's work, on the test database (`handle` runs it in a throwaway one)."""
     out = StringIO()
-    call_command("bench_job_search", "--jobs", "60", "--runs", "2", "--explain", stdout=out)
+    command = BenchJobSearch(stdout=out)
+    command.lines = []
+    command.benchmark({"jobs": 60, "runs": 2, "seed": 7, "explain": True})
     text = out.getvalue()
-    assert "a: text, top 20 + total" in text and "p95" in text
+    assert "60 open jobs loaded (COPY)" in text
+    for name in ("a: text, top 20 + total", "b: text + 3 filters", "c: filters + facets",
+                 "d: text + facets"):  # fmt: skip
+        assert f"{name}" in text and text.count(name) == 2  # cold and cached
+    assert "p95/25ms" in text
     assert "typo 'pyhton': found" in text
     assert "Execution Time" in text  # --explain prints the plans
-    assert not Job.objects.exists()  # the generated jobs are deleted
+    assert Job.objects.filter(company__slug__startswith="bench-co-").count() == 60
+    assert SearchRow.objects.count() == 60  # the triggers indexed what COPY loaded
 
 
 def test_demo_jobs_are_published_through_the_services(acme, recruiter):
