@@ -13,7 +13,7 @@ from resumes.parsing.base import ParsedEducation
 from resumes.parsing.dates import PRESENT_RE, DateRange, find_date_ranges
 from resumes.parsing.entries import collect_headers
 from resumes.parsing.lines import LABELS, date_anchor, is_sentence, strip_bullet, without_urls
-from resumes.parsing.roles import is_place
+from resumes.parsing.roles import _split_trailing_place, is_place
 
 INSTITUTION_RE = re.compile(
     r"\b(universit\w*|college|school|institut\w*|academy|polytechnic|politecnico|hochschule|"
@@ -29,6 +29,11 @@ DEGREE_RE = re.compile(
     r"(?=$|[\s,:(\-\u2013])",
     re.IGNORECASE,
 )
+
+
+_LEADING_SPECK_RE = re.compile(r"^[a-z0-9©®@•°](?:\s+)(?=[A-Z])")
+# "Cartography at The Ohio State University": the end of a wrapped degree line, then its school.
+_WRAPPED_AT_RE = re.compile(r"^([A-Z][\w&,' -]{0,50}?)\s+at\s+(.+)$")
 
 
 def split_degree(text: str) -> tuple[str, str]:
@@ -100,7 +105,8 @@ def _education_dates(found: list[DateRange], ongoing: bool) -> DateRange | None:
 
 
 def parse_education(lines: list[str]) -> list[ParsedEducation]:
-    clean = [without_urls(strip_bullet(x)) for x in lines]
+    # An icon OCR read as a lone character before the text ("0 Chemistry", "c Electrical").
+    clean = [_LEADING_SPECK_RE.sub("", without_urls(strip_bullet(x))) for x in lines]
     # A school name broken over two lines ("University of" / "Minnesota").
     for k in range(len(clean) - 1):
         if re.search(r"\b(of|and|for|&)$", clean[k]) and INSTITUTION_RE.search(clean[k]):
@@ -129,6 +135,23 @@ def parse_education(lines: list[str]) -> list[ParsedEducation]:
                 r"(?:University|College|School|Institute|Academy) of [A-Z][\w ]{0,40}", clean[k]
             )
         )
+        tail = _WRAPPED_AT_RE.match(clean[k])
+        if (
+            not wrapped
+            and tail
+            and INSTITUTION_RE.search(tail.group(2))
+            and DEGREE_RE.match(clean[k - 1])
+            and " at " not in clean[k - 1]
+            and not INSTITUTION_RE.search(clean[k - 1])
+        ):
+            # "Bachelor of Science Geographic ... and Analytical  2004 - 2011" /
+            # "Cartography at The Ohio State University".
+            before = clean[k - 1]
+            head, date = _strip_dates(before)
+            dates = before[date.span[0] : date.span[1]] if date else ""
+            clean[k - 1] = f"{head} {clean[k]}\t{dates}".strip()
+            clean[k] = ""
+            continue
         if wrapped:
             before = clean[k - 1]
             head, date = _strip_dates(before)
@@ -179,6 +202,8 @@ def parse_education(lines: list[str]) -> list[ParsedEducation]:
                 continue
             if is_place(text):
                 continue
+            head, place = _split_trailing_place(text)
+            text = head if place and head else text
             d, f = split_degree(text)
             if d and not degree:
                 degree, field = d, field or f

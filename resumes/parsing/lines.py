@@ -41,6 +41,9 @@ def without_urls(line: str) -> str:
     line = re.sub(r"\(?\s*https?(?::/*|\s//+)\S*(?:\s*\))?", " ", line)
     line = re.sub(r"\s\($", " ", line.rstrip())
     line = re.sub(r" *\t[ \t]*", "\t", re.sub(r" {2,}", " ", line))
+    line = line.strip(" \t|·,")
+    if re.search(r"\d\s*[-\u2013\u2014]+$", line):
+        return line.lstrip(" \t-\u2013\u2014|·,")  # "2017-09 —": an open date range
     return line.strip(" \t-\u2013\u2014|·,")
 
 

@@ -56,7 +56,11 @@ def is_place(text: str) -> bool:
     parts = [p.strip() for p in re.split(r"[,/]", t)]
     last = parts[-1].lower()
     if len(parts) >= 2 and (last in COUNTRIES or parts[-1] in US_STATES or last in REGIONS):
-        return all(p[:1].isupper() for p in parts if p)
+        # A city has a few words: "Samsung AI Center Montreal Montreal, Quebec" is a company
+        # with its place.
+        city = parts[0].split()
+        short = len(city) <= 2 or (len(city) == 3 and city[0].lower() in _CITY_PREFIXES)
+        return all(p[:1].isupper() for p in parts if p) and short and not _company_score(parts[0])
     return False
 
 
@@ -70,9 +74,15 @@ def _split_trailing_place(text: str) -> tuple[str, str]:
     """("Arcadia Redux", "Australia") from "Arcadia Redux Australia"; ("", "") if none."""
     # "City, ST" or "City, Country" after the name; a lone word only when it is a country
     # ("MDEIE Quebec" is a company name).
-    m = re.search(r"\s+((?:[A-Z][\w.]*\s?){1,3},\s*[A-Z]{2}|[A-Z][\w ]{1,25}, [A-Z][\w ]+)$", text)
-    if m and is_place(m.group(1)) and text[: m.start()].strip():
-        return text[: m.start()].strip(), m.group(1).strip()
+    comma = text.find(",")
+    before = text[:comma].split() if comma > 0 else []
+    if len(before) >= 2 and re.fullmatch(r" ?[A-Z][\w .,'-]*", text[comma + 1 :]):
+        # The city is the word before the comma, or two words after a city prefix
+        # ("In Motion Technology New Westminster, BC").
+        size = 2 if before[-2].lower() in _CITY_PREFIXES else 1
+        place = " ".join(before[-size:]) + text[comma:]
+        if len(before) > size and is_place(place):
+            return " ".join(before[:-size]), place.strip()
     m = _TRAILING_COUNTRY_RE.search(text)
     if m and text[: m.start()].strip():
         return text[: m.start()].strip(" ,"), m.group(1)

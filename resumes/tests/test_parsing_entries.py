@@ -1,0 +1,73 @@
+"""Work and education entries: companies run into their places, wrapped lines, open ranges."""
+
+from __future__ import annotations
+
+from resumes.parsing.education import parse_education
+from resumes.parsing.local import LocalResumeParser
+from resumes.parsing.roles import _split_trailing_place, is_place
+
+
+def test_a_company_followed_by_its_city_and_region_is_split_at_the_city() -> None:
+    assert _split_trailing_place("Samsung AI Center Montreal Montreal, Quebec") == (
+        "Samsung AI Center Montreal",
+        "Montreal, Quebec",
+    )
+    assert _split_trailing_place("In Motion Technology New Westminster, BC") == (
+        "In Motion Technology",
+        "New Westminster, BC",
+    )
+    assert _split_trailing_place("McGill University Montreal, Quebec") == (
+        "McGill University",
+        "Montreal, Quebec",
+    )
+    assert not is_place("McGill University Montreal, Quebec")
+    assert is_place("Salt Lake City, UT") and is_place("Victoria, BC")
+
+
+def test_entries_with_company_and_place_on_one_line_keep_their_titles_in_order() -> None:
+    parsed = LocalResumeParser().parse(
+        "Ana Lima\nana@example.test\nWork Experience\n"
+        "Kinsol Research Inc. Victoria, BC\nMay 2017 \u2013 Present\nMachine Learning Consultant\n"
+        "Samsung AI Center Montreal Montreal, Quebec\n"
+        "May 2019 \u2013 August 2019\nResearch Intern\n"
+        "McGill University Montreal, Quebec\nSeptember 2014 \u2013 April 2017\nTeaching Assistant\n"
+        "In Motion Technology New Westminster, BC\nJuly 2011 \u2013 June 2013\nSoftware Developer\n"
+    )
+    got = [(e.company, e.title, e.start) for e in parsed.experiences]
+    assert got == [
+        ("Kinsol Research Inc.", "Machine Learning Consultant", "2017-05"),
+        ("Samsung AI Center Montreal", "Research Intern", "2019-05"),
+        ("McGill University", "Teaching Assistant", "2014-09"),
+        ("In Motion Technology", "Software Developer", "2011-07"),
+    ]
+
+
+def test_an_open_range_after_a_school_means_still_studying() -> None:
+    [phd, msc] = parse_education(
+        ["McGill University 2017-09 \u2014", "Computer Science", "PhD",
+         "McGill University 2014-09 \u2014 2017-08", "Computer Science", "MSc"]
+    )  # fmt: skip
+    assert (phd.degree, phd.start, phd.end) == ("PhD", "2017-09", None)
+    assert (msc.degree, msc.end) == ("MSc", "2017-08")
+
+
+def test_a_degree_line_wrapped_before_at_school_is_joined() -> None:
+    [entry] = parse_education(
+        [
+            "Bachelor of Science Geographic Information Systems and Analytical Aug 2004 - Jun 2011",
+            "Cartography at The Ohio State University",
+        ]
+    )
+    assert entry.institution == "The Ohio State University"
+    assert entry.degree == "Bachelor of Science"
+    assert entry.field == "Geographic Information Systems and Analytical Cartography"
+    assert entry.end == "2011-06"
+
+
+def test_an_ocr_speck_before_a_field_and_a_place_after_it_are_dropped() -> None:
+    [entry] = parse_education(["University of Cincinnati 2014 - 2018", "0 Chemistry", "Bachelors"])
+    assert (entry.field, entry.degree, entry.end) == ("Chemistry", "Bachelors", "2018")
+    [entry] = parse_education(
+        ["University of California, Santa Cruz 2016 - 2020", "Statistics Santa Cruz, CA, US"]
+    )
+    assert entry.field == "Statistics"
