@@ -30,7 +30,7 @@ from resumes.parsing.education import parse_education
 from resumes.parsing.entries import parse_work
 from resumes.parsing.lines import is_sentence
 from resumes.parsing.roles import ROLE_NOUNS, TITLE_WORDS
-from resumes.parsing.sections import LANGUAGE_NAMES, Section, split_sections
+from resumes.parsing.sections import LANGUAGE_NAMES, Section, heading_of, split_sections
 from resumes.parsing.skill_lists import is_skill_level, listed_mentions, skill_items
 from resumes.parsing.undated import detached_dates, parse_undated_work
 from resumes.skills import SkillMention, find_skills, is_common_skill
@@ -145,14 +145,33 @@ _CONTACT_RE = re.compile(r"@|https?://|\+?\d[\d ().-]{7,}\d")
 
 def _place_beside_contacts(lines: list[str]) -> Place | None:
     """A place line next to an e-mail, phone or link, wherever the layout put the contact
-    block (under an "About" heading, in a side column read after the work history)."""
+    block (under an "About" heading, in a side column read after the work history).
+
+    A place with its city first; else a region or country alone ("California US")."""
+    found: list[Place] = []
     for i, line in enumerate(lines):
         near = lines[max(0, i - 2) : i] + lines[i + 1 : i + 3]
         if any(_CONTACT_RE.search(x) for x in near) and not _CONTACT_RE.search(line):
-            place = find_place([line])
+            place = find_place([line]) or _wrapped_place(lines, i)
             if place and place.city:
                 return place
-    return None
+            if place:
+                found.append(place)
+    return found[0] if found else None
+
+
+def _wrapped_place(lines: list[str], i: int) -> Place | None:
+    """A place a narrow column wrapped before its country ("Shenzhen Guangdong" / "CN")."""
+    nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+    words = lines[i].split()
+    if not (1 <= len(words) <= 3 and all(w[:1].isupper() for w in words)):
+        return None
+    if heading_of(lines[i]):
+        return None  # "CONTACT" / "Belgium": a heading, then the country alone
+    if not re.fullmatch(r"[A-Z]{2}|[A-Z][a-z]+(?: [A-Z][a-z]+)?", nxt):
+        return None
+    place = find_place([f"{lines[i].strip()} {nxt}"])
+    return place if place and place.country else None
 
 
 def _undated_work(sections: list[Section], work_lines: list[str]) -> list[ParsedExperience]:
@@ -224,6 +243,7 @@ class LocalResumeParser:
         place = (
             find_place(place_lines)
             or _city_and_region(header, name, headline)
+            or _city_and_region(_lines_of(sections, "contact"), name, headline)
             or _place_beside_contacts(lines)
         )
 

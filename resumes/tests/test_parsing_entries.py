@@ -71,3 +71,20 @@ def test_an_ocr_speck_before_a_field_and_a_place_after_it_are_dropped() -> None:
         ["University of California, Santa Cruz 2016 - 2020", "Statistics Santa Cruz, CA, US"]
     )
     assert entry.field == "Statistics"
+
+
+def test_a_place_in_a_narrow_contact_column_is_found_wrapped_or_without_a_city() -> None:
+    parser = LocalResumeParser()
+    wrapped = parser.parse(
+        "Fang Wan\nResearcher\nAbout\nShenzhen Guangdong\nCN\nwan@example.test\n+86 18181263270\n"
+    )
+    assert wrapped.country == "CN" and wrapped.city.startswith("Shenzhen")
+    region_only = parser.parse("Mario Gray\nEngineer\nAbout\nCalifornia US\nmario@example.test\n")
+    assert (region_only.city, region_only.region, region_only.country) == ("", "California", "US")
+    headed = parser.parse(
+        "Kai Azevedo\nEngineer\nContact\nFlorianópolis, Santa Catarina\n+1-513-555-0178\n"
+        "kai@example.test\n"
+    )
+    assert (headed.city, headed.region) == ("Florianópolis", "Santa Catarina")
+    headed = parser.parse("Nick Smits\nDeveloper\nCONTACT\nBelgium\nnick@example.test\n")
+    assert headed.city == ""
