@@ -144,7 +144,7 @@ def _split_by_taxonomy(line: str, *, minimum: int = 3) -> list[str]:
         return [line]
     shaped, _kinds = _split_plain_runs([line], ["plain"])
     if len(shaped) > 1:
-        return shaped
+        return [q for part in shaped for q in _split_by_taxonomy(part, minimum=2)]
     pieces: list[str] = []
     kinds: list[str] = []  # "known", "product" or "plain" for each piece
     i = 0
@@ -174,7 +174,11 @@ def _split_by_taxonomy(line: str, *, minimum: int = 3) -> list[str]:
     known = kinds.count("known")
     strong = known + kinds.count("product")
     plain_words = sum(len(p.split()) for p, k in zip(pieces, kinds, strict=True) if k == "plain")
-    if strong < 2 or (kinds.count("plain") and (known == 0 or strong < 3)):
+    plain = [p for p, k in zip(pieces, kinds, strict=True) if k == "plain"]
+    # Unknown words between known chips: lone words are chips of their own ("Debugging Git
+    # GitLab"); a longer unknown phrase needs more known chips around it to be split off.
+    lone = all(len(p.split()) == 1 for p in plain)
+    if strong < 2 or (plain and (known == 0 or (strong < 3 and not lone))):
         return [line]
     if plain_words * 2 > len(words):
         return [line]

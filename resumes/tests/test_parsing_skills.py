@@ -89,3 +89,10 @@ def test_a_chip_joined_by_a_slash_or_and_stays_one_item() -> None:
         "Li Wei\nli@example.test\nSkills\nAzure Event Hubs / Kafka\nNPM and Gulp Build Systems\n"
     )
     assert {"azure event hubs / kafka", "npm and gulp build systems"} <= set(parsed.skills)
+
+
+def test_lone_unknown_words_between_known_chips_are_chips_of_their_own() -> None:
+    parsed = parse(
+        "Li Wei\nli@example.test\nSkills\nDebugging Git GitLab\nBuild automation C C++\n"
+    )
+    assert {"debugging", "git", "gitlab", "build automation", "c", "c++"} <= set(parsed.skills)
