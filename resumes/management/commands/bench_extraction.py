@@ -4,8 +4,10 @@ manage.py bench_extraction                     # generated documents
 manage.py bench_extraction --dir ../shared/eval/parsing-dev --repeat 3
 manage.py bench_extraction --dir ../shared/eval/parsing-dev-photos --limit 4
 
-CPU time counts this process and Tesseract's (a child process), per page; formats that need OCR
-are compared with the OCR budget (`--ocr-limit`, 2 CPU-s per page).
+CPU time counts this process and any child process, per document (p50, p95) and per page; formats
+that need OCR are compared with the OCR budget (`--ocr-limit`, 2 CPU-s per page), text PDFs with
+the extract + parse budget (`--text-limit`, 60 ms at p95: extraction alone must leave room for
+the parser). On a machine shared with other work the CPU figures are the stable ones.
 """
 
 from __future__ import annotations
@@ -73,6 +75,12 @@ class Command(BaseCommand):
             help="CPU seconds per page allowed for OCR (the ratio column compares with it)",
         )
         parser.add_argument(
+            "--text-limit",
+            type=float,
+            default=60.0,
+            help="CPU ms at p95 allowed for a text PDF's extraction and parsing together",
+        )
+        parser.add_argument(
             "--format",
             action="append",
             choices=["pdf", "scan_pdf", "docx", "image"],
@@ -89,7 +97,7 @@ class Command(BaseCommand):
             documents = generated_documents()
         extractor = get_text_extractor()
         timings: dict[str, list[float]] = {}
-        cpu: dict[str, float] = {}
+        cpu: dict[str, list[float]] = {}
         pages: dict[str, int] = {}
         confidences: dict[str, list[float]] = {}
         counts: dict[str, int] = {}
@@ -109,7 +117,7 @@ class Command(BaseCommand):
                 start, start_cpu = time.perf_counter(), cpu_seconds()
                 result = extractor.extract(data=data, kind=info.kind)
                 timings.setdefault(fmt, []).append(time.perf_counter() - start)
-                cpu[fmt] = cpu.get(fmt, 0.0) + cpu_seconds() - start_cpu
+                cpu.setdefault(fmt, []).append(cpu_seconds() - start_cpu)
             pages[fmt] = pages.get(fmt, 0) + result.pages
             if result.ocr_confidence is not None:
                 confidences.setdefault(fmt, []).append(result.ocr_confidence)
@@ -117,21 +125,39 @@ class Command(BaseCommand):
                 f"  {fmt:<9} {name[:60]:<60} {timings[fmt][-1] * 1000:8.1f} ms  "
                 f"{result.pages} p  {len(result.text):6d} chars"
             )
+        # CPU per document first (the per-format table below keeps its columns for scripts).
+        self.stdout.write("\nCPU per document, ms (this process and its children)")
+        self.stdout.write(f"{'format':<9}{'docs':>6}{'CPU p50':>9}{'CPU p95':>9}  against")
+        ocr_limit, text_limit = options["ocr_limit"], options["text_limit"]
+        for fmt, values in sorted(cpu.items()):
+            cpu_ms = [c * 1000 for c in values]
+            p95 = percentile(cpu_ms, 0.95)
+            if fmt in confidences:
+                page = sum(cpu_ms) / options["repeat"] / max(pages[fmt], 1) / 1000
+                against = (
+                    f"{page:.2f} CPU-s/page = {page / ocr_limit:.2f}x the {ocr_limit:g} s OCR limit"
+                )
+            elif fmt == "pdf":
+                against = f"p95 = {p95 / text_limit:.2f}x the {text_limit:g} ms extract+parse limit"
+            else:
+                against = "-"
+            self.stdout.write(
+                f"{fmt:<9}{counts[fmt]:>6}{statistics.median(cpu_ms):>9.1f}{p95:>9.1f}  {against}"
+            )
         load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
         self.stdout.write(f"\nextractor: {type(extractor).__name__}; load average {load}")
         header = f"{'format':<9}{'docs':>6}{'pages':>7}{'docs/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
-        limit = options["ocr_limit"]
         self.stdout.write(
-            f"{header}{'ms/page':>9}{'CPU ms/p':>10}{'OCR conf':>10}{f'CPU/{limit:g}s':>10}"
+            f"{header}{'ms/page':>9}{'CPU ms/p':>10}{'OCR conf':>10}{f'CPU/{ocr_limit:g}s':>10}"
         )
         for fmt, values in sorted(timings.items()):
             total = sum(values)
             per_page = total / options["repeat"] / max(pages[fmt], 1) * 1000
-            cpu_page = cpu[fmt] / options["repeat"] / max(pages[fmt], 1) * 1000
+            cpu_page = sum(cpu[fmt]) / options["repeat"] / max(pages[fmt], 1) * 1000
             conf = confidences.get(fmt)
             mean_conf = sum(conf) / len(conf) if conf else float("nan")
             # Only OCR has a per-page budget; text layers and DOCX are measured in ms.
-            ratio = f"{cpu_page / 1000 / limit:.2f}" if conf else "-"
+            ratio = f"{cpu_page / 1000 / ocr_limit:.2f}" if conf else "-"
             self.stdout.write(
                 f"{fmt:<9}{counts[fmt]:>6}{pages[fmt]:>7}{len(values) / total:>9.1f}"
                 f"{statistics.median(values) * 1000:>9.1f}{percentile(values, 0.95) * 1000:>9.1f}"
