@@ -94,7 +94,7 @@ def notify_mentions(*, note_id: int) -> list[Message]:
     author = (note.author.get_full_name() or note.author.email) if note.author else "Someone"
     job = note.application.job
     out: list[Message] = []
-    for user in note.mentions.all():
+    for user in mention_recipients(note):
         out += notify_team_member(
             recipient=user,
             kind=Kind.MENTION,
@@ -122,11 +122,26 @@ def notify_scorecard(*, scorecard_id: int) -> list[Message]:
     author = card.author.get_full_name() or card.author.email
     candidate = application.candidate.get_full_name() or application.candidate.email
     average = card.average
-    return notify_team(
-        application=application,
-        kind=Kind.SCORECARD_SUBMITTED,
-        source=f"scorecard:{card.pk}",
-        title=f"{author} scored {candidate} ({card.stage.name}, {application.job.title})",
-        body=f"Average {average:.1f} of 5." if average is not None else "No ratings.",
-        exclude=card.author,
-    )
+    out: list[Message] = []
+    for member in scorecard_recipients(card):
+        out += notify_team_member(
+            recipient=member,
+            kind=Kind.SCORECARD_SUBMITTED,
+            source=f"scorecard:{card.pk}",
+            title=f"{author} scored {candidate} ({card.stage.name}, {application.job.title})",
+            body=f"Average {average:.1f} of 5." if average is not None else "No ratings.",
+            application=application,
+        )
+    return out
+
+
+# Who each cause addresses: the notifying functions above and the sweep (which asks whether a
+# cause that left no row had anyone to tell) read the same lists.
+
+
+def mention_recipients(note: Note) -> list[User]:
+    return list(note.mentions.order_by("pk"))
+
+
+def scorecard_recipients(card: Scorecard) -> list[User]:
+    return [m for m in hiring_team(card.application) if m.pk != card.author_id]

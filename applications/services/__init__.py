@@ -1,6 +1,7 @@
 """The pipeline's workflows, split by sub-domain: stages, apply, transitions (the one
-transition service, withdraw, reopen, bulk moves), reviews (notes with @mentions, scorecards)
-and reusable queries. Callers import them from here: `from applications import services`."""
+transition service, withdraw, reopen, bulk moves), reviews (notes with @mentions, scorecards),
+the sweep (lost notification and webhook tasks enqueued again) and reusable queries.
+Callers import them from here: `from applications import services`."""
 
 from applications.services.apply import apply_to_job
 from applications.services.errors import DuplicateApplication, PipelineError
@@ -19,13 +20,12 @@ from applications.services.stages import (
     ensure_company_pipeline,
     stages_for_job,
 )
+from applications.services.sweep import Requeued, requeue_stuck
 from applications.services.transitions import (
     BulkResult,
-    Requeued,
     move_application,
     move_many,
     reopen_application,
-    requeue_stuck,
     withdraw_application,
 )
 

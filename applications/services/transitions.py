@@ -23,52 +23,6 @@ def _after_commit(change: StageChange, *, event: str) -> None:
     tasks.dispatch_webhooks.delay_on_commit(event, "stage_change", change.pk)
 
 
-@dataclass(frozen=True)
-class Requeued:
-    notifications: int
-    webhooks: int
-    messages: int
-    deliveries: int
-
-
-def requeue_stuck(*, older_than_minutes: int = 15, within_days: int = 2) -> Requeued:
-    """Enqueue again the work whose broker message was lost: transitions never notified or
-    never dispatched to webhooks, messages and deliveries never attempted. Every task is
-    idempotent, so a slow task that was only late does no harm."""
-    from datetime import timedelta
-
-    from applications import tasks
-    from applications.models import Message, WebhookDelivery
-
-    now = timezone.now()
-    window = {
-        "created_at__lt": now - timedelta(minutes=older_than_minutes),
-        "created_at__gt": now - timedelta(days=within_days),
-    }
-    changes = StageChange.objects.filter(**window).select_related("to_stage")
-    unnotified = list(changes.filter(notified_at__isnull=True))
-    undispatched = list(changes.filter(webhooks_at__isnull=True))
-    for change in unnotified:
-        tasks.notify_stage_change.delay(change.pk)
-    for change in undispatched:
-        tasks.dispatch_webhooks.delay(change.event, "stage_change", change.pk)
-    messages = list(
-        Message.objects.filter(status=Message.Status.QUEUED, attempts=0, **window).values_list(
-            "pk", flat=True
-        )
-    )
-    for pk in messages:
-        tasks.send_message.delay(pk)
-    deliveries = list(
-        WebhookDelivery.objects.filter(
-            status=WebhookDelivery.Status.PENDING, attempts=0, **window
-        ).values_list("pk", flat=True)
-    )
-    for pk in deliveries:
-        tasks.deliver_webhook.delay(pk)
-    return Requeued(len(unnotified), len(undispatched), len(messages), len(deliveries))
-
-
 def _transition(
     *,
     application: Application,
