@@ -43,16 +43,64 @@ WIDE = re.compile(r"[\ud800-\udfff\U00010000-\U0010ffff]")
 
 
 def page_chars(raw: pdfium_c.FPDF_TEXTPAGE, count: int) -> str:
-    """The page's characters, one per pdfium character index, read in one call where possible.
+    """The page's characters, one per pdfium character index, read in a few calls.
 
-    pdfium's text buffer leaves out characters without a Unicode value (icon fonts), and a
-    range that starts on one of those is read from the next character on (shifted by one),
-    so a range's text is trusted only when it has one unit per character and its first and
-    last characters are those of their indices; a range that is not is halved until it is.
-    A few calls per page instead of one per character (a ctypes call costs about 0.6 µs, a
-    page has thousands of characters).
+    pdfium's text buffer (one call) leaves out characters without a Unicode value (the
+    glyphs of icon fonts). Where it does, the character index of each unit of the buffer
+    jumps past them: bisecting that mapping finds them in a few calls per icon, and each is
+    read by its index. Whatever does not check out (units that are not one per character)
+    is read range by range (`_aligned_chars`).
     """
-    return _aligned_chars(raw, 0, count) if count > 0 else ""
+    if count <= 0:
+        return ""
+    text = _text_range(raw, 0, count)
+    if WIDE.search(text):
+        return _aligned_chars(raw, 0, count)
+    if len(text) < count:
+        text = _with_left_out(raw, text, count)
+    if (
+        len(text) == count
+        and ord(text[0]) == pdfium_c.FPDFText_GetUnicode(raw, 0)
+        and ord(text[-1]) == pdfium_c.FPDFText_GetUnicode(raw, count - 1)
+    ):
+        return text
+    return _aligned_chars(raw, 0, count)
+
+
+def _with_left_out(raw: pdfium_c.FPDF_TEXTPAGE, text: str, count: int) -> str:
+    """`text` with the characters pdfium's text buffer left out put back at their indices."""
+    to_char = pdfium_c.FPDFText_GetCharIndexFromTextIndex
+    units = len(text)
+    if not units:
+        return ""
+    first, last = to_char(raw, 0), to_char(raw, units - 1)
+    if first < 0 or last < 0:
+        return ""  # no mapping: read range by range
+    left_out = [*range(first), *range(last + 1, count)]
+    # (unit, its character index) pairs whose characters between are not all in the text.
+    pending = [(0, first, units - 1, last)]
+    while pending:
+        low, low_char, high, high_char = pending.pop()
+        if high_char - low_char == high - low:
+            continue  # every character between is in the text
+        if high - low == 1:
+            left_out.extend(range(low_char + 1, high_char))
+            continue
+        middle = (low + high) // 2
+        middle_char = to_char(raw, middle)
+        if middle_char < 0:
+            return ""
+        pending += [(low, low_char, middle, middle_char), (middle, middle_char, high, high_char)]
+    pieces: list[str] = []
+    position = 0  # in `text`
+    for index in sorted(left_out):
+        # Characters before `index` that are in the text: `index` minus those left out so far.
+        take = index - len(pieces) // 2 - position
+        pieces.append(text[position : position + take])
+        pieces.append(chr(pdfium_c.FPDFText_GetUnicode(raw, index)))
+        position += take
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 def _text_range(raw: pdfium_c.FPDF_TEXTPAGE, start: int, count: int) -> str:

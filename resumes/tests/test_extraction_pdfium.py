@@ -20,17 +20,17 @@ from resumes.extraction.pdf_layout import page_text
 from resumes.extraction.pdf_words import page_chars, page_words
 from resumes.tests import documents
 
-# A ToUnicode map that gives "~" no Unicode value, like the glyphs of an icon font.
-ICON_CMAP = (
-    b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Icons def "
-    b"1 begincodespacerange <00> <FF> endcodespacerange "
-    b"1 beginbfchar <7E> <0000> endbfchar endcmap "
-    b"CMapName currentdict /CMap defineresource pop end end"
-)
 
-
-def icon_pdf(lines: list[str]) -> bytes:
-    """A page of Helvetica lines whose "~" characters are icons without Unicode values."""
+def icon_pdf(lines: list[str], *, icon: bytes = b"0000") -> bytes:
+    """A page of Helvetica lines whose "~" characters are icons: by default without a
+    Unicode value (a ToUnicode map to 0, like an icon font's glyphs), or `icon` (UTF-16BE
+    hex)."""
+    cmap = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Icons def "
+        b"1 begincodespacerange <00> <FF> endcodespacerange "
+        b"1 beginbfchar <7E> <%s> endbfchar endcmap "
+        b"CMapName currentdict /CMap defineresource pop end end" % icon
+    )
     content = b"".join(
         b"BT /F1 11 Tf 72 %d Td (%s) Tj ET\n" % (740 - 16 * i, line.encode("cp1252"))
         for i, line in enumerate(lines)
@@ -43,7 +43,7 @@ def icon_pdf(lines: list[str]) -> bytes:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
         b"/Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>",
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(ICON_CMAP), ICON_CMAP),
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(cmap), cmap),
     ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
@@ -151,3 +151,16 @@ def test_icons_glued_to_words_are_dropped_from_the_page_text():
         "Lisbon, Portugal",
         "Skills Python Django",
     ]
+
+
+def test_characters_beyond_utf16s_first_plane_are_read_whole():
+    with pages_of(icon_pdf(ICON_LINES, icon=b"D83DDE80")) as pages:  # U+1F680, a rocket
+        textpage = pages[0].get_textpage()
+        raw = textpage.raw
+        count = pdfium_c.FPDFText_CountChars(raw)
+        codes = [pdfium_c.FPDFText_GetUnicode(raw, index) for index in range(count)]
+        chars = page_chars(raw, count)
+        words = [word.text for word in page_words(textpage)]
+    # pdfium gives each as two characters (a surrogate pair); the word joins them.
+    assert [ord(char) for char in chars] == codes
+    assert words[:4] == ["\U0001f680", "Zoe", "Example", "\U0001f680zoe@example.test"]
