@@ -69,6 +69,14 @@ def _skippable(text: str) -> bool:
     return not text or bool(URL_RE.fullmatch(text)) or text.startswith("(")
 
 
+_MAX_DESCRIPTION_LINES = 3
+
+
+def _is_description(text: str) -> bool:
+    """A line of a company's one- or two-sentence description (no bullet, not too long)."""
+    return len(text.split()) <= 18 and not BULLET_RE.match(text)
+
+
 def _is_tagline(text: str) -> bool:
     return len(text.split()) <= 8 and not BULLET_RE.match(text)
 
@@ -107,7 +115,7 @@ def collect_headers(lines: list[str], anchor_of: dict[int, DateRange]) -> list[_
         if not rest and look_back:
             back: list[str] = []
             j = i - 1
-            skipped_tagline = False
+            skipped = 0
             while j > used_until and sum(not is_place(b) for b in back) < 2:
                 text = lines[j].strip()
                 if _skippable(text):
@@ -116,15 +124,19 @@ def collect_headers(lines: list[str], anchor_of: dict[int, DateRange]) -> list[_
                 if j in anchor_of:
                     break
                 if not _header_candidate(without_urls(text)):
-                    # One short tagline under a company name ("Building the team of the future").
-                    if back or skipped_tagline or not _is_tagline(text):
+                    # A tagline or a short company description under the company's name
+                    # ("Building the team of the future", "A team of passionate developers
+                    # ... / and mobile applications for startups.").
+                    if back or skipped >= _MAX_DESCRIPTION_LINES or not _is_description(text):
                         break
-                    skipped_tagline = True
+                    skipped += 1
                     j -= 1
                     continue
                 back.insert(0, without_urls(text))
                 first = j
                 j -= 1
+                if skipped and not is_place(back[0]):
+                    break  # the name right above its description is the whole header
             parts = back
         last = i
         next_anchor = anchors[n + 1] if n + 1 < len(anchors) else len(lines)
@@ -138,6 +150,17 @@ def collect_headers(lines: list[str], anchor_of: dict[int, DateRange]) -> list[_
             # A title right under the dates still belongs to a header taken from above
             # ("Company / tagline / Dates / Title").
             missing_title = candidate and not any(map(_has_role, parts)) and _has_role(text)
+            after = lines[j + 1].strip() if j + 1 < next_anchor else ""
+            if (
+                not candidate
+                and _is_tagline(text)
+                and not any(map(_has_role, parts))
+                and _header_candidate(without_urls(after))
+                and _has_role(after)
+            ):
+                # "Pied Piper  12/2013 - 12/2014" / "Awesome compression company" / "CEO".
+                j += 1
+                continue
             if not is_place(text) and (
                 (_useful(parts) >= 2 and not missing_title) or not candidate
             ):

@@ -49,10 +49,20 @@ COMPANY_WORDS = {
 }  # fmt: skip
 
 
+_REMOTE_RE = re.compile(r"(?:^|[\s/,(-]+)(?:remote|hybrid|on-?site|worldwide)\)?$", re.IGNORECASE)
+
+
 def is_place(text: str) -> bool:
     t = text.strip(" ()")
     if t.lower() in COUNTRIES or t.lower() in REGIONS:
         return True
+    remote = _REMOTE_RE.search(t)
+    if remote:
+        # "Remote", "Kuwait/Remote", "Berlin, Germany (Hybrid)": a place with the work mode.
+        head = t[: remote.start()].strip(" ,/-(")
+        # "Kuwait/Remote", not "Google Remote" (a company working remotely).
+        one_word = re.fullmatch(r"[A-Z][\w.]*", head) and re.match(r"\s*[/,]", remote.group(0))
+        return not head or is_place(head) or bool(one_word)
     parts = [p.strip() for p in re.split(r"[,/]", t)]
     last = parts[-1].lower()
     if len(parts) >= 2 and (last in COUNTRIES or parts[-1] in US_STATES or last in REGIONS):
@@ -74,6 +84,17 @@ def _split_trailing_place(text: str) -> tuple[str, str]:
     """("Arcadia Redux", "Australia") from "Arcadia Redux Australia"; ("", "") if none."""
     # "City, ST" or "City, Country" after the name; a lone word only when it is a country
     # ("MDEIE Quebec" is a company name).
+    remote = _REMOTE_RE.search(text)
+    if remote and text[: remote.start()].strip() and " " in text.strip():
+        # "DevPal Solutions Remote", "Acme (Remote)": the work mode after the name.
+        head = text[: remote.start()].strip(" ,/-(")
+        mode = text[remote.start() :].strip(" ,/-()")
+        if re.match(r"\s*[/,]", remote.group(0)) and " " in head:
+            # "ShopRaha Kuwait/Remote": the word joined to the mode is the place.
+            head, where = head.rsplit(" ", 1)
+            mode = f"{where}/{mode}"
+        if head and not is_place(head):
+            return head, mode
     comma = text.find(",")
     before = text[:comma].split() if comma > 0 else []
     if len(before) >= 2 and re.fullmatch(r" ?[A-Z][\w .,'-]*", text[comma + 1 :]):
@@ -89,18 +110,26 @@ def _split_trailing_place(text: str) -> tuple[str, str]:
     return "", ""
 
 
+# A grade after a role ("Engineer II", "Developer 3", "Analyst Level 2").
+_GRADE_RE = re.compile(r"(?:\s+(?:level\s+)?(?:[ivx]{1,4}|\d{1,2}))+$", re.IGNORECASE)
+
+
+def _role_chunks(text: str) -> list[list[str]]:
+    parts = re.split(r"[,/&(]| and ", text)
+    return [re.findall(r"[\w+#-]+", _GRADE_RE.sub("", c.strip()).lower()) for c in parts]
+
+
 def _has_role(text: str) -> bool:
-    """Whether a role noun ends the text or one of its parts ("Senior Engineer, Data")."""
-    chunks = [re.findall(r"[\w+#-]+", c.lower()) for c in re.split(r"[,/&(]| and ", text)]
-    return any(chunk and chunk[-1] in ROLE_NOUNS for chunk in chunks)
+    """Whether a role noun ends the text or one of its parts ("Senior Engineer, Data"),
+    before a grade ("Senior Process Engineer II")."""
+    return any(chunk and chunk[-1] in ROLE_NOUNS for chunk in _role_chunks(text))
 
 
 def _title_score(text: str) -> int:
     """Title words count once; a role noun ending the text ("... Engineer") counts more."""
     words = re.findall(r"[\w+#-]+", text.lower())
     score = sum(w in TITLE_WORDS for w in words)
-    ends = [re.findall(r"[\w+#-]+", chunk.lower()) for chunk in re.split(r"[,/&(]| and ", text)]
-    if any(chunk and chunk[-1] in ROLE_NOUNS for chunk in ends):
+    if _has_role(text):
         score += 2
     return score
 

@@ -88,3 +88,42 @@ def test_a_place_in_a_narrow_contact_column_is_found_wrapped_or_without_a_city()
     assert (headed.city, headed.region) == ("Florianópolis", "Santa Catarina")
     headed = parser.parse("Nick Smits\nDeveloper\nCONTACT\nBelgium\nnick@example.test\n")
     assert headed.city == ""
+
+
+def test_a_company_description_and_a_work_mode_do_not_hide_the_company() -> None:
+    parsed = LocalResumeParser().parse(
+        "Nick Smits\nnick@example.test\nWork Experience\n"
+        "ShopRaha Kuwait/Remote\nRedefining the Grocery Experience.\nhttps://shopraha.example/\n"
+        "November 2021 - Present\nMobile Team Lead\nBuilt the mobile team.\n"
+        "Obytes Emirates/Remote\n"
+        "A team of passionate developers, designers, and product managers creating responsive web\n"
+        "and mobile applications for startups and agencies.\n"
+        "January 2019 - January 2020\nFull-Stack Engineer\n"
+        "DevPal Solutions Remote\nMay 2015 - December 2018\nFounder/CTO\n"
+    )
+    got = [(e.company, e.title, e.location) for e in parsed.experiences]
+    assert got == [
+        ("ShopRaha", "Mobile Team Lead", "Kuwait/Remote"),
+        ("Obytes", "Full-Stack Engineer", "Emirates/Remote"),
+        ("DevPal Solutions", "Founder/CTO", "Remote"),
+    ]
+
+
+def test_a_title_under_a_tagline_and_a_graded_title_are_titles() -> None:
+    parser = LocalResumeParser()
+    tagline = parser.parse(
+        "Richard Roe\nrichard@example.test\nExperience\n"
+        "Pied Piper 12/2013 - 12/2014\nAwesome compression company\nCEO/President\n"
+        "Built a compression platform used by millions of people around the world.\n"
+    )
+    assert [(e.company, e.title) for e in tagline.experiences] == [("Pied Piper", "CEO/President")]
+    graded = parser.parse(
+        "Mario Gray\nmario@example.test\nWork\n"
+        "Curio Bioscience\nSenior Process Engineer II\nJan 2024 - Jan 2025\n"
+        "Scaled manufacturing processes.\n"
+        "Senior Process Development Engineer\nJan 2022 - Dec 2023\n"
+        "Developed manufacturing workflows.\n"
+    )
+    got = [(e.company, e.title, e.start) for e in graded.experiences]
+    assert got[0] == ("Curio Bioscience", "Senior Process Engineer II", "2024-01")
+    assert got[1][1:] == ("Senior Process Development Engineer", "2022-01")
