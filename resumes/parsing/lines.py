@@ -54,7 +54,9 @@ def is_sentence(line: str, max_words: int = 10) -> bool:
     """Description text rather than a header: long, ends like a sentence, or mostly lower case."""
     text = line.strip()
     words = text.split()
-    if not words or len(words) > max_words or len(text) > max_words * 8:
+    # Dashes and bullets between header fields are no words ("Developer - Acme (Unofficial)").
+    counted = [w for w in words if any(ch.isalnum() for ch in w)]
+    if not words or len(counted) > max_words or len(text) > max_words * 8:
         return True
     ends_sentence = text.endswith((";", "!", "?")) or (
         text.endswith(".") and not re.fullmatch(r"[A-Z][a-z]{0,3}\.|(?:\w\.){2,}", words[-1])

@@ -227,7 +227,8 @@ def _inline_heading(line: str) -> tuple[str, str] | None:
         section = _HEADING_TO_SECTION.get(_words(" ".join(head)))
         rest = " ".join(words[size:])
         # "Languages and" / "Frameworks": a phrase wrapped in a narrow column, no heading.
-        wrapped = rest.lower() in {"and", "&", "of", "for", "/"}
+        # "Languages and Frameworks", "Skills & Tools": one phrase, no heading either.
+        wrapped = rest.lower().split()[0] in {"and", "&", "of", "for", "/", "or"} if rest else False
         if section and len(rest.split()) <= 8 and not rest.endswith(".") and not wrapped:
             return section, rest
     return None

@@ -127,3 +127,15 @@ def test_a_title_under_a_tagline_and_a_graded_title_are_titles() -> None:
     got = [(e.company, e.title, e.start) for e in graded.experiences]
     assert got[0] == ("Curio Bioscience", "Senior Process Engineer II", "2024-01")
     assert got[1][1:] == ("Senior Process Development Engineer", "2022-01")
+
+
+def test_a_long_title_with_its_company_after_a_dash_is_still_a_title() -> None:
+    parsed = LocalResumeParser().parse(
+        "Todd Reyes\ntodd@example.test\nWork Experience\n"
+        "Arcadia Redux (Dota 2 Unofficial) Australia\nJuly 2020 - May 2021\n"
+        "Dota 2 Custom Game Developer - Arcadia Redux (Dota 2 Unofficial)\n"
+        "Worked as one of the core developers of a custom game with a million players.\n"
+    )
+    [entry] = parsed.experiences
+    assert entry.title == "Dota 2 Custom Game Developer - Arcadia Redux (Dota 2 Unofficial)"
+    assert (entry.company, entry.location) == ("Arcadia Redux (Dota 2 Unofficial)", "Australia")

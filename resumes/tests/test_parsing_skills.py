@@ -96,3 +96,12 @@ def test_lone_unknown_words_between_known_chips_are_chips_of_their_own() -> None
         "Li Wei\nli@example.test\nSkills\nDebugging Git GitLab\nBuild automation C C++\n"
     )
     assert {"debugging", "git", "gitlab", "build automation", "c", "c++"} <= set(parsed.skills)
+
+
+def test_a_skill_group_named_languages_and_frameworks_opens_no_languages_section() -> None:
+    parsed = parse(
+        "Li Wei\nli@example.test\nSkills\nTechnical\nMachine learning\n"
+        "Languages and Frameworks\nPython\nRust\n"
+    )
+    assert {"languages and frameworks", "python", "rust"} <= set(parsed.skills)
+    assert "and frameworks" not in parsed.skills and parsed.languages == []
