@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import functools
 import os
-import re
-import tempfile
+import threading
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
-import pytesseract
 from PIL import Image, ImageFilter, ImageOps
 
 from resumes.extraction.base import ExtractionError, TransientExtractionError
 from resumes.extraction.pdf_layout import Word, words_text
 from resumes.extraction.photo import straighten
 
-# Tesseract's OpenMP threads fight with Celery's processes on small machines.
+# Tesseract's OpenMP threads fight with Celery's processes on small machines (set before
+# the library loads).
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+# Where Debian's tesseract-ocr-eng (and tesseract-ocr-osd) put their models; TESSDATA_PREFIX
+# first, as Tesseract itself reads it.
+TESSDATA_DIRS = (
+    "/usr/share/tesseract-ocr/5/tessdata",
+    "/usr/share/tesseract-ocr/4.00/tessdata",
+    "/usr/share/tessdata",
+    "/usr/local/share/tessdata",
+)
 
 OSD_MAX_SIDE = 2000
 DESKEW_MAX_SIDE = 900
@@ -55,10 +65,34 @@ def prepare(image: Image.Image) -> Image.Image:
     if longest < 1600:  # a small photo: scale so letters are ~20-30 px tall
         factor = 1600 / longest
         image = image.resize((round(image.width * factor), round(image.height * factor)))
-    image = image.filter(ImageFilter.MedianFilter(3))  # sensor noise and specks
+    image = median3(image)  # sensor noise and specks
     if photo:  # a hand-held camera's blur: sharpen the strokes back
         image = image.filter(ImageFilter.UnsharpMask(radius=2, percent=150, threshold=2))
     return flatten_lighting(image, paper_level=PHOTO_PAPER_LEVEL if photo else SCAN_PAPER_LEVEL)
+
+
+def median3(image: Image.Image) -> Image.Image:
+    """A 3x3 median filter of a grey image, edges repeated: Pillow's MedianFilter(3), pixel
+    for pixel, in a fifth of its time (0.07 against 0.4 CPU-s on a 200 dpi page).
+
+    Each column of three is sorted once (low, middle, high); the median of the nine is then
+    the median of the largest low, the median middle and the smallest high of three
+    neighbouring columns.
+    """
+    pixels = np.pad(np.asarray(image), 1, mode="edge")
+    up, centre, down = pixels[:-2], pixels[1:-1], pixels[2:]
+    low, high = np.minimum(up, centre), np.maximum(up, centre)
+    middle, high = np.minimum(high, down), np.maximum(high, down)
+    low, middle = np.minimum(low, middle), np.maximum(low, middle)
+    left, here, right = slice(0, -2), slice(1, -1), slice(2, None)
+    lows = np.maximum(np.maximum(low[:, left], low[:, here]), low[:, right])
+    highs = np.minimum(np.minimum(high[:, left], high[:, here]), high[:, right])
+    middles = _median_of_three(middle[:, left], middle[:, here], middle[:, right])
+    return Image.fromarray(_median_of_three(lows, middles, highs))
+
+
+def _median_of_three(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    return np.maximum(np.minimum(a, b), np.minimum(np.maximum(a, b), c))
 
 
 def flatten_lighting(image: Image.Image, *, paper_level: float = SCAN_PAPER_LEVEL) -> Image.Image:
@@ -93,16 +127,19 @@ def detect_rotation(image: Image.Image) -> int:
         probe = image.copy()
         probe.thumbnail((OSD_MAX_SIDE, OSD_MAX_SIDE))
     try:
-        osd = pytesseract.image_to_osd(probe, config="--psm 0", timeout=OCR_TIMEOUT)
-    except pytesseract.TesseractError:
-        return 0  # too little text to decide: leave it
-    except RuntimeError as exc:  # pytesseract's timeout
-        raise TransientExtractionError("OCR orientation detection timed out.") from exc
-    match = re.search(r"Rotate:\s+(\d+)", osd)
-    confidence = re.search(r"Orientation confidence:\s+([\d.]+)", osd)
-    if not match or (confidence and float(confidence.group(1)) < 1.0):
+        api = _tesseract_api("osd")
+    except RuntimeError:  # no OSD model (tesseract-ocr-osd): leave the page as it is
         return 0
-    return int(match.group(1)) % 360
+    try:
+        api.SetImage(probe)
+        osd = api.DetectOrientationScript()
+    finally:
+        api.Clear()
+    if not osd or osd["orient_conf"] < 1.0:
+        return 0  # too little text to decide, or no clear answer: leave it
+    # OSD reports the text's orientation counter-clockwise; the turn that undoes it is the
+    # same angle clockwise ("Rotate" in the tesseract command's output).
+    return (360 - int(osd["orient_deg"])) % 360
 
 
 def _projection_score(image: Image.Image, angle: float) -> float:
@@ -125,28 +162,63 @@ def detect_skew(image: Image.Image) -> float:
     return round(max(fine, key=lambda a: _projection_score(probe, a)), 1)
 
 
+@functools.cache
+def tessdata_dir() -> str:
+    candidates = [os.environ.get("TESSDATA_PREFIX", ""), *TESSDATA_DIRS]
+    for folder in filter(None, candidates):
+        if (Path(folder) / "eng.traineddata").is_file():
+            return folder
+    raise ExtractionError("Tesseract's English model (tesseract-ocr-eng) is not installed.")
+
+
+_apis = threading.local()
+
+
+def _tesseract_api(model: str) -> Any:
+    """This thread's Tesseract for `model` ("eng" or "osd"), loaded once.
+
+    In process (tesserocr) rather than one `tesseract` command per page: each command
+    loaded the model again and wrote and decoded an image file, half of the OCR's CPU time
+    (measured on the dev scans: 0.93 against 0.48 CPU-s per page).
+    """
+    loaded = _apis.__dict__.setdefault("loaded", {})
+    if model not in loaded:
+        import tesserocr
+
+        if model == "osd":
+            api = tesserocr.PyTessBaseAPI(
+                path=tessdata_dir(), lang="osd", psm=tesserocr.PSM.OSD_ONLY
+            )
+        else:
+            api = tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang=model, psm=PAGE_SEGMENTATION)
+            api.SetVariable("tessedit_do_invert", "0")
+        loaded[model] = api
+    return loaded[model]
+
+
 def _tesseract(image: Image.Image) -> OcrResult:
-    # An uncompressed PGM file: pytesseract would write (and Tesseract decode) a PNG, about a
-    # tenth of a second of CPU per page for nothing.
-    with tempfile.NamedTemporaryFile(suffix=".pgm") as file:
-        image.convert("L").save(file, format="PPM")
-        file.flush()
-        return _tesseract_file(file.name)
+    import tesserocr
 
-
-def _tesseract_file(path: str) -> OcrResult:
+    api = _tesseract_api("eng")
+    level = tesserocr.RIL.WORD
+    boxes: list[tuple[str, int, int, int, int, float]] = []
     try:
-        data = pytesseract.image_to_data(
-            path,
-            config=f"--psm {PAGE_SEGMENTATION} -c tessedit_do_invert=0",
-            output_type=pytesseract.Output.DICT,
-            timeout=OCR_TIMEOUT,
-        )
+        api.SetImage(image.convert("L"))
+        if not api.Recognize(timeout=OCR_TIMEOUT * 1000):
+            raise TransientExtractionError("OCR timed out.")
+        for word in tesserocr.iterate_level(api.GetIterator(), level):
+            try:
+                text = word.GetUTF8Text(level)
+            except RuntimeError:  # "No text returned": a page without words
+                continue
+            box = word.BoundingBox(level)
+            if text and box:
+                boxes.append((text, *box, word.Confidence(level)))
     except RuntimeError as exc:
-        raise TransientExtractionError("OCR timed out.") from exc
-    except pytesseract.TesseractError as exc:
-        raise ExtractionError(f"OCR could not read the image: {exc.message}") from exc
-    return _assemble(data)
+        raise ExtractionError(f"OCR could not read the image: {exc}") from exc
+    finally:
+        api.Clear()
+    return _assemble(boxes, page_width=image.width)
 
 
 def ocr_image(image: Image.Image, *, orient: bool = True, deskew: bool = True) -> OcrResult:
@@ -181,30 +253,23 @@ def ocr_image(image: Image.Image, *, orient: bool = True, deskew: bool = True) -
     return result
 
 
-def _assemble(data: dict[str, list]) -> OcrResult:
-    """Tesseract's words laid out like a PDF's text layer (`pdf_layout`): lines by geometry,
-    right-aligned dates kept on their entry's row, a sidebar read apart from the main column.
+def _assemble(boxes: list[tuple[str, int, int, int, int, float]], *, page_width: int) -> OcrResult:
+    """Tesseract's words (text, left, top, right, bottom, confidence in pixels) laid out like
+    a PDF's text layer (`pdf_layout`): lines by geometry, right-aligned dates kept on their
+    entry's row, a sidebar read apart from the main column.
 
     Tesseract's own block order prints right-aligned dates after their whole column and can
     splice a sidebar's short lines onto the main column's rows.
     """
-    boxes = [
-        i
-        for i, word in enumerate(data["text"])
-        if word.strip() and data["width"][i] > 0 and data["height"][i] > 0
-    ]
+    boxes = [b for b in boxes if b[0].strip() and b[3] > b[1] and b[4] > b[2]]
     if not boxes:
         return OcrResult(text="", confidence=None, words=0)
-    # The page in PDF points (its first entry is the page's box), whatever the resolution.
-    page_width = data["width"][0] or max(data["left"][i] + data["width"][i] for i in boxes)
+    # The page in PDF points, whatever the resolution.
     scale = LAYOUT_WIDTH / max(page_width, 1)
     words: list[Word] = []
     confidences: list[float] = []
-    for i in boxes:
-        left, top = data["left"][i] * scale, data["top"][i] * scale
-        width, height = data["width"][i] * scale, data["height"][i] * scale
-        words.append(Word(data["text"][i].strip(), left, left + width, -(top + height), -top))
-        conf = float(data["conf"][i])
+    for text, left, top, right, bottom, conf in boxes:
+        words.append(Word(text.strip(), left * scale, right * scale, -bottom * scale, -top * scale))
         if conf >= 0:
             confidences.append(conf)
     confidence = sum(confidences) / len(confidences) if confidences else None
