@@ -45,7 +45,7 @@ def skill_items(lines: list[str]) -> list[str]:
         else:
             # Two columns of a skills grid run together ("NextJS · Angular iOS · KMM"): a
             # piece made only of known skills, and not one itself, is those skills.
-            pieces = [q for p in pieces for q in _split_known(p)]
+            pieces = [_strip_item(q) for p in pieces for q in _split_known(p)]
         for piece in pieces:
             if (
                 piece
@@ -62,6 +62,8 @@ def skill_items(lines: list[str]) -> list[str]:
 
 def _strip_item(item: str) -> str:
     item = item.strip(" .:_~=»«©\"'`-\u2014")
+    # OCR loses or spaces the dot of ".js" names: "Next js", "Node. js" are Next.js, Node.js.
+    item = re.sub(r"(?<=\w)\.?\s+(js)$", r".\1", item, flags=re.IGNORECASE)
     if item.endswith(")") and "(" not in item:
         item = item[:-1]
     if item.startswith("(") and ")" not in item:

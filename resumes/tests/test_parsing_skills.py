@@ -105,3 +105,12 @@ def test_a_skill_group_named_languages_and_frameworks_opens_no_languages_section
     )
     assert {"languages and frameworks", "python", "rust"} <= set(parsed.skills)
     assert "and frameworks" not in parsed.skills and parsed.languages == []
+
+
+def test_ocr_debris_and_a_lost_js_dot_are_repaired_in_listed_skills() -> None:
+    parsed = parse(
+        "Li Wei\nli@example.test\nSkills\nReact Redux —Gatsbyjs_ Next js\n"
+        "Python Django Node. js Express js\n"
+    )
+    assert {"gatsbyjs", "next.js", "node.js", "express.js", "django"} <= set(parsed.skills)
+    assert not any(s.endswith("_") or s.endswith(" js") for s in parsed.skills)
