@@ -84,21 +84,21 @@ def activity_chart(rows: list[dict[str, Any]]) -> charts.Chart:
 
 
 def dashboard(filters: queries.Filters) -> dict[str, Any]:
-    stages = queries.funnel(filters)
+    """The page's figures: three statements (the cohort's six figures, time in stage,
+    recruiter activity; each of the last two reads its own table)."""
+    cohort = queries.cohort_figures(filters)
     stay = queries.time_in_stage(filters)
-    sources = queries.by_source(filters)
-    scores = queries.score_distribution(filters)
     activity = queries.recruiter_activity(filters)
     return {
-        "summary": queries.summary(filters),
-        "funnel": stages,
-        "funnel_chart": funnel_chart(stages),
-        "time_to_hire": queries.time_to_hire(filters),
+        "summary": cohort["summary"],
+        "funnel": cohort["funnel"],
+        "funnel_chart": funnel_chart(cohort["funnel"]),
+        "time_to_hire": cohort["time_to_hire"],
         "time_in_stage": stay,
         "time_in_stage_chart": time_in_stage_chart(stay),
-        "sources_chart": sources_chart(sources),
+        "sources_chart": sources_chart(cohort["by_source"]),
         "sources_recorded": queries.sources_recorded(),
-        "jobs": queries.jobs(filters),
-        "scores_chart": scores_chart(scores),
+        "jobs": cohort["jobs"],
+        "scores_chart": scores_chart(cohort["score_distribution"]),
         "activity_chart": activity_chart(activity),
     }

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from analytics.dashboards.queries import base, pipeline, teams
+from analytics.dashboards.queries import base, cohort, pipeline, teams
 from analytics.dashboards.queries.base import SCORE_BUCKETS, VIEW_EVENT, Filters
+from analytics.dashboards.queries.cohort import cohort_figures
 from analytics.dashboards.queries.pipeline import (
     FunnelStage,
     funnel,
@@ -43,7 +44,7 @@ def statements(filters: Filters) -> list[tuple[str, str, dict[str, Any]]]:
     """(name, SQL, parameters) of each dashboard statement, for EXPLAIN."""
     found = [
         (name.removesuffix("_SQL"), sql)
-        for module in (pipeline, teams)
+        for module in (pipeline, teams, cohort)
         for name, sql in vars(module).items()
         if name.endswith("_SQL")
     ]
@@ -58,6 +59,7 @@ __all__ = [
     "FunnelStage",
     "base",
     "by_source",
+    "cohort_figures",
     "funnel",
     "jobs",
     "recruiter_activity",

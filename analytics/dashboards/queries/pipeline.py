@@ -7,15 +7,17 @@ from typing import Any
 
 from analytics.dashboards.queries.base import COHORT, PIPELINES, Filters, days, ratio, rows
 
-SUMMARY_SQL = f"""
-WITH {COHORT}
+# Each cohort figure is its parts (CTEs, the final SELECT, the order of its rows), composed
+# here into a statement of its own and in cohort.py into the page's one statement.
+SUMMARY_SELECT = """
 SELECT count(*) AS applications,
        count(*) FILTER (WHERE st.kind = 'open') AS open,
        count(*) FILTER (WHERE st.kind = 'hired') AS hired,
        count(*) FILTER (WHERE st.kind = 'rejected') AS rejected,
        count(*) FILTER (WHERE st.kind = 'withdrawn') AS withdrawn
 FROM cohort c JOIN applications_pipelinestage st ON st.id = c.stage_id
-"""  # noqa: S608
+"""
+SUMMARY_SQL = f"WITH {COHORT}\n{SUMMARY_SELECT}"
 
 
 def summary(filters: Filters) -> dict[str, int]:
@@ -26,12 +28,12 @@ def summary(filters: Filters) -> dict[str, int]:
 # Histogram of furthest positions per job (small), joined to each job's pipeline: an
 # application reached a stage when its furthest position (among open and hired stages; a
 # rejected application reached the stage it was rejected from) is at or after the stage's.
-FUNNEL_SQL = f"""
-WITH {COHORT}, {PIPELINES},
+FUNNEL_HISTOGRAM = """
 histogram AS (  -- one pass over the cohort: how far each application got, where it is now
     SELECT job_id, furthest_position, stage_id, count(*) AS n FROM cohort
     GROUP BY job_id, furthest_position, stage_id
-),
+)"""
+FUNNEL_CTES = """
 reached AS (
     SELECT job_id, furthest_position AS position, sum(n) AS n FROM histogram
     WHERE furthest_position IS NOT NULL GROUP BY job_id, furthest_position
@@ -47,11 +49,16 @@ stages AS (
     FROM pipelines p
     LEFT JOIN reached r ON r.job_id = p.job_id AND r.position >= p.position
     GROUP BY p.slug
-)
+)"""
+FUNNEL_SELECT = """
 SELECT s.slug, s.name, s.kind, s.position, s.reached, coalesce(cu.n, 0)::int AS current
 FROM stages s LEFT JOIN current cu ON cu.slug = s.slug
-ORDER BY s.position, s.slug
-"""  # noqa: S608
+"""
+FUNNEL_ORDER = "position, slug"
+FUNNEL_SQL = f"""
+WITH {COHORT}, {PIPELINES}, {FUNNEL_HISTOGRAM}, {FUNNEL_CTES}
+{FUNNEL_SELECT} ORDER BY {FUNNEL_ORDER}
+"""
 
 
 @dataclass(frozen=True)
@@ -66,9 +73,13 @@ class FunnelStage:
 
 
 def funnel(filters: Filters) -> list[FunnelStage]:
+    return funnel_stages(rows(FUNNEL_SQL, filters.params()))
+
+
+def funnel_stages(result: list[dict[str, Any]]) -> list[FunnelStage]:
     stages: list[FunnelStage] = []
     first = previous = None
-    for row in rows(FUNNEL_SQL, filters.params()):
+    for row in result:
         progress = row["kind"] in ("open", "hired")
         if progress and first is None:
             first = row["reached"]
@@ -89,17 +100,20 @@ def funnel(filters: Filters) -> list[FunnelStage]:
 
 
 # Days from applying to the first move into a hired stage.
-TIME_TO_HIRE_SQL = f"""
-WITH {COHORT}
+TIME_TO_HIRE_SELECT = """
 SELECT count(*) AS hires,
        percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP
            (ORDER BY date_part('epoch', hired_at - created_at)) AS days
 FROM cohort WHERE hired_at IS NOT NULL
-"""  # noqa: S608
+"""
+TIME_TO_HIRE_SQL = f"WITH {COHORT}\n{TIME_TO_HIRE_SELECT}"
 
 
 def time_to_hire(filters: Filters) -> dict[str, Any]:
-    row = rows(TIME_TO_HIRE_SQL, filters.params())[0]
+    return hire_days(rows(TIME_TO_HIRE_SQL, filters.params())[0])
+
+
+def hire_days(row: dict[str, Any]) -> dict[str, Any]:
     median, p90 = row["days"] or (None, None)
     return {
         "hires": row["hires"],

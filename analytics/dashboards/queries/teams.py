@@ -13,13 +13,16 @@ from analytics.dashboards.queries.base import (
     rows,
 )
 
-BY_SOURCE_SQL = f"""
-WITH {COHORT}
+# Each cohort figure is its parts (CTEs, the final SELECT, the order of its rows), composed
+# here into a statement of its own and in cohort.py into the page's one statement.
+BY_SOURCE_SELECT = """
 SELECT c.source, count(*) AS applications,
        count(*) FILTER (WHERE st.kind = 'hired') AS hired
 FROM cohort c JOIN applications_pipelinestage st ON st.id = c.stage_id
-GROUP BY 1 ORDER BY 2 DESC, 1
-"""  # noqa: S608
+GROUP BY 1
+"""
+BY_SOURCE_ORDER = "applications DESC, source"
+BY_SOURCE_SQL = f"WITH {COHORT}\n{BY_SOURCE_SELECT} ORDER BY {BY_SOURCE_ORDER}"
 
 
 def by_source(filters: Filters) -> list[dict[str, Any]]:
@@ -33,15 +36,16 @@ def sources_recorded() -> bool:
     return "source" in {f.name for f in Application._meta.concrete_fields}
 
 
-JOBS_SQL = f"""
-WITH {COHORT}, {PIPELINES}, {FIRST_OPEN},
-views AS (  -- grouped by the text id, cast once per job rather than once per view
+# Views per job, grouped by the text id: cast once per job rather than once per view.
+VIEWS = """
     SELECT e.subject_id, count(*) AS n
     FROM analytics_event e
     WHERE e.company_id = %(company)s AND e.kind = 'job.viewed' AND e.subject_type = 'jobs.job'
       AND e.created_at >= %(since)s AND e.created_at < %(until)s
     GROUP BY e.subject_id
-),
+"""
+JOBS_CTES = f"""
+views AS ({VIEWS}),
 ranked AS (  -- where each applicant's score stands among the job's applicants (0..1)
     SELECT c.job_id, c.match_score, c.hired, c.furthest_position, fo.position AS first_open,
            CASE WHEN c.match_score IS NOT NULL THEN percent_rank() OVER (
@@ -57,7 +61,8 @@ per_job AS (
            avg(match_score) FILTER (WHERE hired) AS mean_score_hired,
            avg(score_rank) FILTER (WHERE hired) AS hired_rank
     FROM ranked GROUP BY job_id
-)
+)"""  # noqa: S608
+JOBS_SELECT = """
 SELECT j.id AS job_id, j.title, j.status, coalesce(v.n, 0) AS views,
        coalesce(pj.applications, 0) AS applications, coalesce(pj.advanced, 0) AS advanced,
        coalesce(pj.hired, 0) AS hired, pj.mean_score, pj.mean_score_hired, pj.hired_rank
@@ -66,8 +71,12 @@ LEFT JOIN per_job pj ON pj.job_id = j.id
 LEFT JOIN views v ON v.subject_id = j.id::text
 WHERE j.company_id = %(company)s AND (%(job)s::bigint IS NULL OR j.id = %(job)s::bigint)
   AND (pj.job_id IS NOT NULL OR v.subject_id IS NOT NULL)
-ORDER BY coalesce(pj.applications, 0) DESC, j.title, j.id
-"""  # noqa: S608
+"""
+JOBS_ORDER = "applications DESC, title, job_id"
+JOBS_SQL = f"""
+WITH {COHORT}, {PIPELINES}, {FIRST_OPEN}, {JOBS_CTES}
+{JOBS_SELECT} ORDER BY {JOBS_ORDER}
+"""
 
 
 def jobs(filters: Filters) -> list[dict[str, Any]]:
@@ -75,35 +84,46 @@ def jobs(filters: Filters) -> list[dict[str, Any]]:
     hired, mean match score of applicants and of hires, and `hired_rank`: the mean percentile
     of the hires' scores among the job's applicants (0.5 = the score did not tell, 1 = the
     team hired the top-scored applicants)."""
-    result = rows(JOBS_SQL, filters.params())
+    return job_rows(rows(JOBS_SQL, filters.params()))
+
+
+def job_rows(result: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for row in result:
         for key in ("mean_score", "mean_score_hired", "hired_rank"):
             row[key] = None if row[key] is None else round(float(row[key]), 4)
     return result
 
 
-SCORES_SQL = f"""
-WITH {COHORT}, {PIPELINES}, {FIRST_OPEN},
+SCORES_CTES = f"""
 scored AS (
     SELECT least(width_bucket(c.match_score, 0, 1, {SCORE_BUCKETS}), {SCORE_BUCKETS}) AS bucket,
            coalesce(c.furthest_position > fo.position, false) AS advanced, c.hired
     FROM cohort c LEFT JOIN first_open fo ON fo.job_id = c.job_id
     WHERE c.match_score IS NOT NULL
-)
+)"""  # noqa: S608
+SCORES_SELECT = f"""
 SELECT b AS bucket,
        count(s.bucket) AS applicants,
        count(s.bucket) FILTER (WHERE s.advanced) AS advanced,
        count(s.bucket) FILTER (WHERE s.hired) AS hired
 FROM generate_series(1, {SCORE_BUCKETS}) AS b
 LEFT JOIN scored s ON s.bucket = b
-GROUP BY b ORDER BY b
+GROUP BY b
 """  # noqa: S608
+SCORES_ORDER = "bucket"
+SCORES_SQL = f"""
+WITH {COHORT}, {PIPELINES}, {FIRST_OPEN}, {SCORES_CTES}
+{SCORES_SELECT} ORDER BY {SCORES_ORDER}
+"""
 
 
 def score_distribution(filters: Filters) -> list[dict[str, Any]]:
     """Applicants, advanced and hired per match-score bucket (0-0.1 ... 0.9-1.0), from the
     score each application had when it was made (`Application.match_score`)."""
-    result = rows(SCORES_SQL, filters.params())
+    return score_rows(rows(SCORES_SQL, filters.params()))
+
+
+def score_rows(result: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for row in result:
         low = (row["bucket"] - 1) / SCORE_BUCKETS
         row["label"] = f"{low:.1f}\u2013{low + 1 / SCORE_BUCKETS:.1f}"
