@@ -1,24 +1,29 @@
-"""Synthetic candidates and jobs for `manage.py bench_matching`, loaded with COPY.
+"""Synthetic candidates and jobs for `manage.py bench_matching`, loaded with binary COPY.
 
 Vectors are perturbations of real embeddings: a few dozen role descriptions are embedded with the
 configured model, and each synthetic profile is one of them plus Gaussian noise, renormalised,
 so the data has the clustered shape of real profiles (not uniform noise, which makes HNSW look
 better or worse than it is). `random_vectors=True` draws uniform unit vectors instead. Each
-profile has one or two experience entries whose vectors perturb the profile's own (stored in
-`ProfileVectors` as the services store them), skills from the taxonomy biased towards the role's
-own, years, a salary expectation in its country's currency, languages and a degree, so the
-re-rank computes every component. Countries follow a skewed distribution: one holds ~10 % of
-the profiles, one ~5 % and one ~1 % (the filtered queries).
+profile has one or two experience entries whose vectors perturb the profile's own (one
+`ExperienceVector` row each, as the services store them), skills from the taxonomy biased
+towards the role's own, years, a salary expectation in its country's currency, languages, a
+degree, a remote preference and the work authorization of its country, so the re-rank computes
+every component and the hard filters select. Countries follow a skewed distribution: one holds
+~10 % of the profiles, one ~5 % and one ~1 % (the filtered queries).
 
-Rows are written with PostgreSQL COPY (`copy_rows`): an ORM `bulk_create` of a million
-profiles with their vectors would take most of an hour.
+Speed (a million profiles in minutes, not hours): vectors are drawn a chunk at a time in numpy
+and sent as pgvector's binary form (`vector_bytes`: the whole chunk converted at once); rows go
+through PostgreSQL's binary COPY (`copy_binary`), so no float is ever formatted as text; the
+per-row Python is a few string joins. `bulk_load` drops the loaded tables' secondary indexes
+before the COPY and rebuilds them after (with more maintenance memory and parallel workers), and
+skips foreign-key triggers (`session_replication_role = replica`: every id is generated here).
 """
 
 from __future__ import annotations
 
-import json
-import random
+import struct
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,8 +77,9 @@ _ROLE_ROWS = [
 ]  # fmt: skip
 ROLES = {text: skills.split() for text, skills in _ROLE_ROWS}
 # Filter selectivity: FR ~10 %, PT ~5 %, IE ~1 % of the profiles.
-COUNTRIES = ["US"] * 30 + ["DE"] * 15 + ["GB"] * 12 + ["FR"] * 10 + ["IN"] * 10 + ["BR"] * 8
-COUNTRIES += ["CA"] * 5 + ["NL"] * 4 + ["PT"] * 5 + ["IE"] * 1
+COUNTRY_SHARES = {
+    "US": 30, "DE": 15, "GB": 12, "FR": 10, "IN": 10, "BR": 8, "CA": 5, "NL": 4, "PT": 5, "IE": 1,
+}  # fmt: skip
 FILTER_COUNTRIES = {"FR": "~10%", "PT": "~5%", "IE": "~1%"}
 CITIES = {
     "US": ["New York", "Austin"], "DE": ["Berlin", "Munich"], "GB": ["London"],
@@ -84,24 +90,32 @@ CURRENCY = {"US": "USD", "GB": "GBP", "IN": "INR", "BR": "BRL", "CA": "CAD"}  # 
 LANGUAGES = {"DE": "de", "FR": "fr", "BR": "pt", "PT": "pt", "NL": "nl"}  # besides English
 SENIORITY = ["Junior", "", "Senior", "Lead"]
 DEGREES = ["Bachelor of Science", "Master of Science", "High School Diploma", ""]
+# Remote preferences: most candidates take any workplace; remote-only ones leave on-site pools.
+REMOTE_SHARES = {"any": 70, "onsite": 10, "hybrid": 14, "remote": 6}
 EXPERIENCE_SIGMA = 0.05
 
 
-@dataclass(frozen=True)
-class SyntheticProfile:
-    headline: str
-    summary: str
-    skills: list[str]
-    country: str
-    city: str
-    years: float
-    salary: int
-    currency: str
-    languages: list[str]
-    degree: str
-    experiences: list[dict[str, Any]]
-    vector: np.ndarray
-    experience_vectors: np.ndarray
+@dataclass
+class Chunk:
+    """One chunk of synthetic profiles, column by column (`rows()` yields them row by row)."""
+
+    start: int
+    headline: list[str]
+    summary: list[str]
+    skills: list[list[str]]
+    country: list[str]
+    city: list[str]
+    years: np.ndarray
+    salary: np.ndarray
+    remote: list[str]
+    degree: list[str]
+    experiences: list[list[dict[str, Any]]]
+    vectors: np.ndarray  # (n, d) float32, unit
+    entry_vectors: np.ndarray  # (n, 2, d) float32, unit; entry_counts[i] of them are used
+    entry_counts: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.headline)
 
 
 def role_vectors(embedder) -> np.ndarray:
@@ -109,11 +123,17 @@ def role_vectors(embedder) -> np.ndarray:
 
 
 def perturb(base: np.ndarray, rng: np.random.Generator, sigma: float) -> np.ndarray:
-    noisy = base + rng.normal(0.0, sigma, size=base.shape).astype(np.float32)
+    noisy = base + sigma * rng.standard_normal(size=base.shape, dtype=np.float32)
     return noisy / np.linalg.norm(noisy, axis=-1, keepdims=True)
 
 
-def profiles(
+def _pick(rng: np.random.Generator, shares: dict[str, int], size: int) -> np.ndarray:
+    keys = np.array(list(shares))
+    weights = np.array(list(shares.values()), dtype=float)
+    return keys[rng.choice(len(keys), size=size, p=weights / weights.sum())]
+
+
+def chunks(
     n: int,
     bases: np.ndarray,
     *,
@@ -121,74 +141,113 @@ def profiles(
     sigma: float = 0.03,
     random_vectors: bool = False,
     known_skills: set[str] | None = None,
-    chunk: int = 20000,
-) -> Iterator[SyntheticProfile]:
-    """n synthetic profiles, generated chunk by chunk (a million vectors do not fit twice)."""
+    size: int = 25000,
+) -> Iterator[Chunk]:
+    """n synthetic profiles, `size` at a time (a million vectors are not held at once)."""
     rng = np.random.default_rng(seed)
-    pyrng = random.Random(seed)
     roles = list(ROLES.items())
-    all_skills = sorted(known_skills or {s for _, skills in roles for s in skills})
-    for start in range(0, n, chunk):
-        size = min(chunk, n - start)
-        picks = rng.integers(0, len(roles), size=size)
+    texts = [text for text, _ in roles]
+    role_skills = [
+        [s for s in skills if not known_skills or s in known_skills] for _, skills in roles
+    ]
+    # Extra skills: mostly other roles' common skills, sometimes any taxonomy skill.
+    common = sorted({s for skills in role_skills for s in skills})
+    rare = sorted(known_skills or common)
+    for start in range(0, n, size):
+        m = min(size, n - start)
+        picks = rng.integers(0, len(roles), size=m)
         if random_vectors:
-            vectors = rng.normal(size=(size, bases.shape[1])).astype(np.float32)
+            vectors = rng.normal(size=(m, bases.shape[1])).astype(np.float32)
             vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         else:
             vectors = perturb(bases[picks], rng, sigma)
         entries = perturb(np.repeat(vectors[:, None, :], 2, axis=1), rng, EXPERIENCE_SIGMA)
-        for i in range(size):
-            yield _profile(pyrng, roles[picks[i]], all_skills, known_skills, vectors[i], entries[i])
+        counts = np.where(rng.random(m) < 0.5, 1, 2)
+        countries = _pick(rng, COUNTRY_SHARES, m)
+        city_pick = rng.integers(0, 2, size=m)
+        levels = rng.integers(0, len(SENIORITY), size=m)
+        years = np.round(rng.uniform(0, 20, size=m), 1)
+        keep_own = rng.random((m, 5)) < 0.8
+        extra_common = rng.integers(0, len(common), size=(m, 2))
+        extra_rare = np.where(rng.random(m) < 0.3, rng.integers(0, len(rare), size=m), -1)
+        chunk = Chunk(
+            start=start, headline=[], summary=[], skills=[], country=[], city=[], years=years,
+            salary=np.round(rng.uniform(30_000, 140_000, size=m), -3).astype(np.int64),
+            remote=_pick(rng, REMOTE_SHARES, m).tolist(),
+            degree=np.array(DEGREES)[rng.integers(0, len(DEGREES), size=m)].tolist(),
+            experiences=[], vectors=vectors, entry_vectors=entries, entry_counts=counts,
+        )  # fmt: skip
+        for i in range(m):
+            r = int(picks[i])
+            text = texts[r]
+            words = text.split(" ", 2)
+            role = f"{words[0]} {words[1]}"
+            headline = f"{SENIORITY[levels[i]]} {role}".strip()
+            country = str(countries[i])
+            skills = {s for s, keep in zip(role_skills[r], keep_own[i], strict=False) if keep}
+            skills.update(common[j] for j in extra_common[i])
+            if extra_rare[i] >= 0:
+                skills.add(rare[extra_rare[i]])
+            first = 2024 - int(years[i])
+            chunk.headline.append(headline)
+            chunk.summary.append(text)
+            chunk.skills.append(sorted(skills))
+            chunk.country.append(country)
+            cities = CITIES[country]
+            chunk.city.append(cities[city_pick[i] % len(cities)])
+            chunk.experiences.append(
+                [
+                    {
+                        "title": headline if j == 0 else role,
+                        "company": f"Company {j}",
+                        "description": text,
+                        "start": f"{first + 2 * j}-01",
+                        "end": None,
+                    }
+                    for j in range(int(counts[i]))
+                ]
+            )
+        yield chunk
 
 
-def _profile(pyrng, role, all_skills, known_skills, vector, entry_vectors) -> SyntheticProfile:
-    text, role_skills = role
-    own = [
-        s for s in role_skills if pyrng.random() < 0.8 and (not known_skills or s in known_skills)
-    ]
-    extra = pyrng.sample(all_skills, k=min(3, len(all_skills)))
-    level = pyrng.choice(SENIORITY)
-    words = text.split(" ", 2)
-    headline = f"{level} {words[0]} {words[1]}".strip()
-    country = pyrng.choice(COUNTRIES)
-    years = round(pyrng.uniform(0, 20), 1)
-    count = 1 if pyrng.random() < 0.5 else 2
-    experiences = [
-        {"title": headline if j == 0 else f"{words[0]} {words[1]}", "company": f"Company {j}",
-         "description": text, "start": f"{2024 - int(years) + 2 * j}-01", "end": None}
-        for j in range(count)
-    ]  # fmt: skip
-    return SyntheticProfile(
-        headline=headline,
-        summary=text,
-        skills=sorted(set(own + extra)),
-        country=country,
-        city=pyrng.choice(CITIES[country]),
-        years=years,
-        salary=int(round(pyrng.uniform(30_000, 140_000), -3)),
-        currency=CURRENCY.get(country, "EUR"),
-        languages=["en", *([LANGUAGES[country]] if country in LANGUAGES else [])],
-        degree=pyrng.choice(DEGREES),
-        experiences=experiences,
-        vector=vector,
-        experience_vectors=entry_vectors[:count],
-    )
+def languages(country: str) -> list[str]:
+    return ["en", *([LANGUAGES[country]] if country in LANGUAGES else [])]
 
 
-def rounded(vectors: np.ndarray) -> list:
-    """6 decimals: cosines stay within ~1e-6 and the COPY stream is half as long."""
-    return np.round(vectors.astype(np.float64), 6).tolist()
+def vector_bytes(vectors: np.ndarray) -> list[bytes]:
+    """pgvector's binary form of each row (dimension, 0, big-endian float4s), the whole array
+    converted at once."""
+    n, d = vectors.shape
+    head = np.frombuffer(struct.pack(">HH", d, 0), dtype=np.uint8)
+    body = np.ascontiguousarray(vectors, dtype=">f4").view(np.uint8).reshape(n, 4 * d)
+    rows = np.hstack([np.broadcast_to(head, (n, 4)), body])
+    return [row.tobytes() for row in rows]
 
 
-def vector_text(vector: np.ndarray) -> str:
-    return "[" + ",".join(map(str, rounded(vector))) + "]"
+# --- loading -----------------------------------------------------------------------------
 
 
-def copy_rows(model: Any, columns: list[str], rows: Iterable[tuple]) -> int:
-    """COPY rows (values for `columns`, already in database form) into the model's table.
+def _column_types(table: str) -> dict[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, atttypid::int FROM pg_attribute "
+            "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+            [table],
+        )
+        return dict(cursor.fetchall())
 
-    Every other column gets the model's default, prepared once as Django would; a NOT NULL
-    date without a default (`auto_now`) gets the current time.
+
+BYTEA_OID = 17  # raw bytes, sent unchanged: how pre-built pgvector values are passed
+
+
+def copy_binary(
+    model: Any, columns: list[str], rows: Iterable[tuple], *, raw: Iterable[str] = ()
+) -> int:
+    """Binary COPY of rows (values for `columns`) into the model's table.
+
+    Columns in `raw` take `bytes` already in the server's binary form (pgvector values from
+    `vector_bytes`). Every other column gets the model's default, prepared once as Django
+    would; a NOT NULL date without a default (`auto_now`) gets the current time.
     """
     template = model()
     fixed: dict[str, Any] = {}
@@ -202,16 +261,48 @@ def copy_rows(model: Any, columns: list[str], rows: Iterable[tuple]) -> int:
     names = [*columns, *fixed]
     tail = tuple(fixed.values())
     table = model._meta.db_table
+    types = _column_types(table)
+    raw = set(raw)
+    oids = [BYTEA_OID if name in raw else types[name] for name in names]
     count = 0
     connection.ensure_connection()
     with connection.connection.cursor() as cursor:
-        statement = f"COPY {table} ({', '.join(names)}) FROM STDIN"
+        statement = f"COPY {table} ({', '.join(names)}) FROM STDIN (FORMAT BINARY)"
         with cursor.copy(statement) as copy:  # type: ignore[arg-type]
+            copy.set_types(oids)
             for row in rows:
                 copy.write_row((*row, *tail))
                 count += 1
     return count
 
 
+@contextmanager
+def bulk_load(tables: list[str], *, maintenance_work_mem: str = "1GB") -> Iterator[list[str]]:
+    """Load into `tables` without their secondary indexes and foreign-key triggers; the
+    indexes are rebuilt after (their statements are yielded, to report)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
+            "FROM pg_index i WHERE i.indrelid = ANY(%s::regclass[]) "
+            "AND NOT i.indisprimary AND NOT i.indisunique",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+        cursor.execute("SET session_replication_role = replica")
+    try:
+        yield [definition for _, definition in indexes]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = DEFAULT")
+            cursor.execute(f"SET maintenance_work_mem = '{maintenance_work_mem}'")
+            cursor.execute("SET max_parallel_maintenance_workers = 2")
+            for _, definition in indexes:
+                cursor.execute(definition)
+            cursor.execute("RESET maintenance_work_mem")
+            cursor.execute("RESET max_parallel_maintenance_workers")
+
+
 def jsonb(value: Any) -> Jsonb:
-    return Jsonb(value, dumps=json.dumps)
+    return Jsonb(value)

@@ -244,7 +244,11 @@ class CandidateProfile(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        indexes = [GinIndex(fields=["skills"], name="profile_skills_gin")]
+        indexes = [
+            GinIndex(fields=["skills"], name="profile_skills_gin"),
+            GinIndex(fields=["work_authorization"], name="profile_work_auth_gin"),
+            models.Index(fields=["country"], name="profile_country_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(desired_salary_min__isnull=True)

@@ -1,12 +1,14 @@
 """A job's ranking pool loaded for the re-rank: facts without vectors, cosines from SQL.
 
-One statement returns, per candidate, a digest of the columns the facts are built from, the
+One statement returns, per candidate, the row's version (`xmin`, the transaction that wrote it:
+any change of the row, even one that bypasses `save()`, gives it a new one), the
 profile<->job cosine and every experience entry's cosine to the job (pgvector computes them
 from the vector columns of the profile and of its `ExperienceVector` rows; no vector is sent
 or parsed). Facts are built only for candidates this process has not seen
-with the same digest: `CandidateFacts` are immutable and carry their memoised derived values
+with the same version: `CandidateFacts` are immutable and carry their memoised derived values
 (tokenised fields, term weights, digest), so a candidate met again in another job's pool costs
-nothing on the Python side. A second statement loads the rows of the others.
+nothing on the Python side. A second statement loads the columns of the others (values, no
+model instances).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db.models.expressions import RawSQL
 from pgvector.django import CosineDistance
@@ -25,8 +28,7 @@ from matching.adapters import candidate_facts
 from matching.facts import CandidateFacts
 from resumes.models import CandidateProfile
 
-# What `candidate_facts` reads of a profile: the rows are loaded with these columns only, and
-# the digest covers them all.
+# What `candidate_facts` reads of a profile: the rows are loaded with these columns only.
 FACT_COLUMNS = (
     "id", "headline", "summary", "skills", "skill_evidence", "experiences", "educations",
     "years_of_experience", "city", "country", "remote_preference", "work_authorization",
@@ -34,7 +36,7 @@ FACT_COLUMNS = (
     "desired_salary_period", "languages", "embedding_model",
 )  # fmt: skip
 _TABLE = CandidateProfile._meta.db_table
-_DIGEST = f"md5(ROW({', '.join(f'{_TABLE}.{c}' for c in FACT_COLUMNS)})::text)"
+_VERSION = f"{_TABLE}.xmin::text"
 
 # Each experience entry's cosine to the job, in entry order (pgvector `<=>` over the entries'
 # vector column); NULL unless the entries were embedded by the job's model.
@@ -47,7 +49,7 @@ _EXPERIENCE_COSINES = f"""(
     WHERE v.profile_id = {_TABLE}.id AND v.model_id = %s AND {_TABLE}.embedding_model = %s
 )"""  # noqa: S608 (the model's own table name; the values are bound parameters)
 
-# Candidates' facts by (id, digest of their columns), least recently used dropped first.
+# Candidates' facts by (id, row version), least recently used dropped first.
 FACTS_CACHE_SIZE = 4096
 _cache: OrderedDict[tuple[int, str], CandidateFacts] = OrderedDict()
 _lock = threading.Lock()
@@ -94,8 +96,8 @@ def pool_for_job(job: Job, ids: Sequence[int]) -> Pool:
     """The pool's facts and cosines, in id order."""
     rows = CandidateProfile.objects.filter(pk__in=ids).order_by("pk")
     # Constant statements; the vector and model ids are bound parameters.
-    rows = rows.annotate(digest=RawSQL(_DIGEST, []))  # noqa: S611
-    fields = ["pk", "digest", "embedding_model"]
+    rows = rows.annotate(version=RawSQL(_VERSION, []))  # noqa: S611
+    fields = ["pk", "version", "embedding_model"]
     if job.embedding is not None:
         vector = "[" + ",".join(map(repr, job.embedding)) + "]"
         rows = rows.annotate(
@@ -106,14 +108,15 @@ def pool_for_job(job: Job, ids: Sequence[int]) -> Pool:
         )
         fields += ["job_distance", "experience_cosines"]
     found = list(rows.values_list(*fields))
-    keys = [(pk, digest) for pk, digest, *_ in found]
+    keys = [(pk, version) for pk, version, *_ in found]
     known = _cached_facts(keys)
-    missing = {pk: digest for pk, digest in keys if pk not in known}
+    missing = {pk: version for pk, version in keys if pk not in known}
     if missing:
-        for profile in CandidateProfile.objects.filter(pk__in=missing).only(*FACT_COLUMNS):
-            facts = candidate_facts(profile, with_embedding=False)
-            known[profile.pk] = facts
-            _remember((profile.pk, missing[profile.pk]), facts)
+        for values in CandidateProfile.objects.filter(pk__in=missing).values(*FACT_COLUMNS):
+            pk = values["id"]
+            facts = candidate_facts(SimpleNamespace(pk=pk, **values), with_embedding=False)
+            known[pk] = facts
+            _remember((pk, missing[pk]), facts)
     pool = Pool([], [], [])
     for pk, _, model, *cosines in found:
         facts = known.get(pk)
