@@ -57,6 +57,8 @@ class SearchRow(models.Model):
             # The most selective everyday filters; combined with the GIN indexes by bitmap AND.
             models.Index(fields=["country"], name="searchrow_country"),
             models.Index(fields=["company_id"], name="searchrow_company"),
+            # The rows of a salary band only partly above a "salary at least" filter.
+            models.Index(fields=["salary_currency", "salary"], name="searchrow_salary"),
         ]
 
     def __str__(self) -> str:

@@ -17,7 +17,7 @@ Design (see the README's search section for figures):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -26,13 +26,23 @@ from django.utils import timezone
 
 from jobs.models import Job
 from jobs.search.base import FACETS, TOP_SKILLS, FacetBucket, JobQuery, JobSearchResult
+from jobs.search.bits import (
+    bits_cte,
+    counts_statement,
+    filter_bits,
+    matching_rows_bits,
+    read_counts,
+    words_bits,
+)
 from jobs.search.counts import CountsCache
 from jobs.search.terms import Term, plain_words, query_words, read_terms
 from jobs.search.typos import add_taxonomy_vocabulary, add_vocabulary, correct_words
 
 SKILL_PREFIX = "sk:"  # as in migration 0003's jobs_search_write
-# Fewest rows sharing the best rank for a newest-first scan of them to beat ranking every match.
-TIER_MIN = 100
+# Relevance ranks the newest this many matches (then the rest follow, newest first).
+RANK_WINDOW = 200
+# Words of fewer jobs are counted through the GIN indexes (few rows); others from bit strings.
+WORD_BITS_MIN_JOBS = 200
 FACET_COLUMNS = [
     "workplace",
     "employment_type",
@@ -42,6 +52,17 @@ FACET_COLUMNS = [
 ]
 
 
+@dataclass(frozen=True)
+class Match:
+    """Conditions on `jobs_searchrow r` for a query's filters and words."""
+
+    where: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+    rank: tuple[str, list[Any]] | None = None  # the ranking expression, for relevance
+    words: bool = False  # some conditions are on the words
+    bits: tuple[str, list[Any]] | None = None  # the words' bit string (jobs.search.bits)
+
+
 def _tsquery_literal(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
@@ -49,9 +70,13 @@ def _tsquery_literal(lexeme: str) -> str:
 class PostgresJobSearch:
     """The default backend: trigger-maintained search tables and a vocabulary table."""
 
-    def __init__(self, *, counts_cache_size: int = 1024, **options: Any) -> None:
+    def __init__(
+        self, *, counts_cache_size: int = 1024, rank_window: int = RANK_WINDOW, **options: Any
+    ) -> None:
         self.options = options
         self.counts_cache = CountsCache(size=counts_cache_size)
+        self.rank_window = rank_window
+        self._lexemes = CountsCache(size=4096)  # which word queries are all stop words
 
     # --- indexing -------------------------------------------------------------------------
     def index_jobs(self, job_ids: Sequence[int]) -> int:
@@ -71,26 +96,29 @@ class PostgresJobSearch:
         """For `reindex_jobs`: skill names are correction targets even before jobs use them."""
         add_taxonomy_vocabulary()
 
+    def refresh_word_bits(self, min_jobs: int = WORD_BITS_MIN_JOBS) -> int:
+        """For `reindex_jobs` and after bulk loads: bit strings for the words of at least
+        `min_jobs` open jobs (the triggers keep them exact from then on); returns how many."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT jobs_searchbits_refresh_words(%s)", [min_jobs])
+            return int(cursor.fetchone()[0])
+
     # --- searching ------------------------------------------------------------------------
     def search(self, query: JobQuery) -> JobSearchResult:
         words = query_words(query.q)
         corrected = correct_words(words)
-        sql, params, key, counts, windowed = self._plan(query, corrected)
+        sql, params, cached, reader = self._plan(query, corrected)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-            if windowed and len(rows) < query.limit:
-                # The newest rows of the best rank did not fill the page within the window
-                # read: rank every match instead.
-                cursor.execute(*self._statement(query, corrected, page_only=True))
-                rows = cursor.fetchall()
-        if counts is not None:
+        if cached is not None:
             ids = [row[0] for row in rows]
-            total, facets = counts[0], (counts[1] if query.facets else {})
+            total, facets = cached[0], (cached[1] if query.facets else {})
         else:
-            ids, total, facets, tier = self._read(rows, query)
+            ids, total, facets = reader(rows, query)
+            key = self._counts_key(query, corrected)
             if key:
-                self.counts_cache.put(key, (total, facets if query.facets else None, tier))
+                self.counts_cache.put(key, (total, facets if query.facets else None))
         return JobSearchResult(
             ids=ids,
             total=total,
@@ -103,43 +131,136 @@ class PostgresJobSearch:
         sql, params, *_ = self._plan(query, correct_words(query_words(query.q)))
         return sql, params
 
-    def _plan(
-        self, query: JobQuery, words: list[str]
-    ) -> tuple[str, tuple[Any, ...], tuple[Any, ...] | None, tuple[Any, ...] | None, bool]:
-        """The statement to run, the counts cache key, the cached counts if known, and
-        whether the statement reads a window of the newest rows of the best rank."""
-        key, open_rows = self._counts_key(query, words)
-        counts = self.counts_cache.get(key) if key else None
-        if counts is None or (query.facets and counts[1] is None):
-            return (*self._statement(query, words), key, None, False)
-        # Total and facets of this very state are known: only the page is left to find.
-        tier = counts[2]
-        wanted = query.offset + query.limit
-        if query.sort != "relevance" or tier is None or tier[1] < max(wanted, TIER_MIN):
-            return (*self._statement(query, words, page_only=True), key, counts, False)
-        # If the best-ranked rows were spread evenly in time, a page of them would lie
-        # within the newest wanted * open_rows / tier rows; read three times that.
-        window = 3 * wanted * -(-max(open_rows, tier[1]) // tier[1])
-        sql, params = self._statement(query, words, page_only=True, top_rank=tier[0], window=window)
-        return sql, params, key, counts, True
+    def _plan(self, query: JobQuery, words: list[str]) -> tuple[str, tuple[Any, ...], Any, Any]:
+        """The statement, the cached counts (then it finds the page only), and its reader."""
+        match = self._match(query, words)
+        key = self._counts_key(query, words)
+        cached = self.counts_cache.get(key) if key else None
+        if cached is not None and (cached[1] is not None or not query.facets):
+            sql, params = self._page(query, match)
+            return sql, tuple(params), cached, None
+        bits = self._bits_statement(query, match)
+        if bits is not None:
+            return *bits, None, self._read_bits
+        return *self._rows_statement(query, match), None, self._read
 
-    def _counts_key(self, query: JobQuery, words: list[str]) -> tuple[tuple[Any, ...] | None, int]:
+    def _match(self, query: JobQuery, words: list[str]) -> Match | None:
+        """Conditions on `jobs_searchrow r` for the filters and words, and the ranking
+        expression when the words rank; None when no word can match anything."""
+        where, params = self._filters(query)
+        terms = read_terms(words)
+        if not terms:
+            return Match(where, params)
+        text = self._text(terms)
+        if text is None:
+            return None
+        rank = (text[2], text[3]) if query.sort == "relevance" else None
+        return Match(where + text[0], params + text[1], rank, words=True, bits=text[4])
+
+    def _page(
+        self, query: JobQuery, match: Match | None, *, dense_bits: bool = False
+    ) -> tuple[str, list[Any]]:
+        """The page of job ids, in order.
+
+        Relevance ranks only the newest `rank_window` matches (a newest-first scan that stops
+        there, or the indexes and a top-N sort when matches are few) and lists the older ones
+        after them, newest first: ranking every match of a broad word ("engineer": a third
+        of all jobs) is what made relevance slow, and on a job board a fresh posting of the
+        same rank comes first anyway. With `dense_bits` (the CTE `f` of jobs.search.bits)
+        and matches dense enough, the scan tests each row's bit instead of its words.
+        """
+        limits = [query.limit, query.offset]
+        if match is None:
+            return "SELECT NULL::bigint AS job_id WHERE false", []
+        where, params, rank = match.where, match.params, match.rank
+        condition = f" WHERE {' AND '.join(where)}" if where else ""
+        if rank is None:
+            order = "r.published_at DESC, r.job_id DESC"
+            if query.sort == "salary":
+                order = f"r.salary DESC NULLS LAST, {order}"
+            sql = (
+                f"SELECT r.job_id FROM jobs_searchrow r{condition}"  # noqa: S608
+                f" ORDER BY {order} LIMIT %s OFFSET %s"
+            )
+            return sql, [*params, *limits]
+        columns = "SELECT r.job_id, r.published_at, r.head FROM jobs_searchrow r"
+        order = " ORDER BY r.published_at DESC, r.job_id DESC "
+
+        def newest(tail: str, tail_params: list[Any]) -> tuple[str, list[Any]]:
+            if not dense_bits:
+                return f"{columns}{condition}{order}{tail}", [*params, *tail_params]
+            by_bits = (
+                f"{columns} WHERE (SELECT dense FROM f)"  # noqa: S608
+                f" AND get_bit((SELECT b FROM f), r.job_id::integer) = 1{order}{tail}"
+            )
+            by_index = f"{columns}{condition} AND NOT (SELECT dense FROM f){order}{tail}"  # noqa: S608
+            return f"({by_bits}) UNION ALL ({by_index})", [*tail_params, *params, *tail_params]
+
+        window, window_params = newest("LIMIT %s", [self.rank_window])
+        parts = [f"SELECT r.job_id, r.published_at, 0 AS part, {rank[0]} AS rank FROM ({window}) r"]  # noqa: S608
+        parts_params = [*rank[1], *window_params]
+        wanted = query.offset + query.limit
+        if wanted > self.rank_window:
+            older, older_params = newest(
+                "LIMIT %s OFFSET %s", [wanted - self.rank_window, self.rank_window]
+            )
+            parts.append(f"SELECT r.job_id, r.published_at, 1, 0::real FROM ({older}) r")  # noqa: S608
+            parts_params += older_params
+        sql = (
+            f"SELECT job_id FROM ({' UNION ALL '.join(parts)}) m "  # noqa: S608
+            "ORDER BY part, rank DESC, published_at DESC, job_id DESC LIMIT %s OFFSET %s"
+        )
+        return sql, [*parts_params, *limits]
+
+    def _bits_statement(
+        self, query: JobQuery, match: Match | None
+    ) -> tuple[str, tuple[Any, ...]] | None:
+        """Total and facet counts from the bitmaps (jobs.search.bits) and the page in one
+        statement: rows (0, key, count), then (1, NULL, job id) in page order. None when a
+        filter has no bitmap."""
+        filters = filter_bits(query)
+        if filters is None:
+            return None
+        parts, params = filters
+        if match is None:
+            parts, params = ["NULL::varbit"], []  # no word can match anything
+        elif match.words and match.bits is not None:
+            # The words' bits, or the rows the GIN indexes find when a word has none.
+            rows_sql, rows_params = matching_rows_bits(match.where, match.params)
+            parts = [f"coalesce({match.bits[0]}, {rows_sql})", *parts]
+            params = [*match.bits[1], *rows_params, *params]
+        cte, cte_params = bits_cte(parts, params)
+        counts, counts_params = counts_statement(facets=query.facets)
+        page_sql, page_params = self._page(query, match, dense_bits=True)
+        sql = (
+            f"WITH {cte} (SELECT 0, c.* FROM ({counts}) c) UNION ALL "  # noqa: S608
+            f"(SELECT 1, NULL, p.job_id FROM ({page_sql}) p)"
+        )
+        return sql, (*cte_params, *counts_params, *page_params)
+
+    def _read_bits(
+        self, rows: list[tuple[Any, ...]], query: JobQuery
+    ) -> tuple[list[int], int, dict[str, list[FacetBucket]]]:
+        ids = [row[2] for row in rows if row[0] == 1]
+        total, facets = read_counts([row[1:] for row in rows if row[0] == 0], facets=query.facets)
+        return ids, total, facets
+
+    def _counts_key(self, query: JobQuery, words: list[str]) -> tuple[Any, ...] | None:
         """Where this query's total and facets are cached (None when they must be counted:
         no cache, a time-relative filter, or a transaction that changed data, which sees
-        rows nobody else does), and about how many jobs are open."""
+        rows nobody else does)."""
         if self.counts_cache.size == 0 or query.posted_within_days is not None:
-            return None, 0
+            return None
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT generation, (SELECT reltuples::bigint FROM pg_class "
-                "WHERE oid = 'jobs_searchrow'::regclass) FROM jobs_searchstate "
+                "SELECT generation FROM jobs_searchstate "
                 "WHERE id = 1 AND pg_current_xact_id_if_assigned() IS NULL"
             )
             row = cursor.fetchone()
         if row is None:
-            return None, 0
+            return None
         counted = replace(query, q=" ".join(words), sort="relevance", offset=0, limit=0)
-        return (connection.settings_dict["NAME"], row[0], counted), max(row[1], 0)
+        return (connection.settings_dict["NAME"], row[0], counted)
 
     def _filters(self, query: JobQuery) -> tuple[list[str], list[Any]]:
         """Conditions on `jobs_searchrow r` (which holds open jobs only)."""
@@ -172,22 +293,24 @@ class PostgresJobSearch:
         return where, params
 
     def _text(
-        self, terms: list[Term], *, per_row: bool = False
-    ) -> tuple[list[str], list[Any], str, list[Any]] | None:
+        self, terms: list[Term]
+    ) -> tuple[list[str], list[Any], str, list[Any], tuple[str, list[Any]]] | None:
         """Conditions for the words (all must match) and the ranking expression (any of them,
         on title and skills); None when no word can match anything.
 
         A skill is looked up in `head` (its skill lexeme, or its words in the title), so
-        "excel" never matches "excellent" in a description; plain words in the full text:
-        as a semi-join over every match, or `per_row` (a primary-key lookup for each row a
-        newest-first scan reaches, when only a few rows are needed).
+        "excel" never matches "excellent" in a description; plain words in the full text, as
+        a semi-join the planner may run either way (all matches by GIN, or a primary-key
+        lookup for each row a newest-first scan reaches).
         """
         head: list[str] = []
         head_params: list[Any] = []
         plain: list[str] = []
+        skills: list[tuple[str, list[str]]] = []
         for term in terms:
             words = plain_words(term.text)
             if term.skill:
+                skills.append((term.skill, words))
                 skill = _tsquery_literal(SKILL_PREFIX + term.skill)
                 if words:
                     head.append("(%s::tsquery || to_tsquery('english', %s))")
@@ -207,93 +330,48 @@ class PostgresJobSearch:
         if head:
             where.append(f"r.head @@ ({' && '.join(head)})")
             params += head_params
-        if plain and per_row:
-            where.append(
-                "(SELECT t.document FROM jobs_searchtext t WHERE t.job_id = r.job_id)"  # noqa: S608
-                f" @@ ({' && '.join(plain_sql)})"
-            )
-            params += plain
-        elif plain:
+        if plain:
             where.append(
                 "r.job_id IN (SELECT t.job_id FROM jobs_searchtext t "  # noqa: S608 (constants)
                 f"WHERE t.document @@ ({' && '.join(plain_sql)}))"
             )
             params += plain
         rank_sql = f"ts_rank('{{0.1, 0.2, 0.6, 1.0}}', r.head, ({' || '.join(head + plain_sql)}))"
-        return where, params, rank_sql, [*head_params, *plain]
+        return where, params, rank_sql, [*head_params, *plain], words_bits(skills, plain)
 
     def _with_lexemes(self, queries: list[str]) -> list[str]:
+        """The word queries that are not all stop words ("the"), in order."""
         if not queries:
             return queries
+        known = self._lexemes.get(tuple(queries))
+        if known is not None:
+            return known
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT q FROM unnest(%s::text[]) WITH ORDINALITY AS u(q, n) "
                 "WHERE numnode(to_tsquery('english', q)) > 0 ORDER BY n",
                 [queries],
             )
-            return [row[0] for row in cursor.fetchall()]
+            kept = [row[0] for row in cursor.fetchall()]
+        self._lexemes.put(tuple(queries), kept)
+        return kept
 
-    def _statement(
-        self,
-        query: JobQuery,
-        words: list[str],
-        *,
-        page_only: bool = False,
-        top_rank: float | None = None,
-        window: int = 0,
-    ) -> tuple[str, tuple[Any, ...]]:
-        """Page, total and facets in one statement over one scan of the matching jobs.
+    def _rows_statement(self, query: JobQuery, match: Match | None) -> tuple[str, tuple[Any, ...]]:
+        """Total and facets counted over the matching rows, for a filter without a bitmap
+        (`posted_within_days`), and the page, in one statement.
 
-        The matches are materialized once (a CTE) from the narrow `jobs_searchrow`; the
-        total and the single-valued facets come from one GROUPING SETS aggregation, the
-        skills facet from a set-returning `unnest` in the select list, the page from a
-        top-N sort, and for relevance the best rank and how many rows share it. The parts
-        are appended in order (UNION ALL of parenthesized queries keeps each part's order).
-
-        `page_only` leaves the counting out (the counts are cached). With `top_rank` (the
-        best rank, shared by at least a page of rows) the page is the newest rows of that
-        rank: a newest-first scan that stops after a page instead of ranking every match.
+        The matches are materialized once (a CTE) from the narrow `jobs_searchrow`; the total
+        and the single-valued facets come from one GROUPING SETS aggregation, the skills facet
+        from an `unnest`, then the page. UNION ALL of parenthesized queries keeps each part's
+        order.
         """
         columns = FACET_COLUMNS
-        filters = self._filters(query)
-        terms = read_terms(words)
-        text_where: list[str] = []
-        text_params: list[Any] = []
-        rank_sql, rank_params = "", []
-        if terms:
-            text = self._text(terms, per_row=top_rank is not None)
-            if text is None:
-                text_where.append("false")
-            else:
-                text_where, text_params = text[0], text[1]
-                if query.sort == "relevance":
-                    rank_sql, rank_params = text[2], text[3]
-        if rank_sql and top_rank is not None:
-            return self._top_rank_page(
-                query, filters, (text_where, text_params), (rank_sql, rank_params), top_rank, window
-            )
-        where, params = filters[0] + text_where, filters[1] + text_params
-        if rank_sql:
-            order = "rank DESC, published_at DESC, job_id DESC"
-        elif query.sort == "salary":
-            order = "salary DESC NULLS LAST, published_at DESC, job_id DESC"
-        else:
-            order = "published_at DESC, job_id DESC"
-        select = ["r.job_id", "r.published_at", "r.salary"]
-        if not page_only:
-            select += [f"r.{c}" for c in columns]
-        if query.facets and not page_only:
-            select.append("r.required_skills")
-        if rank_sql:
-            select.append(f"{rank_sql} AS rank")
-        inner = (
-            f"SELECT {', '.join(select)} FROM jobs_searchrow r"  # noqa: S608
-            + (f" WHERE {' AND '.join(where)}" if where else "")
+        where, params = (match.where, match.params) if match is not None else (["false"], [])
+        select = ["r.job_id", *(f"r.{c}" for c in columns), "r.required_skills"]
+        inner = f"SELECT {', '.join(select)} FROM jobs_searchrow r" + (  # noqa: S608
+            f" WHERE {' AND '.join(where)}" if where else ""
         )
-        params = [*rank_params, *params]
-        if page_only:
-            sql = f"SELECT job_id FROM ({inner}) m ORDER BY {order} LIMIT %s OFFSET %s"  # noqa: S608
-            return sql, (*params, query.limit, query.offset)
+        params = list(params)
         value_columns = ", ".join(f"{c}::text" for c in columns)
         nulls = ", ".join("NULL" for _ in columns[1:])
         if query.facets:
@@ -307,60 +385,21 @@ class PostgresJobSearch:
             params.append(TOP_SKILLS)
         else:
             parts = [f"(SELECT 0, NULL, {nulls}, {(1 << len(columns)) - 1}, COUNT(*) FROM m)"]  # noqa: S608
-        page = f"SELECT 2, job_id::text AS v, {nulls}, 0, 0 FROM m ORDER BY {order}"  # noqa: S608
-        parts.append(f"({page} LIMIT %s OFFSET %s)")
-        params += [query.limit, query.offset]
-        if rank_sql:
-            parts.append(
-                f"(SELECT 3, MAX(rank)::text, {nulls}, 0, COUNT(*) FROM m "  # noqa: S608
-                "WHERE rank = (SELECT MAX(rank) FROM m))"
-            )
+        page_sql, page_params = self._page(query, match)
+        parts.append(f"(SELECT 2, p.job_id::text, {nulls}, 0, 0 FROM ({page_sql}) p)")  # noqa: S608
         sql = f"WITH m AS MATERIALIZED ({inner}) " + " UNION ALL ".join(parts)
-        return sql, tuple(params)
-
-    def _top_rank_page(
-        self,
-        query: JobQuery,
-        filters: tuple[list[str], list[Any]],
-        text: tuple[list[str], list[Any]],
-        rank: tuple[str, list[Any]],
-        top_rank: float,
-        window: int,
-    ) -> tuple[str, tuple[Any, ...]]:
-        """The newest rows of the best rank, which at least a page of rows share.
-
-        The newest `window` filtered rows are read in order (the `searchrow_newest` index, or
-        the filters' indexes and a top-N sort) and the words and rank are checked row by
-        row, a per-row lookup of the text included, until the page is full: a few dozen
-        rows instead of ranking every match. Too few rows means the window was too small
-        (`search` then ranks every match).
-        """
-        where, params = filters
-        inner = "SELECT r.job_id, r.published_at, r.head FROM jobs_searchrow r"
-        if where:
-            inner += f" WHERE {' AND '.join(where)}"
-        # float4 on both sides: the cached value is the exact rank PostgreSQL computed.
-        conditions = [*text[0], f"{rank[0]} >= %s::real"]
-        sql = (
-            f"SELECT r.job_id FROM ({inner} ORDER BY r.published_at DESC, r.job_id DESC "  # noqa: S608
-            f"LIMIT %s) r WHERE {' AND '.join(conditions)} "
-            "ORDER BY r.published_at DESC, r.job_id DESC LIMIT %s OFFSET %s"
-        )
-        return sql, (*params, window, *text[1], *rank[1], top_rank, query.limit, query.offset)
+        return sql, (*params, *page_params)
 
     def _read(
         self, rows: list[tuple[Any, ...]], query: JobQuery
-    ) -> tuple[list[int], int, dict[str, list[FacetBucket]], tuple[float, int] | None]:
+    ) -> tuple[list[int], int, dict[str, list[FacetBucket]]]:
         columns = FACET_COLUMNS
         total = 0
         ids: list[int] = []
         facets: dict[str, list[FacetBucket]] = {name: [] for name in FACETS} if query.facets else {}
         all_bits = (1 << len(columns)) - 1
-        tier: tuple[float, int] | None = None
         for kind, *values, grouping, count in rows:
-            if kind == 3:
-                tier = (float(values[0]), count) if values[0] is not None else None
-            elif kind == 2:
+            if kind == 2:
                 ids.append(int(values[0]))
             elif kind == 1:
                 facets["skills"].append(FacetBucket(value=values[0], count=count))
@@ -377,4 +416,4 @@ class PostgresJobSearch:
         for name in ("workplace", "employment_type", "seniority", "country", "company"):
             if name in facets:
                 facets[name].sort(key=lambda b: (-b.count, b.value))
-        return ids, total, facets, tier
+        return ids, total, facets

@@ -42,10 +42,12 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
 
 
 def assert_exact() -> None:
-    """One row per open job, and the rows the triggers left equal a recomputation."""
+    """One row per open job, and the rows and bitmaps the triggers left equal a
+    recomputation."""
     open_ids = sorted(Job.objects.open().values_list("id", flat=True))
     assert sorted(SearchRow.objects.values_list("job_id", flat=True)) == open_ids
     assert sorted(SearchText.objects.values_list("job_id", flat=True)) == open_ids
+    assert_bits_exact()
     before = snapshot()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM jobs_searchrow")
@@ -64,6 +66,38 @@ def assert_exact() -> None:
         )
 
 
+def bitmap_ids() -> dict[str, list[int]]:
+    """The job ids whose bit is set, per key of `jobs_searchbits` (empty keys left out)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(DISTINCT length(bits)) FROM jobs_searchbits")
+        assert cursor.fetchone()[0] == 1  # every bit string has the same length
+        cursor.execute(
+            "SELECT key, array_agg(i ORDER BY i) FROM jobs_searchbits,"
+            " generate_series(0, length(bits) - 1) i WHERE get_bit(bits, i) = 1 GROUP BY key"
+        )
+        return dict(cursor.fetchall())
+
+
+def assert_bits_exact() -> None:
+    """The bitmaps the triggers left equal the keys of the open jobs' search rows; word keys
+    ('head:', 'word:') only where `jobs_searchbits_refresh_words` made them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT k, array_agg(r.job_id ORDER BY r.job_id) FROM jobs_searchrow r,"
+            " unnest(jobs_searchbits_keys(r)) k GROUP BY k"
+            " UNION ALL SELECT 'word:' || w, array_agg(t.job_id ORDER BY t.job_id)"
+            " FROM jobs_searchtext t, unnest(tsvector_to_array(t.document)) w GROUP BY w"
+        )
+        computed = dict(cursor.fetchall())
+        cursor.execute("SELECT key FROM jobs_searchbits WHERE key ~ '^(head|word):'")
+        words = {row[0] for row in cursor.fetchall()}
+    got = bitmap_ids()
+    for key in words:  # the kept word keys are exact (empty once no open job has the word)
+        assert got.get(key, []) == computed.get(key, []), key
+    expected = {k: v for k, v in computed.items() if not k.startswith(("head:", "word:"))}
+    assert {k: v for k, v in got.items() if k not in words} == expected
+
+
 def found(q: str = "", **filters: Any) -> list[int]:
     return PostgresJobSearch().search(JobQuery(q=q, **filters)).ids
 
@@ -76,6 +110,9 @@ def test_the_search_tables_follow_every_change_to_jobs(acme, globex, recruiter):
     services.publish_job(job=job, actor=recruiter)
     assert_exact()
     assert found("kubernetes") == [job.pk] and found("quokka") == [job.pk]
+    # Bit strings for its words from now on: the triggers keep them exact through changes.
+    assert PostgresJobSearch().refresh_word_bits(min_jobs=1) > 10
+    assert "word:quokka" in bitmap_ids() and "head:platform" in bitmap_ids()
     assert found(salary_at_least=60000, currency="EUR") == [job.pk]  # 5000 a month
 
     services.update_job(
@@ -166,11 +203,10 @@ def test_cached_counts_follow_committed_changes(transactional_db, acme, recruite
 
 
 def test_pages_from_cached_counts_equal_counted_pages(transactional_db, acme, globex):
-    """With the counts cached, a relevance page is the newest rows of the best rank (when
-    enough rows share it) or every match ranked again: the same page either way."""
+    """With the counts cached only the page is read: the same page as counting."""
     now = timezone.now()
-    # Newest first: "engineer" only in the description, then a title with it twice (the best
-    # rank for "engineer", shared by too few rows), then the best rank for "backend engineer".
+    # Newest first: "engineer" only in the description, then a title with it twice, then
+    # the best rank for "backend engineer".
     titles = ["Data Analyst"] * 60 + ["Engineering Manager, Platform Engineering"] * 5
     titles += ["Backend Engineer"] * 130
     Job.objects.bulk_create(
@@ -185,21 +221,40 @@ def test_pages_from_cached_counts_equal_counted_pages(transactional_db, acme, gl
     queries = [
         JobQuery(q=q, offset=offset, facets=facets, country=country)
         for q in ("engineer", "backend engineer", "engineers apis")
-        for offset in (0, 20, 120, 140)
+        for offset in (0, 20, 120, 140, 190)
         for facets in (True, False)
         for country in ("", "DE")
     ]
-    # Without statistics the window read is too small and every match is ranked again.
-    for analyzed in (False, True):
-        if analyzed:
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE jobs_searchrow")
-            cached.counts_cache.clear()
-        for query in queries:
-            cached.search(query)  # counts now cached
-            expected, got = counted.search(query), cached.search(query)
-            assert (got.ids, got.total, got.facets) == (expected.ids, expected.total,
-                                                        expected.facets), query  # fmt: skip
-    assert "::real" in cached.statement(JobQuery(q="backend engineer"))[0]  # newest first
-    assert "::real" not in cached.statement(JobQuery(q="engineer"))[0]  # five share the best
+    for query in queries:
+        cached.search(query)  # counts now cached
+        expected, got = counted.search(query), cached.search(query)
+        assert (got.ids, got.total, got.facets) == (expected.ids, expected.total,
+                                                    expected.facets), query  # fmt: skip
+    assert "jobs_searchbits" not in cached.statement(JobQuery(q="engineer"))[0]  # page only
     assert cached.search(JobQuery(q="engineer")).total == 195
+
+
+def test_relevance_ranks_the_newest_window_then_lists_the_rest_newest_first(acme):
+    """Bounded ranking: the newest `rank_window` matches by rank, then older ones by date;
+    pages across the window's edge neither repeat nor skip a job."""
+    now = timezone.now()
+    # Newest first: 30 weak matches ("engineer" only in the description), then 30 strong.
+    titles = ["Data Analyst"] * 30 + ["Backend Engineer"] * 30
+    jobs = Job.objects.bulk_create(
+        [
+            Job(company=acme, title=title, country="DE", status=Job.Status.OPEN,
+                description="Work with our engineers.", published_at=now - timedelta(hours=i))
+            for i, title in enumerate(titles)
+        ]
+    )  # fmt: skip
+    ids = [job.pk for job in jobs]  # newest first
+    search = PostgresJobSearch(counts_cache_size=0, rank_window=40)
+    everything = search.search(JobQuery(q="engineer", limit=100))
+    # In the window (the 40 newest): the 10 strong ones first, then the 30 weak; then the
+    # 20 older strong ones, newest first.
+    assert everything.ids == ids[30:40] + ids[:30] + ids[40:]
+    assert everything.total == 60
+    pages = [search.search(JobQuery(q="engineer", limit=7, offset=o)).ids for o in range(0, 60, 7)]
+    assert [i for page in pages for i in page] == everything.ids
+    ranked_all = PostgresJobSearch(counts_cache_size=0, rank_window=100)
+    assert ranked_all.search(JobQuery(q="engineer", limit=100)).ids == ids[30:] + ids[:30]

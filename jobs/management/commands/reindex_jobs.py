@@ -64,6 +64,8 @@ class Command(BaseCommand):
             )
             self.stdout.flush()
         self.stdout.write("")
+        if hasattr(search, "refresh_word_bits"):
+            self.stdout.write(f"{search.refresh_word_bits()} frequent words got bit strings.")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Indexed {done} jobs ({searchable} open) in {time.monotonic() - started:.1f} s."

@@ -1,0 +1,155 @@
+"""Totals and facet counts from the trigger-kept bitmaps of open jobs (migration 0004).
+
+A query's filters become an AND of bit strings (an OR within one field: `workplace` remote or
+hybrid), its words a bit string of the rows that match them (computed from the GIN indexes);
+the total and every facet bucket are then `bit_count(filter & key)` over one row per facet
+value, whatever the number of matching jobs. Only a filter without a bitmap
+(`posted_within_days`) leaves the counting to a pass over the matching rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jobs.search.base import FACETS, TOP_SKILLS, FacetBucket, JobQuery
+
+SALARY_BAND = 10000  # as 'salary:<currency>:<annual maximum // 10000>' in migration 0004
+# Key prefix → facet name.
+FACET_KEYS = {
+    "workplace": "workplace",
+    "employment_type": "employment_type",
+    "seniority": "seniority",
+    "country": "country",
+    "company": "company",
+    "rskill": "skills",
+}
+_ANY = "(SELECT bit_or(bits) FROM jobs_searchbits WHERE key = ANY(%s))"
+_CAPACITY = "(SELECT length(bits) FROM jobs_searchbits WHERE key = 'all')"
+
+
+def filter_bits(query: JobQuery) -> tuple[list[str], list[Any]] | None:
+    """Bit string expressions whose AND is the set of open jobs that pass the query's filters
+    (NULL where no open job has the value); None when a filter has no bitmap."""
+    if query.posted_within_days is not None:
+        return None
+    parts: list[str] = []
+    params: list[Any] = []
+
+    def any_of(keys: list[str]) -> None:
+        parts.append(_ANY)
+        params.append(keys)
+
+    if query.country:
+        any_of([f"country:{query.country}"])
+    if query.city:
+        parts.append("(SELECT bits FROM jobs_searchbits WHERE key = 'city:' || lower(%s))")
+        params.append(query.city)
+    for name in ("workplace", "employment_type", "seniority"):
+        values = getattr(query, name)
+        if values:
+            any_of([f"{name}:{value}" for value in values])
+    if query.salary_at_least is not None:
+        # Whole bands at or above the minimum, and the rows of the band it falls inside
+        # (the `searchrow_salary` index finds them).
+        band = -(-query.salary_at_least // SALARY_BAND)
+        whole = (
+            "SELECT bits AS b FROM jobs_searchbits WHERE key LIKE 'salary:%%'"
+            " AND split_part(key, ':', 2) = %s AND split_part(key, ':', 3)::bigint >= %s"
+        )
+        params += [query.currency, band]
+        if query.salary_at_least % SALARY_BAND:
+            whole += (
+                " UNION ALL SELECT jobs_searchbits_mask(ARRAY(SELECT r.job_id"  # noqa: S608
+                " FROM jobs_searchrow r WHERE r.salary_currency = %s AND r.salary >= %s"
+                f" AND r.salary < %s), {_CAPACITY})"
+            )
+            params += [query.currency, query.salary_at_least, band * SALARY_BAND]
+        parts.append(f"(SELECT bit_or(b) FROM ({whole}) s)")  # noqa: S608
+    if query.skills_all:
+        keys = sorted({f"skill:{slug}" for slug in query.skills_all})
+        parts.append(
+            "(SELECT CASE WHEN count(*) = %s THEN bit_and(bits) END FROM jobs_searchbits"
+            " WHERE key = ANY(%s))"
+        )
+        params += [len(keys), keys]
+    if query.skills_any:
+        any_of([f"skill:{slug}" for slug in query.skills_any])
+    if query.company is not None:
+        any_of([f"company:{query.company}"])
+    return parts, params
+
+
+def matching_rows_bits(where: list[str], params: list[Any]) -> tuple[str, list[Any]]:
+    """A bit string of the search rows (`jobs_searchrow r`) that meet `where`."""
+    sql = (
+        "jobs_searchbits_mask(ARRAY(SELECT r.job_id FROM jobs_searchrow r"  # noqa: S608
+        f" WHERE {' AND '.join(where)}), {_CAPACITY})"
+    )
+    return sql, params
+
+
+def words_bits(skills: list[tuple[str, list[str]]], plain: list[str]) -> tuple[str, list[Any]]:
+    """A bit string of the rows whose words match: each skill's bits or its word in the title
+    ('head:'), each plain word's ('word:'), ANDed. NULL when a key is missing (a word too rare
+    to have one): the caller then finds the rows through the GIN indexes. Phrases (several
+    words in one term) have no key: NULL."""
+    lexeme = "(tsvector_to_array(to_tsvector('english', %s)))[1]"
+    parts: list[str] = []
+    params: list[Any] = []
+    for slug, words in skills:
+        key = "(SELECT bits FROM jobs_searchbits WHERE key = %s)"
+        if len(words) > 1:
+            return "NULL::varbit", []
+        if words:
+            key = f"({key} | (SELECT bits FROM jobs_searchbits WHERE key = 'head:' || {lexeme}))"  # noqa: S608
+        parts.append(key)
+        params += [f"skill:{slug}", *words]
+    for query in plain:
+        if "<->" in query:
+            return "NULL::varbit", []
+        parts.append(f"(SELECT bits FROM jobs_searchbits WHERE key = 'word:' || {lexeme})")  # noqa: S608
+        params.append(query)
+    return " & ".join(parts) or "NULL::varbit", params
+
+
+def bits_cte(parts: list[str], params: list[Any]) -> tuple[str, list[Any]]:
+    """The CTE `f`: the bit string `b` of the matching jobs (`parts` ANDed), and whether they
+    are dense enough (2 %) for a newest-first scan to find a page of them quickly."""
+    expression = " & ".join(["(SELECT bits FROM jobs_searchbits WHERE key = 'all')", *parts])
+    sql = (
+        "f AS MATERIALIZED (SELECT x.b,"  # noqa: S608
+        " coalesce(bit_count(x.b) * 50 >= length(x.b), false) AS dense"
+        f" FROM (SELECT {expression} AS b OFFSET 0) x)"
+    )
+    return sql, params
+
+
+def counts_statement(*, facets: bool) -> tuple[str, list[Any]]:
+    """(key, count) rows from `f`: 'all' with the total, with `facets` one per facet value."""
+    prefixes = list(FACET_KEYS) if facets else []
+    sql = (
+        "SELECT s.key, bit_count(s.bits & f.b) FROM f, jobs_searchbits s"
+        " WHERE s.key = 'all' OR split_part(s.key, ':', 1) = ANY(%s)"
+    )
+    return sql, [prefixes]
+
+
+def read_counts(
+    rows: list[tuple[str, int | None]], *, facets: bool
+) -> tuple[int, dict[str, list[FacetBucket]]]:
+    total = 0
+    buckets: dict[str, list[FacetBucket]] = {name: [] for name in FACETS} if facets else {}
+    for key, count in rows:
+        if not count:
+            continue
+        if key == "all":
+            total = count
+            continue
+        prefix, _, value = key.partition(":")
+        if facets and value:
+            buckets[FACET_KEYS[prefix]].append(FacetBucket(value=value, count=count))
+    for values in buckets.values():
+        values.sort(key=lambda b: (-b.count, b.value))
+    if facets:
+        buckets["skills"] = buckets["skills"][:TOP_SKILLS]
+    return total, buckets
