@@ -18,7 +18,7 @@ from resumes.models import CandidateProfile
 # A filtered pool of at most this many rows (the planner's estimate) is searched exactly: its
 # rows come from the filter columns' indexes and are cheaper to compare one by one than to
 # find by walking the graph past every row the filter rejects.
-EXACT_MAX_ROWS = 3000
+EXACT_MAX_ROWS = 6000
 # The approximate scan returns this many times k rows (a filtered scan in relaxed order yields
 # them roughly, not exactly, nearest first); the k nearest of them are kept.
 OVERFETCH = 2
