@@ -9,6 +9,7 @@ The line tests live in lines.py; names are re-exported here for the modules that
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from resumes.parsing.base import ParsedExperience
@@ -187,6 +188,11 @@ def _join_open_parentheses(lines: list[str]) -> list[str]:
 # First words of two-word city names ("New York", "San Jose", "St. Louis").
 
 
+def _ocr_ai(text: str) -> str:
+    """OCR reads "AI" as "Al" (a lower-case L): "Samsung Al Center", "Al Red Team"."""
+    return re.sub(r"\bAl\b(?= [A-Z])|(?<=[A-Za-z] )Al\b", "AI", text)
+
+
 def parse_work(lines: list[str]) -> list[ParsedExperience]:
     lines = _join_open_parentheses(lines)
     anchor_of = {i: d for i, line in enumerate(lines) if (d := date_anchor(line))}
@@ -198,7 +204,7 @@ def parse_work(lines: list[str]) -> list[ParsedExperience]:
             # "Daxko Birmingham, AL" over a title: the company runs into its place.
             company_part, location = _company_before_place(location)
             parts += [company_part] if company_part else []
-        title, company = _pick_title_company(parts)
+        title, company = (_ocr_ai(x) for x in _pick_title_company(parts))
         if not title and not company:
             continue
         stop = headers[n + 1].first if n + 1 < len(headers) else len(lines)

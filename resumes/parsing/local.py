@@ -112,6 +112,43 @@ def _unlabelled_skill_list(sections: list[Section], name: str) -> list[str]:
     return found
 
 
+_TLDS = {
+    "com", "org", "net", "io", "me", "dev", "edu", "gov", "ai", "app", "co", "info", "biz",
+    "us", "uk", "ca", "de", "fr", "es", "it", "nl", "be", "ch", "at", "se", "no", "dk", "fi",
+    "pl", "pt", "br", "mx", "ar", "au", "nz", "in", "cn", "jp", "kr", "ru", "tech", "site",
+}  # fmt: skip
+_LINKISH_RE = re.compile(r"[\w.+-]+@[\w.-]+|(?:https?://)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?")
+
+
+def _join_wrapped_links(lines: list[str]) -> list[str]:
+    """Rejoin an e-mail or link a narrow column broke inside its domain ("jane.doe@mail.c" /
+    "om", "janedoe.exampl" / "e.com"): the first part ends in no known top-level domain and the
+    two parts together end in one."""
+    out: list[str] = []
+    k = 0
+    while k < len(lines):
+        line = lines[k].strip()
+        nxt = lines[k + 1].strip() if k + 1 < len(lines) else ""
+        joined = line + nxt
+        if (
+            nxt
+            and " " not in line
+            and "/" not in line + nxt[:1]
+            and _LINKISH_RE.fullmatch(line)
+            and line.rsplit(".", 1)[-1].lower() not in _TLDS
+            and re.fullmatch(r"[a-z0-9.\-/]{1,24}", nxt)
+            and _LINKISH_RE.fullmatch(joined)
+            and re.search(r"\.([a-z]{2,6})(?:/\S*)?$", joined)
+            and re.search(r"\.([a-z]{2,6})(?:/\S*)?$", joined).group(1) in _TLDS
+        ):
+            out.append(joined)
+            k += 2
+            continue
+        out.append(lines[k])
+        k += 1
+    return out
+
+
 def _languages(lines: list[str]) -> list[str]:
     found: list[str] = []
     for line in lines:
@@ -213,7 +250,8 @@ class LocalResumeParser:
         sections = split_sections(lines)
         header = sections[0].lines
         contact_lines = _lines_of(sections, *_CONTACT_SECTIONS)
-        top_text = "\n".join(contact_lines + _lines_of(sections, "summary"))
+        linkish = _join_wrapped_links(contact_lines + _lines_of(sections, "summary"))
+        top_text = "\n".join(linkish)
 
         name = find_name(header or lines)
         headline = ""
@@ -236,7 +274,7 @@ class LocalResumeParser:
             phone, e164 = find_phone("\n".join(before_work), self.default_region)
         urls = [
             url
-            for url in find_urls("\n".join(_lines_of(sections, *_CONTACT_SECTIONS, "summary")))
+            for url in find_urls(top_text)
             if not (email and email.lower().endswith(url.lower()))
         ]
         place_lines = [x for x in contact_lines if x not in (name, headline)]

@@ -206,3 +206,22 @@ def test_a_field_of_study_wrapped_after_a_small_word_is_joined() -> None:
     )
     school = parsed.educations[0]
     assert school.field == "Geographic Information Systems and Analytical Cartography"
+
+
+def test_an_email_and_a_link_wrapped_inside_their_domain_are_rejoined() -> None:
+    parsed = parse(
+        "Richard Hendriks\nProgrammer\nAbout\nrichard.hendriks@mail.c\nom\n(912) 555-4321\n"
+        "richardhendricks.exampl\ne.com\ngithub.com/rhendriks\nneutralthoughts\n"
+    )
+    assert parsed.email == "richard.hendriks@mail.com"
+    assert "richardhendricks.example.com" in parsed.urls
+    assert not any("neutralthoughts" in url for url in parsed.urls)
+
+
+def test_ocr_al_for_ai_is_repaired_in_work_headers() -> None:
+    parsed = parse(
+        "Ana Lima\nana@example.test\nWork Experience\n"
+        "Samsung Al Center Montreal\nMay 2019 - August 2019\nAl Research Intern\n"
+    )
+    [entry] = parsed.experiences
+    assert (entry.company, entry.title) == ("Samsung AI Center Montreal", "AI Research Intern")
