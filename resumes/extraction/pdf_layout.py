@@ -8,10 +8,12 @@ consecutive lines that do not cross it column by column.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import attrgetter
 from statistics import median
 
 import pypdfium2 as pdfium
@@ -59,26 +61,40 @@ class Line:
 def group_lines(words: list[Word]) -> list[Line]:
     lines: list[Line] = []
     # A dash or a dot from OCR is a sliver of a box: judge it by the page's usual letter height.
-    floor = 0.6 * median(word.height for word in words)
-    for word in sorted(words, key=lambda w: (-w.middle, w.x0)):
-        line = lines[-1] if lines else None
-        if line is not None and abs(line.words[-1].middle - word.middle) < 0.45 * max(
-            min(word.height, line.words[-1].height), floor
+    floor = 0.6 * _median([word.height for word in words])
+    # Top to bottom, then left to right (two stable sorts: faster than a tuple key).
+    ordered = sorted(words, key=attrgetter("x0"))
+    ordered.sort(key=attrgetter("middle"), reverse=True)
+    last: Word | None = None
+    for word in ordered:
+        if last is not None and abs(last.middle - word.middle) < 0.45 * max(
+            min(word.height, last.height), floor
         ):
-            line.words.append(word)
+            lines[-1].words.append(word)
         else:
             lines.append(Line(words=[word]))
+        last = word
     for line in lines:
-        line.words.sort(key=lambda w: w.x0)
-        heights = median(w.height for w in line.words)
-        segments: list[Segment] = [Segment([line.words[0]])]
+        line.words.sort(key=attrgetter("x0"))
+        gap = 1.2 * _median([w.height for w in line.words])
+        segment = [line.words[0]]
+        segments: list[Segment] = [Segment(segment)]
+        right = segment[0].x1
         for word in line.words[1:]:
-            if word.x0 - segments[-1].x1 > 1.2 * heights:
-                segments.append(Segment([word]))
+            if word.x0 - right > gap:
+                segment = [word]
+                segments.append(Segment(segment))
             else:
-                segments[-1].words.append(word)
+                segment.append(word)
+            right = word.x1
         line.segments = segments
     return lines
+
+
+def _median(values: list[float]) -> float:
+    values.sort()
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
 
 
 def attach_right_aligned(lines: list[Line], width: float) -> None:
@@ -127,11 +143,16 @@ def attach_right_aligned(lines: list[Line], width: float) -> None:
 def _free_runs(lines: list[Line], width: float) -> list[tuple[float, float, float]]:
     """Vertical bands that few lines cross: (left x, right x, x of least coverage)."""
     bins = int(width // 2) + 1
-    cover = [0] * bins
+    # Lines covering each 2-point bin: +1 where a segment starts, -1 after it ends, summed.
+    changes = [0] * (bins + 1)
     for line in lines:
         for segment in line.segments:
-            for b in range(max(int(segment.x0 // 2), 0), min(int(segment.x1 // 2) + 1, bins)):
-                cover[b] += 1
+            first = max(int(segment.x0 // 2), 0)
+            last = min(int(segment.x1 // 2) + 1, bins)
+            if first < last:
+                changes[first] += 1
+                changes[last] -= 1
+    cover = list(itertools.accumulate(changes[:bins]))
     allowed = max(2, len(lines) // 5)  # full-width headings and footers
     low, high = int(width * 0.12 // 2), int(width * 0.88 // 2)
     runs: list[tuple[float, float, float]] = []
