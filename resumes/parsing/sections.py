@@ -279,6 +279,8 @@ def split_sections(lines: list[str]) -> list[Section]:
 
 
 _CONTINUED = "continued"
+_ENTRY_LABELS = {"highlights", "responsibilities", "achievements", "key achievements", "tasks"}
+_HIGHLIGHTED = {"work", "volunteer", "projects"}  # sections whose entries list highlights
 _DATED_SECTIONS = {"work", "education", "projects", "volunteer", "awards", "publications"}
 
 
@@ -297,7 +299,13 @@ def _attach_continuations(sections: list[Section]) -> list[Section]:
         previous = merged[-1]
         dated = sum(1 for line in section.lines if _has_date_range(line, RANGE_RE))
         work = next((s for s in reversed(merged) if s.kind == "work"), None)
-        if dated >= 1 and previous.kind not in _DATED_SECTIONS and work is not None:
+        entries = next((s for s in reversed(merged) if s.kind in _HIGHLIGHTED), None)
+        first = section.lines[0].strip().lower().rstrip(":") if section.lines else ""
+        if first in _ENTRY_LABELS and previous.kind not in _DATED_SECTIONS and entries:
+            # "Highlights" after a page break that ended in a side column: the rest of the
+            # last entry of the dated section the page ran on.
+            entries.lines.extend(section.lines)
+        elif dated >= 1 and previous.kind not in _DATED_SECTIONS and work is not None:
             work.lines.extend(section.lines)
         else:
             previous.lines.extend(section.lines)

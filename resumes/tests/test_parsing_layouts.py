@@ -225,3 +225,12 @@ def test_ocr_al_for_ai_is_repaired_in_work_headers() -> None:
     )
     [entry] = parsed.experiences
     assert (entry.company, entry.title) == ("Samsung AI Center Montreal", "AI Research Intern")
+
+
+def test_highlights_after_a_page_break_in_a_side_column_go_back_to_their_entry() -> None:
+    parsed = parse(
+        "Ana Lima\nana@example.test\nVolunteer\nIEEE Conference\nMay 2019 - Present\nReviewer\n"
+        "Skills\nPython\nRust\n\nHighlights\nIROS 2017, 2018\nICRA 2019\n"
+    )
+    assert {"python", "rust"} <= set(parsed.skills)
+    assert not {"highlights", "icra 2019"} & set(parsed.skills)
