@@ -274,8 +274,27 @@ def split_sections(lines: list[str]) -> list[Section]:
             sections.append(Section(kind=kind, heading=line.strip(), lines=[rest]))
             seen.add(kind)
             continue
+        if (
+            sections[-1].kind in _SIDE_KINDS
+            and sections[-1].lines
+            and _has_date_range(line, RANGE_RE)
+            and _is_entry_header(line)
+        ):
+            # "Stantec  04/2012 - 08/2014" after the side column's interests: the main
+            # column's entries go on (_attach_continuations gives them back to work).
+            sections.append(Section(kind=_CONTINUED, heading=""))
         sections[-1].lines.append(line)
     return _merge_skill_groups(_attach_continuations(sections))
+
+
+def _is_entry_header(line: str) -> bool:
+    """A short line around a date range ("Stantec 04/2012 - 08/2014"), not a sentence."""
+    rest = RANGE_RE.sub(" ", line).strip(" \t-|,")
+    return 0 < len(rest.split()) <= 8 and not rest.endswith(".") and rest[:1].isupper()
+
+
+# Side-column sections that never hold dated entries.
+_SIDE_KINDS = {"interests", "languages", "skills", "contact", "profiles", "references"}
 
 
 _CONTINUED = "continued"

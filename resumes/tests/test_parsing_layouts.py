@@ -234,3 +234,16 @@ def test_highlights_after_a_page_break_in_a_side_column_go_back_to_their_entry()
     )
     assert {"python", "rust"} <= set(parsed.skills)
     assert not {"highlights", "icra 2019"} & set(parsed.skills)
+
+
+def test_entries_after_a_side_column_without_a_page_gap_go_back_to_work() -> None:
+    parsed = parse(
+        "Kai Azevedo\nkai@example.test\nExperience\nNationwide Insurance 08/2014 - 10/2016\n"
+        "Senior Developer\nInterests\nFree Diving\nKayaking\n"
+        "Stantec 04/2012 - 08/2014\nGIS Analyst\nBuilt mapping applications.\n"
+    )
+    got = [(e.company, e.title, e.start) for e in parsed.experiences]
+    assert got == [
+        ("Nationwide Insurance", "Senior Developer", "2014-08"),
+        ("Stantec", "GIS Analyst", "2012-04"),
+    ]
