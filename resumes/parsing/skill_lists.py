@@ -31,7 +31,7 @@ def is_skill_level(text: str) -> bool:
 def skill_items(lines: list[str]) -> list[str]:
     """Skills as printed in a skills section: one per list item, lower-cased."""
     items: list[str] = []
-    for raw in lines:
+    for raw in _join_wrapped_items(lines):
         line = strip_bullet(raw)
         line = re.sub(
             r"^[^:]{1,40}:\s+", lambda m: m.group(0) if "http" in m.group(0) else "", line
@@ -58,6 +58,22 @@ def skill_items(lines: list[str]) -> list[str]:
             ):
                 items.append(piece.lower())
     return list(dict.fromkeys(items))
+
+
+# Lower case only: "Interfaced With" names a group of skills.
+_WRAP_END_RE = re.compile(r"(?:\s/|\s(?:of|and|&|with|for|in|to|on))$")
+
+
+def _join_wrapped_items(lines: list[str]) -> list[str]:
+    """A chip a narrow column wrapped after a joiner ("An Unhealthy Amount of" / "Pytest",
+    "Python/Etc Packaging /" / "App Dev") is one item again."""
+    out: list[str] = []
+    for line in lines:
+        if out and _WRAP_END_RE.search(out[-1].rstrip()) and line.strip():
+            out[-1] = f"{out[-1].rstrip()} {line.strip()}"
+        else:
+            out.append(line)
+    return out
 
 
 def _strip_item(item: str) -> str:

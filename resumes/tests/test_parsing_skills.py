@@ -114,3 +114,12 @@ def test_ocr_debris_and_a_lost_js_dot_are_repaired_in_listed_skills() -> None:
     )
     assert {"gatsbyjs", "next.js", "node.js", "express.js", "django"} <= set(parsed.skills)
     assert not any(s.endswith("_") or s.endswith(" js") for s in parsed.skills)
+
+
+def test_a_chip_wrapped_after_a_small_word_or_a_slash_is_one_skill() -> None:
+    parsed = parse(
+        "Todd Reyes\ntodd@example.test\nSkills\nPython/Etc Packaging /\nApp Dev\n"
+        "An Unhealthy Amount of\nPytest\nInterfaced With\nEpic\n"
+    )
+    assert {"python/etc packaging / app dev", "an unhealthy amount of pytest"} <= set(parsed.skills)
+    assert {"interfaced with", "epic"} <= set(parsed.skills)
