@@ -1,5 +1,6 @@
 """What the PostgreSQL search backend reads: narrow tables of open jobs kept by triggers, and
-the typo vocabulary."""
+the typo vocabulary. The bit strings it counts with (`jobs_searchbits`, migration 0004) are a
+plain table written by triggers only, with no model."""
 
 from __future__ import annotations
 

@@ -25,6 +25,7 @@ FACET_KEYS = {
 }
 _ANY = "(SELECT bit_or(bits) FROM jobs_searchbits WHERE key = ANY(%s))"
 _CAPACITY = "(SELECT length(bits) FROM jobs_searchbits WHERE key = 'all')"
+_ZEROS = "(SELECT bits # bits FROM jobs_searchbits WHERE key = 'all')"
 
 
 def filter_bits(query: JobQuery) -> tuple[list[str], list[Any]] | None:
@@ -79,37 +80,44 @@ def filter_bits(query: JobQuery) -> tuple[list[str], list[Any]] | None:
     return parts, params
 
 
-def matching_rows_bits(where: list[str], params: list[Any]) -> tuple[str, list[Any]]:
-    """A bit string of the search rows (`jobs_searchrow r`) that meet `where`."""
-    sql = (
-        "jobs_searchbits_mask(ARRAY(SELECT r.job_id FROM jobs_searchrow r"  # noqa: S608
-        f" WHERE {' AND '.join(where)}), {_CAPACITY})"
-    )
-    return sql, params
-
-
 def words_bits(skills: list[tuple[str, list[str]]], plain: list[str]) -> tuple[str, list[Any]]:
-    """A bit string of the rows whose words match: each skill's bits or its word in the title
-    ('head:'), each plain word's ('word:'), ANDed. NULL when a key is missing (a word too rare
-    to have one): the caller then finds the rows through the GIN indexes. Phrases (several
-    words in one term) have no key: NULL."""
-    lexeme = "(tsvector_to_array(to_tsvector('english', %s)))[1]"
+    """A bit string of the rows whose words match, ANDed over the terms: a skill's bits or
+    its word in the title ('head:'), a plain word's ('word:'). A word too rare to have bits
+    (`jobs_searchbits_refresh_words`) and a phrase are found through the GIN indexes: few
+    rows, or few terms."""
     parts: list[str] = []
     params: list[Any] = []
     for slug, words in skills:
-        key = "(SELECT bits FROM jobs_searchbits WHERE key = %s)"
-        if len(words) > 1:
-            return "NULL::varbit", []
+        skill = f"coalesce((SELECT bits FROM jobs_searchbits WHERE key = %s), {_ZEROS})"  # noqa: S608
+        params.append(f"skill:{slug}")
         if words:
-            key = f"({key} | (SELECT bits FROM jobs_searchbits WHERE key = 'head:' || {lexeme}))"  # noqa: S608
-        parts.append(key)
-        params += [f"skill:{slug}", *words]
+            head, head_params = _word("head", " <-> ".join(words))
+            skill = f"({skill} | {head})"
+            params += head_params
+        parts.append(skill)
     for query in plain:
-        if "<->" in query:
-            return "NULL::varbit", []
-        parts.append(f"(SELECT bits FROM jobs_searchbits WHERE key = 'word:' || {lexeme})")  # noqa: S608
-        params.append(query)
-    return " & ".join(parts) or "NULL::varbit", params
+        word, word_params = _word("word", query)
+        parts.append(word)
+        params += word_params
+    return " & ".join(parts), params
+
+
+def _word(prefix: str, query: str) -> tuple[str, list[Any]]:
+    """Bits of the rows whose head ('head') or full text ('word') matches a word query."""
+    if prefix == "head":
+        rows = "SELECT r.job_id FROM jobs_searchrow r WHERE r.head @@ to_tsquery('english', %s)"
+    else:
+        rows = (
+            "SELECT t.job_id FROM jobs_searchtext t WHERE t.document @@ to_tsquery('english', %s)"
+        )
+    by_rows = f"jobs_searchbits_mask(ARRAY({rows}), {_CAPACITY})"
+    if "<->" in query:
+        return by_rows, [query]
+    key = (
+        f"(SELECT bits FROM jobs_searchbits WHERE key = '{prefix}:' ||"  # noqa: S608
+        " (tsvector_to_array(to_tsvector('english', %s)))[1])"
+    )
+    return f"coalesce({key}, {by_rows})", [query, query]
 
 
 def bits_cte(parts: list[str], params: list[Any]) -> tuple[str, list[Any]]:

@@ -1,13 +1,19 @@
 """PostgreSQL job search: narrow search tables kept exact by triggers, weighted tsvector + GIN,
-skill lexemes, trigram typo correction, facets by one GROUPING SETS aggregation.
+skill lexemes, trigram typo correction, counts from trigger-kept bit strings.
 
 Design (see the README's search section for figures):
 - `jobs_searchrow` holds one narrow row per open job (filter, facet and sort columns, skills,
   and `head`: title and skill lexemes, what ranking reads); `jobs_searchtext` holds every word
   (title A, skills A/B, company and place C, description D) for plain query words. Both are
   written by the `jobs_search_write` trigger function (migration 0003) in the transaction that
-  changes a job, so search is exact without a queue; a broad search reads ~400-byte rows
-  instead of whole jobs (descriptions, embeddings, analysis).
+  changes a job, so search is exact without a queue.
+- Totals and facet counts come from `jobs_searchbits` (migration 0004, jobs.search.bits): one
+  bit string of open jobs per facet value, skill, city, salary band and frequent word, kept by
+  triggers on the search tables. A query's filters and words are an AND of a few of them and
+  each count a `bit_count`, so counting costs the same for 100 or 30,000 matches. Only a
+  "posted within" filter, which has no bit string, counts the matching rows (GROUPING SETS).
+- Relevance ranks the newest `RANK_WINDOW` matches (`ts_rank` on `head`), then lists the rest
+  newest first: a page never ranks every match of a broad word.
 - Skills are indexed as lexemes `sk:<slug>` (not stemmed), so a skill in the query matches the
   skill lists and titles only: "excel" does not match "excellent" in a description.
 - Typos: each unknown query word is replaced by its nearest indexed word (`SearchTerm`, trigram
@@ -25,16 +31,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from jobs.models import Job
-from jobs.search.base import FACETS, TOP_SKILLS, FacetBucket, JobQuery, JobSearchResult
+from jobs.search.base import FacetBucket, JobQuery, JobSearchResult
 from jobs.search.bits import (
     bits_cte,
     counts_statement,
     filter_bits,
-    matching_rows_bits,
     read_counts,
     words_bits,
 )
 from jobs.search.counts import CountsCache
+from jobs.search.rowcounts import read_rows, rows_statement
 from jobs.search.terms import Term, plain_words, query_words, read_terms
 from jobs.search.typos import add_taxonomy_vocabulary, add_vocabulary, correct_words
 
@@ -43,13 +49,6 @@ SKILL_PREFIX = "sk:"  # as in migration 0003's jobs_search_write
 RANK_WINDOW = 200
 # Words of fewer jobs are counted through the GIN indexes (few rows); others from bit strings.
 WORD_BITS_MIN_JOBS = 200
-FACET_COLUMNS = [
-    "workplace",
-    "employment_type",
-    "seniority",
-    "country",
-    "company_id",
-]
 
 
 @dataclass(frozen=True)
@@ -142,7 +141,9 @@ class PostgresJobSearch:
         bits = self._bits_statement(query, match)
         if bits is not None:
             return *bits, None, self._read_bits
-        return *self._rows_statement(query, match), None, self._read
+        where, params = (match.where, match.params) if match is not None else (["false"], [])
+        sql, params = rows_statement(where, params, self._page(query, match), facets=query.facets)
+        return sql, tuple(params), None, lambda rows, q: read_rows(rows, facets=q.facets)
 
     def _match(self, query: JobQuery, words: list[str]) -> Match | None:
         """Conditions on `jobs_searchrow r` for the filters and words, and the ranking
@@ -167,7 +168,8 @@ class PostgresJobSearch:
         after them, newest first: ranking every match of a broad word ("engineer": a third
         of all jobs) is what made relevance slow, and on a job board a fresh posting of the
         same rank comes first anyway. With `dense_bits` (the CTE `f` of jobs.search.bits)
-        and matches dense enough, the scan tests each row's bit instead of its words.
+        and matches dense enough, the scan tests each row's bit instead of its words (`<> 0`,
+        not `= 1`: the planner then expects most rows to pass and reads the newest first).
         """
         limits = [query.limit, query.offset]
         if match is None:
@@ -191,7 +193,7 @@ class PostgresJobSearch:
                 return f"{columns}{condition}{order}{tail}", [*params, *tail_params]
             by_bits = (
                 f"{columns} WHERE (SELECT dense FROM f)"  # noqa: S608
-                f" AND get_bit((SELECT b FROM f), r.job_id::integer) = 1{order}{tail}"
+                f" AND get_bit((SELECT b FROM f), r.job_id::integer) <> 0{order}{tail}"
             )
             by_index = f"{columns}{condition} AND NOT (SELECT dense FROM f){order}{tail}"  # noqa: S608
             return f"({by_bits}) UNION ALL ({by_index})", [*tail_params, *params, *tail_params]
@@ -225,10 +227,7 @@ class PostgresJobSearch:
         if match is None:
             parts, params = ["NULL::varbit"], []  # no word can match anything
         elif match.words and match.bits is not None:
-            # The words' bits, or the rows the GIN indexes find when a word has none.
-            rows_sql, rows_params = matching_rows_bits(match.where, match.params)
-            parts = [f"coalesce({match.bits[0]}, {rows_sql})", *parts]
-            params = [*match.bits[1], *rows_params, *params]
+            parts, params = [match.bits[0], *parts], [*match.bits[1], *params]
         cte, cte_params = bits_cte(parts, params)
         counts, counts_params = counts_statement(facets=query.facets)
         page_sql, page_params = self._page(query, match, dense_bits=True)
@@ -355,65 +354,3 @@ class PostgresJobSearch:
             kept = [row[0] for row in cursor.fetchall()]
         self._lexemes.put(tuple(queries), kept)
         return kept
-
-    def _rows_statement(self, query: JobQuery, match: Match | None) -> tuple[str, tuple[Any, ...]]:
-        """Total and facets counted over the matching rows, for a filter without a bitmap
-        (`posted_within_days`), and the page, in one statement.
-
-        The matches are materialized once (a CTE) from the narrow `jobs_searchrow`; the total
-        and the single-valued facets come from one GROUPING SETS aggregation, the skills facet
-        from an `unnest`, then the page. UNION ALL of parenthesized queries keeps each part's
-        order.
-        """
-        columns = FACET_COLUMNS
-        where, params = (match.where, match.params) if match is not None else (["false"], [])
-        select = ["r.job_id", *(f"r.{c}" for c in columns), "r.required_skills"]
-        inner = f"SELECT {', '.join(select)} FROM jobs_searchrow r" + (  # noqa: S608
-            f" WHERE {' AND '.join(where)}" if where else ""
-        )
-        params = list(params)
-        value_columns = ", ".join(f"{c}::text" for c in columns)
-        nulls = ", ".join("NULL" for _ in columns[1:])
-        if query.facets:
-            parts = [
-                f"(SELECT 0, {value_columns}, GROUPING({', '.join(columns)}), COUNT(*) "  # noqa: S608
-                f"FROM m GROUP BY GROUPING SETS ({', '.join(f'({c})' for c in columns)}, ()))",
-                f"(SELECT 1, s, {nulls}, 0, COUNT(*) FROM "  # noqa: S608
-                "(SELECT unnest(required_skills) AS s FROM m) skills "
-                "GROUP BY s ORDER BY COUNT(*) DESC, s LIMIT %s)",
-            ]
-            params.append(TOP_SKILLS)
-        else:
-            parts = [f"(SELECT 0, NULL, {nulls}, {(1 << len(columns)) - 1}, COUNT(*) FROM m)"]  # noqa: S608
-        page_sql, page_params = self._page(query, match)
-        parts.append(f"(SELECT 2, p.job_id::text, {nulls}, 0, 0 FROM ({page_sql}) p)")  # noqa: S608
-        sql = f"WITH m AS MATERIALIZED ({inner}) " + " UNION ALL ".join(parts)
-        return sql, (*params, *page_params)
-
-    def _read(
-        self, rows: list[tuple[Any, ...]], query: JobQuery
-    ) -> tuple[list[int], int, dict[str, list[FacetBucket]]]:
-        columns = FACET_COLUMNS
-        total = 0
-        ids: list[int] = []
-        facets: dict[str, list[FacetBucket]] = {name: [] for name in FACETS} if query.facets else {}
-        all_bits = (1 << len(columns)) - 1
-        for kind, *values, grouping, count in rows:
-            if kind == 2:
-                ids.append(int(values[0]))
-            elif kind == 1:
-                facets["skills"].append(FacetBucket(value=values[0], count=count))
-            elif grouping == all_bits:
-                total = count
-            else:
-                for position, column in enumerate(columns):
-                    # GROUPING() sets a bit per column *not* grouped; the leftmost is highest.
-                    if not grouping & (1 << (len(columns) - 1 - position)):
-                        value = values[position]
-                        if value not in (None, ""):
-                            name = "company" if column == "company_id" else column
-                            facets[name].append(FacetBucket(value=value, count=count))
-        for name in ("workplace", "employment_type", "seniority", "country", "company"):
-            if name in facets:
-                facets[name].sort(key=lambda b: (-b.count, b.value))
-        return ids, total, facets
