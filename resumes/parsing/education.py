@@ -67,6 +67,24 @@ def _strip_dates(text: str) -> tuple[str, DateRange | None]:
     return re.sub(r"\s+", " ", text).strip(" -\u2013\u2014,|"), best
 
 
+_YEAR_FIRST_RE = re.compile(r"(?:19|20)\d\d\s+([A-Z].{1,60})")
+_YEAR_OR_NOW_RE = re.compile(r"(?:(?:19|20)\d\d|present|current|now)\b", re.IGNORECASE)
+
+
+def _school_beside_year(clean: list[str], i: int) -> bool:
+    """A side column of years read beside the entries ("2006 ICC Brussels" / "2011 Bachelor"):
+    the line with the start year names the school when the next one opens with the end."""
+    m = _YEAR_FIRST_RE.fullmatch(clean[i])
+    nxt = clean[i + 1] if i + 1 < len(clean) else ""
+    return bool(
+        m
+        and _YEAR_OR_NOW_RE.match(nxt)
+        and not DEGREE_RE.match(m.group(1))
+        and not is_sentence(m.group(1))
+        and (i == 0 or not _YEAR_OR_NOW_RE.match(clean[i - 1]))
+    )
+
+
 def _education_blocks(clean: list[str], starts: list[int]) -> list[tuple[int, list[int]]]:
     """(institution line, the line indexes of its entry) for each institution line.
 
@@ -168,7 +186,11 @@ def parse_education(lines: list[str]) -> list[ParsedEducation]:
             clean[k] = ""
         elif in_courses:
             clean[k] = ""
-    starts = [i for i, x in enumerate(clean) if INSTITUTION_RE.search(x) and not is_sentence(x, 16)]
+    starts = [
+        i
+        for i, x in enumerate(clean)
+        if (INSTITUTION_RE.search(x) and not is_sentence(x, 16)) or _school_beside_year(clean, i)
+    ]
     if not starts:
         anchor_of = {i: d for i, line in enumerate(lines) if (d := date_anchor(line))}
         starts = [h.first for h in collect_headers(lines, anchor_of)]

@@ -139,3 +139,20 @@ def test_a_long_title_with_its_company_after_a_dash_is_still_a_title() -> None:
     [entry] = parsed.experiences
     assert entry.title == "Dota 2 Custom Game Developer - Arcadia Redux (Dota 2 Unofficial)"
     assert (entry.company, entry.location) == ("Arcadia Redux (Dota 2 Unofficial)", "Australia")
+
+
+def test_a_side_column_of_years_beside_the_school_and_the_degree() -> None:
+    lines = ["2006 ICC Brussels", "2011 Bachelor", "Computer Science and Accounting"]
+    [entry] = parse_education(lines)
+    assert (entry.institution, entry.degree, entry.field) == (
+        "ICC Brussels",
+        "Bachelor",
+        "Computer Science and Accounting",
+    )
+    assert (entry.start, entry.end) == ("2006", "2011")
+    [ongoing] = parse_education(["2018 The University of Cincinnati", "Present", "Bachelors"])
+    assert (ongoing.institution, ongoing.start, ongoing.end) == (
+        "The University of Cincinnati",
+        "2018",
+        None,
+    )
