@@ -168,8 +168,9 @@ class PostgresJobSearch:
         after them, newest first: ranking every match of a broad word ("engineer": a third
         of all jobs) is what made relevance slow, and on a job board a fresh posting of the
         same rank comes first anyway. With `dense_bits` (the CTE `f` of jobs.search.bits)
-        and matches dense enough, the scan tests each row's bit instead of its words (`<> 0`,
-        not `= 1`: the planner then expects most rows to pass and reads the newest first).
+        matches dense enough (2 % of the jobs) are found by a newest-first scan that tests each
+        row's bit instead of its words (`<> 0`, not `= 1`: the planner then expects most rows
+        to pass and reads the newest first); fewer by the indexes of their words and filters.
         """
         limits = [query.limit, query.offset]
         if match is None:
