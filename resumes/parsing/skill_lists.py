@@ -76,10 +76,13 @@ def _join_wrapped_items(lines: list[str]) -> list[str]:
     return out
 
 
+_SPACED_JS_RE = re.compile(r"(?<=\w)\.?\s+(js)$", re.IGNORECASE)
+
+
 def _strip_item(item: str) -> str:
     item = item.strip(" .:_~=»«©\"'`-\u2014")
     # OCR loses or spaces the dot of ".js" names: "Next js", "Node. js" are Next.js, Node.js.
-    item = re.sub(r"(?<=\w)\.?\s+(js)$", r".\1", item, flags=re.IGNORECASE)
+    item = _SPACED_JS_RE.sub(r".\1", item)
     if item.endswith(")") and "(" not in item:
         item = item[:-1]
     if item.startswith("(") and ")" not in item:
