@@ -103,4 +103,8 @@ def test_the_admin_index_and_metrics_report_the_same_match_lag(
     # Read a few milliseconds apart: the same oldest change, aged by the time between reads.
     lag = scraped["talentmatch_match_recompute_lag_seconds"]
     assert 0 <= lag - admin_figures["lag_s"] < 2
-    assert "1 profiles (up to 1 min" in html and "1 open jobs (up to 3 min" in html
+    assert (
+        "1 profiles (up to 1 min" in html
+        and "1 jobs (up to 3 min" in html
+        and "3 matches waiting" in html
+    )
