@@ -26,5 +26,16 @@ def _close_old_db_connections(task=None, **kwargs) -> None:
         close_old_connections()
 
 
+# Worker options, chosen for the resume pipeline (bench_parser --workers N measures them):
+# - pool: prefork (the default). Extraction and parsing are CPU-bound Python: threads or
+#   gevent would share one GIL; one process per core runs them in parallel.
+# - concurrency: the number of cores (Celery's default). More processes than cores only
+#   add context switches to CPU-bound tasks; OCR and parsing have their own queues, so a
+#   deployment scales each with its own workers (`-Q ocr`, `-Q parsing`).
+# - prefetch multiplier: 1 (CELERY_WORKER_PREFETCH_MULTIPLIER). Tasks are acks_late and
+#   range from ~25 ms (a text PDF's step) to minutes (OCR of a long scan); a worker that
+#   reserved more would sit on messages another idle worker could run. On redis the next
+#   message comes one round trip (~1 ms) after the ack, small beside a task.
+
 # Request ids into task headers, task ids and metrics, JSON worker logs, tracing per child.
 import config.observability.celery  # noqa: E402, F401

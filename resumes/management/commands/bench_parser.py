@@ -134,7 +134,7 @@ class Command(BenchmarkCommand):
         super().add_arguments(parser)
         parser.add_argument("dir", help="folder of resumes (e.g. ../shared/eval/parsing-dev)")
         parser.add_argument(
-            "--workers", type=int, default=1, help="N > 1: through a real worker of N processes"
+            "--workers", type=int, default=0, help="N >= 1: through a real worker of N processes"
         )
         parser.add_argument(
             "--format",
@@ -155,7 +155,7 @@ class Command(BenchmarkCommand):
         directory = Path(options["dir"])
         if not directory.is_dir():
             raise CommandError(f"{directory} is not a folder.")
-        if options["workers"] > 1:
+        if options["workers"] > 0:
             options["format"] = options["format"] or ["pdf"]
             super().handle(*args, **options)  # a throwaway database, then benchmark()
             return
