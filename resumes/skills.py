@@ -26,7 +26,7 @@ import gzip
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -156,6 +156,7 @@ def get_skill(slug: str) -> Skill | None:
     return _index().skills.get(slug)
 
 
+@lru_cache(maxsize=65_536)  # the taxonomy never changes in a process; resumes repeat names
 def normalize_skill(raw: str) -> str | None:
     """Canonical slug of one skill name as written, or None when the taxonomy lacks it."""
     index = _index()
@@ -172,6 +173,7 @@ def normalize_skill(raw: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65_536)
 def is_common_skill(raw: str) -> bool:
     """Whether `raw` names a skill that stands out even in running text: a curated technology
     skill or an ESCO concept marked for text ("SQL Server", "synthetic biology"), not an ESCO

@@ -154,6 +154,7 @@ def collect_headers(lines: list[str], anchor_of: dict[int, DateRange]) -> list[_
             after = lines[j + 1].strip() if j + 1 < next_anchor else ""
             if (
                 not candidate
+                and after
                 and _is_tagline(text)
                 and not any(map(_has_role, parts))
                 and _header_candidate(without_urls(after))

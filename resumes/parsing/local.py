@@ -203,10 +203,10 @@ def _wrapped_place(lines: list[str], i: int) -> Place | None:
     words = lines[i].split()
     if not (1 <= len(words) <= 3 and all(w[:1].isupper() for w in words)):
         return None
-    if heading_of(lines[i]):
-        return None  # "CONTACT" / "Belgium": a heading, then the country alone
     if not re.fullmatch(r"[A-Z]{2}|[A-Z][a-z]+(?: [A-Z][a-z]+)?", nxt):
         return None
+    if heading_of(lines[i]):
+        return None  # "CONTACT" / "Belgium": a heading, then the country alone
     place = find_place([f"{lines[i].strip()} {nxt}"])
     return place if place and place.country else None
 

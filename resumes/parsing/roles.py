@@ -8,6 +8,7 @@ company, and known countries, regions and US states a location.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from resumes.parsing.contacts import COUNTRIES, REGIONS, US_STATES
 
@@ -119,6 +120,7 @@ def _role_chunks(text: str) -> list[list[str]]:
     return [re.findall(r"[\w+#-]+", _GRADE_RE.sub("", c.strip()).lower()) for c in parts]
 
 
+@lru_cache(maxsize=4096)  # pure; one header part is tested several times
 def _has_role(text: str) -> bool:
     """Whether a role noun ends the text or one of its parts ("Senior Engineer, Data"),
     before a grade ("Senior Process Engineer II")."""
