@@ -60,6 +60,7 @@ class Match:
     rank: tuple[str, list[Any]] | None = None  # the ranking expression, for relevance
     words: bool = False  # some conditions are on the words
     bits: tuple[str, list[Any]] | None = None  # the words' bit string (jobs.search.bits)
+    filters: tuple[list[str], list[Any]] = ([], [])  # the conditions of the filters alone
 
 
 def _tsquery_literal(lexeme: str) -> str:
@@ -136,8 +137,11 @@ class PostgresJobSearch:
         key = self._counts_key(query, words)
         cached = self.counts_cache.get(key) if key else None
         if cached is not None and (cached[1] is not None or not query.facets):
-            sql, params = self._page(query, match)
-            return sql, tuple(params), cached, None
+            page = self._bits_statement(query, match, counts=False)
+            if page is None:
+                sql, params = self._page(query, match)
+                page = (sql, tuple(params))
+            return *page, cached, None
         bits = self._bits_statement(query, match)
         if bits is not None:
             return *bits, None, self._read_bits
@@ -156,7 +160,9 @@ class PostgresJobSearch:
         if text is None:
             return None
         rank = (text[2], text[3]) if query.sort == "relevance" else None
-        return Match(where + text[0], params + text[1], rank, words=True, bits=text[4])
+        return Match(
+            where + text[0], params + text[1], rank, True, text[4], filters=(where, params)
+        )
 
     def _page(
         self, query: JobQuery, match: Match | None, *, dense_bits: bool = False
@@ -170,7 +176,8 @@ class PostgresJobSearch:
         same rank comes first anyway. With `dense_bits` (the CTE `f` of jobs.search.bits)
         matches dense enough (2 % of the jobs) are found by a newest-first scan that tests each
         row's bit instead of its words (`<> 0`, not `= 1`: the planner then expects most rows
-        to pass and reads the newest first); fewer by the indexes of their words and filters.
+        to pass and reads the newest first); fewer by the indexes of the filters and each
+        row's bit (`= 1`: few pass), or without filters by the indexes of the words.
         """
         limits = [query.limit, query.offset]
         if match is None:
@@ -189,15 +196,25 @@ class PostgresJobSearch:
         columns = "SELECT r.job_id, r.published_at, r.head FROM jobs_searchrow r"
         order = " ORDER BY r.published_at DESC, r.job_id DESC "
 
+        bit = "(SELECT b FROM f), r.job_id::integer"
+
         def newest(tail: str, tail_params: list[Any]) -> tuple[str, list[Any]]:
             if not dense_bits:
                 return f"{columns}{condition}{order}{tail}", [*params, *tail_params]
             by_bits = (
                 f"{columns} WHERE (SELECT dense FROM f)"  # noqa: S608
-                f" AND get_bit((SELECT b FROM f), r.job_id::integer) <> 0{order}{tail}"
+                f" AND get_bit({bit}) <> 0{order}{tail}"
             )
-            by_index = f"{columns}{condition} AND NOT (SELECT dense FROM f){order}{tail}"  # noqa: S608
-            return f"({by_bits}) UNION ALL ({by_index})", [*tail_params, *params, *tail_params]
+            # Sparse: the filters' indexes and each row's bit, or without filters the words'.
+            sparse, sparse_params = condition, params
+            if match.filters[0]:
+                sparse = f" WHERE {' AND '.join(match.filters[0])} AND get_bit({bit}) = 1"
+                sparse_params = match.filters[1]
+            by_index = f"{columns}{sparse} AND NOT (SELECT dense FROM f){order}{tail}"  # noqa: S608
+            return (
+                f"({by_bits}) UNION ALL ({by_index})",
+                [*tail_params, *sparse_params, *tail_params],
+            )
 
         window, window_params = newest("LIMIT %s", [self.rank_window])
         parts = [f"SELECT r.job_id, r.published_at, 0 AS part, {rank[0]} AS rank FROM ({window}) r"]  # noqa: S608
@@ -216,11 +233,12 @@ class PostgresJobSearch:
         return sql, [*parts_params, *limits]
 
     def _bits_statement(
-        self, query: JobQuery, match: Match | None
+        self, query: JobQuery, match: Match | None, *, counts: bool = True
     ) -> tuple[str, tuple[Any, ...]] | None:
         """Total and facet counts from the bitmaps (jobs.search.bits) and the page in one
-        statement: rows (0, key, count), then (1, NULL, job id) in page order. None when a
-        filter has no bitmap."""
+        statement: rows (0, key, count), then (1, NULL, job id) in page order; without
+        `counts` (they are cached) the job ids of the page only. None when a filter has no
+        bitmap."""
         filters = filter_bits(query)
         if filters is None:
             return None
@@ -230,13 +248,15 @@ class PostgresJobSearch:
         elif match.words and match.bits is not None:
             parts, params = [match.bits[0], *parts], [*match.bits[1], *params]
         cte, cte_params = bits_cte(parts, params)
-        counts, counts_params = counts_statement(facets=query.facets)
         page_sql, page_params = self._page(query, match, dense_bits=True)
+        if not counts:
+            return f"WITH {cte} {page_sql}", (*cte_params, *page_params)
+        counted, counted_params = counts_statement(facets=query.facets)
         sql = (
-            f"WITH {cte} (SELECT 0, c.* FROM ({counts}) c) UNION ALL "  # noqa: S608
+            f"WITH {cte} (SELECT 0, c.* FROM ({counted}) c) UNION ALL "  # noqa: S608
             f"(SELECT 1, NULL, p.job_id FROM ({page_sql}) p)"
         )
-        return sql, (*cte_params, *counts_params, *page_params)
+        return sql, (*cte_params, *counted_params, *page_params)
 
     def _read_bits(
         self, rows: list[tuple[Any, ...]], query: JobQuery
