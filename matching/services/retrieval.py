@@ -46,7 +46,7 @@ def vector_ids(queryset: QuerySet, vector: Sequence[float], k: int, *, exact: bo
             # The filter's own indexes may serve (bitmap scans), the vector index may not.
             cursor.execute("SET LOCAL enable_indexscan = off")
             return list(queryset.order_by(distance, "pk").values_list("pk", flat=True)[:k])
-        ef = max(settings.MATCH_HNSW_EF_SEARCH, k)
+        ef = min(max(settings.MATCH_HNSW_EF_SEARCH, k), 1000)  # pgvector's largest
         cursor.execute(f"SET LOCAL hnsw.ef_search = {int(ef)}")
         # Filtered queries keep scanning the graph until enough rows pass the filter; the
         # planner would rather read a large filtered pool in full, which costs far more.
