@@ -215,29 +215,34 @@ def _is_row_layout(run: list[Line], gutter: float, width: float) -> bool:
     return narrow or len(right_lines) <= 0.5 * len(left_lines)
 
 
+# Pieces of one row that a wide gap separates (skill chips, a title and its dates) are joined
+# by a tab: the parser reads a tab as a cell boundary, a space as words of one phrase.
+SEGMENT_GAP = "\t"
+
+
 def order_lines(lines: list[Line], width: float) -> list[str]:
     attach_right_aligned(lines, width)
     gutter = find_gutter(lines, width)
     if gutter is None:
-        return [" ".join(s.text for s in line.segments) for line in lines]
+        return [SEGMENT_GAP.join(s.text for s in line.segments) for line in lines]
     out: list[str] = []
     run: list[Line] = []
 
     def flush_run() -> None:
         if len(run) >= MIN_COLUMN_RUN and not _is_row_layout(run, gutter, width):
-            left = [" ".join(s.text for s in ln.segments if s.x1 < gutter) for ln in run]
-            right = [" ".join(s.text for s in ln.segments if s.x0 > gutter) for ln in run]
+            left = [SEGMENT_GAP.join(s.text for s in ln.segments if s.x1 < gutter) for ln in run]
+            right = [SEGMENT_GAP.join(s.text for s in ln.segments if s.x0 > gutter) for ln in run]
             out.extend(text for text in left if text)
             out.extend(text for text in right if text)
         else:
-            out.extend(" ".join(s.text for s in ln.segments) for ln in run)
+            out.extend(SEGMENT_GAP.join(s.text for s in ln.segments) for ln in run)
         run.clear()
 
     for line in lines:
         crosses = any(s.x0 < gutter < s.x1 for s in line.segments)
         if crosses:
             flush_run()
-            out.append(" ".join(s.text for s in line.segments))
+            out.append(SEGMENT_GAP.join(s.text for s in line.segments))
         else:
             run.append(line)
     flush_run()
