@@ -21,7 +21,7 @@ BUCKET = "talentmatch-resumes"
 def s3_storage(moto_reset, settings):
     s3 = boto3.client("s3", region_name="us-east-1", endpoint_url=moto_reset)
     s3.create_bucket(Bucket=BUCKET)
-    # The same OPTIONS as config/settings.py builds under USE_S3, pointed at moto.
+    # The same OPTIONS as config/settings/services.py builds under USE_S3, pointed at moto.
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
