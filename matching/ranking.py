@@ -144,7 +144,22 @@ def semantic(
     experience_cosines: Sequence[Cosines],
 ) -> np.ndarray:
     """`scoring.semantic_component` with the cosines the database computed for the pool."""
-    profile, best = [], []
+    profile, best = _cosines(job, pool, profile_cosines, experience_cosines)
+    p, b = _calibrate(_array(profile)), _calibrate(_array(best))
+    both = s.PROFILE_SHARE * p + (1 - s.PROFILE_SHARE) * b
+    one = np.where(np.isnan(p), b, p)
+    return np.where(np.isnan(p) & np.isnan(b), 0.0, np.where(np.isnan(p) | np.isnan(b), one, both))
+
+
+def _cosines(
+    job: JobFacts,
+    pool: Sequence[CandidateFacts],
+    profile_cosines: Sequence[float | None],
+    experience_cosines: Sequence[Cosines],
+) -> tuple[list[float | None], list[float | None]]:
+    """Per candidate: (profile<->job cosine, best experience<->job cosine), None if unknown."""
+    profile: list[float | None] = []
+    best: list[float | None] = []
     for candidate, pc, ec in zip(pool, profile_cosines, experience_cosines, strict=True):
         same = job.embedding_model == candidate.embedding_model or not (
             job.embedding_model and candidate.embedding_model
@@ -162,10 +177,7 @@ def semantic(
         known = [x for x in ec if x is not None]
         profile.append(pc)
         best.append(max(known) if known else None)
-    p, b = _calibrate(_array(profile)), _calibrate(_array(best))
-    both = s.PROFILE_SHARE * p + (1 - s.PROFILE_SHARE) * b
-    one = np.where(np.isnan(p), b, p)
-    return np.where(np.isnan(p) & np.isnan(b), 0.0, np.where(np.isnan(p) | np.isnan(b), one, both))
+    return profile, best
 
 
 # --- Traditional ---------------------------------------------------------------------------
@@ -285,3 +297,82 @@ def pool_scores(
     for name, values in components.items():
         total = total + weights[name] * values
     return np.asarray(total, dtype=np.float64)
+
+
+# --- Full results for the kept pairs -------------------------------------------------------
+
+
+def _optional(values: np.ndarray | None, n: int) -> list[float | None]:
+    if values is None:
+        return [None] * n
+    return [None if np.isnan(v) else float(v) for v in values]
+
+
+def _subscores(
+    job: JobFacts,
+    kept: Sequence[CandidateFacts],
+    stats: TermStats,
+    profile_cosines: Sequence[float | None],
+    experience_cosines: Sequence[Cosines],
+) -> list[dict[str, float | None]]:
+    """`scoring._components`' sub-scores (unrounded, same keys and order) for each of `kept`."""
+    n = len(kept)
+    required = set(job.required_skills)
+    preferred = set(job.preferred_skills) - required
+    req = (
+        np.array([len(required & c.skills) for c in kept], dtype=np.float64) / len(required)
+        if required
+        else None
+    )
+    pref = (
+        np.array([len(preferred & c.skills) for c in kept], dtype=np.float64) / len(preferred)
+        if preferred
+        else None
+    )
+    raw, reverse = _forward(job, kept, stats), _reverse(job, kept, stats)
+    keyword = s.FORWARD_SHARE * _clip(raw / s.KEYWORD_SATURATION) + (1 - s.FORWARD_SHARE) * _clip(
+        reverse / s.REVERSE_SATURATION
+    )
+    profile, best = _cosines(job, kept, profile_cosines, experience_cosines)
+    columns: dict[str, list[float | None]] = {
+        "lexical.required_coverage": _optional(req, n),
+        "lexical.preferred_coverage": _optional(pref, n),
+        "lexical.skill_coverage": _optional(_skill_coverage(job, kept), n),
+        "lexical.keyword_raw": _optional(raw, n),
+        "lexical.reverse_raw": _optional(reverse, n),
+        "lexical.keyword": _optional(keyword, n),
+        "semantic.profile_cosine": profile,
+        "semantic.best_experience_cosine": best,
+        "semantic.profile": [s.calibrate_cosine(v) for v in profile],
+        "semantic.best_experience": [s.calibrate_cosine(v) for v in best],
+    }
+    for name, factor in zip(
+        s.TRADITIONAL_FACTORS,
+        (_years, _seniority, _location, _salary, _education, _languages),
+        strict=True,
+    ):
+        columns[f"traditional.{name}"] = _optional(factor(job, kept), n)
+    return [{key: column[i] for key, column in columns.items()} for i in range(n)]
+
+
+def pool_results(
+    job: JobFacts,
+    kept: Sequence[CandidateFacts],
+    *,
+    weights: dict[str, float] | None = None,
+    stats: TermStats,
+    profile_cosines: Sequence[float | None],
+    experience_cosines: Sequence[Cosines],
+) -> list[s.MatchResult]:
+    """`scoring.score_match(job, kept[i], ...)` for every i, its sub-scores taken as arrays.
+
+    The components come from the sub-scores by the scalar formulas (`scoring.components_of`),
+    the explanation and the inputs hash from the same functions `score_match` calls, so a kept
+    pair's stored row is the scalar one (`matching/tests/test_ranking.py` compares both).
+    """
+    weights = s.normalize_weights(weights)
+    rows = _subscores(job, kept, stats, profile_cosines, experience_cosines)
+    return [
+        s.result_of(job, c, s.components_of(subs), subs, weights)
+        for c, subs in zip(kept, rows, strict=True)
+    ]

@@ -369,6 +369,35 @@ def score_match(
     components, subscores = _components(
         job, candidate, stats or TermStats(), profile_cosine, experience_cosines
     )
+    return result_of(job, candidate, components, subscores, weights)
+
+
+def components_of(subscores: dict[str, float | None]) -> dict[str, float]:
+    """The three components from their unrounded sub-scores, as the `*_component` functions
+    combine them (`matching.ranking.pool_results` builds the sub-scores as arrays)."""
+    skills, keyword = subscores["lexical.skill_coverage"], subscores["lexical.keyword"]
+    assert keyword is not None
+    lexical = keyword if skills is None else SKILL_SHARE * skills + (1 - SKILL_SHARE) * keyword
+    profile, best = subscores["semantic.profile"], subscores["semantic.best_experience"]
+    if profile is None and best is None:
+        semantic = 0.0
+    elif profile is None or best is None:
+        semantic = float((profile if profile is not None else best) or 0.0)
+    else:
+        semantic = PROFILE_SHARE * profile + (1 - PROFILE_SHARE) * best
+    traditional = _mean([subscores[f"traditional.{name}"] for name in TRADITIONAL_FACTORS])
+    return {"lexical": lexical, "semantic": semantic, "traditional": traditional}
+
+
+def result_of(
+    job: JobFacts,
+    candidate: CandidateFacts,
+    components: dict[str, float],
+    subscores: dict[str, float | None],
+    weights: dict[str, float],
+) -> MatchResult:
+    """The stored result of a pair from its unrounded components, sub-scores and normalized
+    weights."""
     score = sum(weights[k] * components[k] for k in components)
     return MatchResult(
         job_id=job.id,

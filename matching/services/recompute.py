@@ -16,7 +16,7 @@ from matching.adapters import candidate_facts, job_facts
 from matching.facts import CandidateFacts, JobFacts
 from matching.lexical import TermStats
 from matching.models import Match
-from matching.ranking import pool_scores
+from matching.ranking import pool_results, pool_scores
 from matching.scoring import MatchResult, passes_filters, score_match, score_value
 from matching.services.debounce import request_rerank
 from matching.services.embedding import embed_job, embed_profile
@@ -102,8 +102,9 @@ def rank_candidates_for_job(
     """Retrieved and already matched candidates, re-ranked: (kept results, passing ids).
 
     The whole pool is scored at once (`matching.ranking.pool_scores`, numpy); the full result
-    with its explanation and hash (`score_match`, the scalar reference) is built only for the
-    top N and the pairs already stored. `timings`, when given, receives the seconds spent in
+    with its explanation and hash is built only for the top N and the pairs already stored,
+    their sub-scores again as arrays (`matching.ranking.pool_results`, the rows `score_match`
+    would give). `timings`, when given, receives the seconds spent in
     each phase (retrieval, load, score, explain) for the benchmark.
     """
     clock = [time.perf_counter()]
@@ -138,18 +139,17 @@ def rank_candidates_for_job(
     )
     lap("score")
     top_n = settings.MATCH_KEEP_TOP_N
-    results = [
-        score_match(
-            jf,
-            pool.facts[i],
-            weights=weights,
-            stats=stats,
-            profile_cosine=pool.profile_cosines[i],
-            experience_cosines=pool.experience_cosines[i],
-        )
-        for rank, (_, i) in enumerate(order)
-        if rank < top_n or int(pool.facts[i].id) in stored
+    kept = [
+        i for rank, (_, i) in enumerate(order) if rank < top_n or int(pool.facts[i].id) in stored
     ]
+    results = pool_results(
+        jf,
+        [pool.facts[i] for i in kept],
+        weights=weights,
+        stats=stats,
+        profile_cosines=[pool.profile_cosines[i] for i in kept],
+        experience_cosines=[pool.experience_cosines[i] for i in kept],
+    )
     lap("explain")
     return results, {int(pool.facts[i].id) for i in rows}
 

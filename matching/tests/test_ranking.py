@@ -10,8 +10,8 @@ import pytest
 
 from matching.facts import SENIORITY_LEVELS, CandidateFacts, Experience, JobFacts
 from matching.lexical import TermStats
-from matching.ranking import pool_scores
-from matching.scoring import passes_filters, score_value
+from matching.ranking import pool_results, pool_scores
+from matching.scoring import passes_filters, score_match, score_value
 
 WORDS = [
     "python", "django", "postgresql", "docker", "kubernetes", "react", "typescript",
@@ -172,6 +172,27 @@ def test_the_vectorised_ranking_orders_the_pool_as_the_scalar_one(pool) -> None:
         key=lambda row: (-row[0], int(row[1].id)),
     )
     assert [c.id for _, c in vectorised] == [c.id for c in scalar]
+
+
+@pytest.mark.parametrize("job", JOBS, ids=[j.id for j in JOBS])
+def test_pool_results_equal_score_match_pair_by_pair(pool, job) -> None:
+    rng = random.Random(f"results-{job.id}")
+    job = _with_vector(job, rng)
+    stats = TermStats.build(pool, [job])
+    weights = {"lexical": 0.25, "semantic": 0.45, "traditional": 0.3}
+    profile, e_cos = _cosines(rng, pool)
+    scalar = [
+        score_match(
+            job, c, weights=weights, stats=stats, profile_cosine=p, experience_cosines=e
+        ).as_json()
+        for c, p, e in zip(pool, profile, e_cos, strict=True)
+    ]
+    results = pool_results(
+        job, pool, weights=weights, stats=stats, profile_cosines=profile, experience_cosines=e_cos
+    )
+    skills = {r["explanation"]["factors"]["skills"] for r in scalar}
+    assert len(skills) > 1 or not job.required_skills  # the explanations differ across the pool
+    assert [r.as_json() for r in results] == scalar
 
 
 def test_an_empty_pool_scores_nothing() -> None:

@@ -259,6 +259,52 @@ def test_the_vectorised_recompute_keeps_what_the_scalar_ranking_keeps(people, jo
     assert passed == {pk for _, pk in scalar}
 
 
+def test_the_kept_rows_and_explanations_equal_the_pair_by_pair_ones(people, job) -> None:
+    """The stored rows of a recompute (sub-scores as arrays, `ranking.pool_results`) against
+    `score_match` pair by pair, the path that built them before, on the real rows."""
+    import json
+    from dataclasses import asdict
+
+    from matching.adapters import job_facts
+    from matching.lexical import TermStats
+    from matching.scoring import score_match
+    from matching.services.pool import pool_for_job
+
+    services.recompute_matches_for_job(job_id=job.pk)
+    rows = {m.candidate_id: m for m in Match.objects.filter(job=job)}
+    pool = pool_for_job(job, sorted(set(services.retrieve_candidates(job)) | set(rows)))
+    jf = job_facts(job)
+    stats = TermStats.build(pool.facts, [jf])
+    compared = 0
+    for i, cf in enumerate(pool.facts):
+        stored = rows.get(int(cf.id))
+        if stored is None:
+            continue
+        scalar = score_match(
+            jf,
+            cf,
+            weights=settings.MATCH_WEIGHTS,
+            stats=stats,
+            profile_cosine=pool.profile_cosines[i],
+            experience_cosines=pool.experience_cosines[i],
+        )
+        # As the JSON column holds it (tuples read back as lists).
+        assert stored.explanation == json.loads(json.dumps(asdict(scalar.explanation)))
+        assert stored.explanation["factors"] and len(stored.explanation["factors"]) == 9
+        assert (stored.score, stored.components, stored.subscores) == (
+            scalar.score,
+            scalar.components,
+            scalar.subscores,
+        )
+        assert (stored.weights, stored.model_versions, stored.inputs_hash) == (
+            scalar.weights,
+            scalar.model_versions,
+            scalar.inputs_hash,
+        )
+        compared += 1
+    assert compared == len(rows) >= 2
+
+
 def test_the_pool_rebuilds_the_facts_of_a_changed_profile(people, job) -> None:
     from matching.services.pool import pool_for_job
 
