@@ -8,7 +8,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import User
 from applications.models import Application, Kind, Message, Note, Scorecard
@@ -92,7 +91,6 @@ def notify_mentions(*, note_id: int) -> list[Message]:
     )
     if note is None:
         return []
-    Note.objects.filter(pk=note.pk, notified_at__isnull=True).update(notified_at=timezone.now())
     author = (note.author.get_full_name() or note.author.email) if note.author else "Someone"
     job = note.application.job
     out: list[Message] = []
@@ -120,9 +118,6 @@ def notify_scorecard(*, scorecard_id: int) -> list[Message]:
     )
     if card is None:
         return []
-    Scorecard.objects.filter(pk=card.pk, notified_at__isnull=True).update(
-        notified_at=timezone.now()
-    )
     application = card.application
     author = card.author.get_full_name() or card.author.email
     candidate = application.candidate.get_full_name() or application.candidate.email
@@ -140,7 +135,8 @@ def notify_scorecard(*, scorecard_id: int) -> list[Message]:
     return out
 
 
-# Who each cause addresses.
+# Who each cause addresses: the notifying functions above and the sweep (which asks whether a
+# cause that left no row had anyone to tell) read the same lists.
 
 
 def mention_recipients(note: Note) -> list[User]:
