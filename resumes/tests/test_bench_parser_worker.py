@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
+from config.bench import process_tree_cpu
 from resumes.management.commands.bench_parser import Command as BenchParser
-from resumes.management.commands.bench_parser import process_tree_cpu
 from resumes.tests import documents
 
 
