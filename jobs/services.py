@@ -269,6 +269,13 @@ def index_jobs(*, job_ids: Sequence[int]) -> int:
     return get_job_search().index_jobs(list(job_ids))
 
 
+def refresh_search_words() -> tuple[int, int]:
+    """Keep the search backend's frequent-word counts in step with the jobs (Celery beat):
+    (words promoted, words dropped); (0, 0) for a backend that keeps no such counts."""
+    update = getattr(get_job_search(), "update_word_bits", None)
+    return update() if update is not None else (0, 0)
+
+
 def close_expired_jobs() -> int:
     """Close open jobs whose planned closing date has passed (run by Celery beat)."""
     expired = Job.objects.open().filter(closes_at__lte=timezone.now())

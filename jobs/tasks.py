@@ -43,3 +43,8 @@ def index_jobs_task(job_ids: list[int]) -> int:
 @shared_task(acks_late=True)
 def close_expired_jobs_task() -> int:
     return services.close_expired_jobs()
+
+
+@shared_task(acks_late=True)
+def refresh_search_words_task() -> list[int]:
+    return list(services.refresh_search_words())

@@ -55,6 +55,8 @@ class SearchRow(models.Model):
             GinIndex(fields=["head"], name="searchrow_head_gin"),
             GinIndex(fields=["skills"], name="searchrow_skills_gin"),
             models.Index(fields=["-published_at", "-job"], name="searchrow_newest"),
+            # When the jobs of a sparse match set were published, from the index alone.
+            models.Index(fields=["job"], include=["published_at"], name="searchrow_published"),
             # The most selective everyday filters; combined with the GIN indexes by bitmap AND.
             models.Index(fields=["country"], name="searchrow_country"),
             models.Index(fields=["company_id"], name="searchrow_company"),

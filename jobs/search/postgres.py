@@ -36,6 +36,7 @@ from jobs.search.bits import (
     bits_cte,
     counts_statement,
     filter_bits,
+    newest_matches,
     read_counts,
     words_bits,
 )
@@ -60,7 +61,6 @@ class Match:
     rank: tuple[str, list[Any]] | None = None  # the ranking expression, for relevance
     words: bool = False  # some conditions are on the words
     bits: tuple[str, list[Any]] | None = None  # the words' bit string (jobs.search.bits)
-    filters: tuple[list[str], list[Any]] = ([], [])  # the conditions of the filters alone
 
 
 def _tsquery_literal(lexeme: str) -> str:
@@ -102,6 +102,17 @@ class PostgresJobSearch:
         with connection.cursor() as cursor:
             cursor.execute("SELECT jobs_searchbits_refresh_words(%s)", [min_jobs])
             return int(cursor.fetchone()[0])
+
+    def update_word_bits(self, min_jobs: int = WORD_BITS_MIN_JOBS) -> tuple[int, int]:
+        """Between reindexes (Celery beat): bit strings for the words that reached `min_jobs`
+        open jobs, none for those that fell below; the writers wait only while the changed
+        keys are written (migration 0005). Returns (promoted, dropped)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT promoted, dropped FROM jobs_searchbits_update_words(%s)", [min_jobs]
+            )
+            promoted, dropped = cursor.fetchone()
+        return int(promoted), int(dropped)
 
     # --- searching ------------------------------------------------------------------------
     def search(self, query: JobQuery) -> JobSearchResult:
@@ -160,32 +171,28 @@ class PostgresJobSearch:
         if text is None:
             return None
         rank = (text[2], text[3]) if query.sort == "relevance" else None
-        return Match(
-            where + text[0], params + text[1], rank, True, text[4], filters=(where, params)
-        )
+        return Match(where + text[0], params + text[1], rank, True, text[4])
 
     def _page(
-        self, query: JobQuery, match: Match | None, *, dense_bits: bool = False
+        self, query: JobQuery, match: Match | None, *, bits: bool = False
     ) -> tuple[str, list[Any]]:
         """The page of job ids, in order.
 
-        Relevance ranks only the newest `rank_window` matches (a newest-first scan that stops
-        there, or the indexes and a top-N sort when matches are few) and lists the older ones
-        after them, newest first: ranking every match of a broad word ("engineer": a third
-        of all jobs) is what made relevance slow, and on a job board a fresh posting of the
-        same rank comes first anyway. With `dense_bits` (the CTE `f` of jobs.search.bits)
-        matches dense enough (2 % of the jobs) are found by a newest-first scan that tests each
-        row's bit instead of its words (`<> 0`, not `= 1`: the planner then expects most rows
-        to pass and reads the newest first); fewer by the indexes of the filters and each
-        row's bit (`= 1`: few pass), or without filters by the indexes of the words.
+        Relevance ranks only the newest `rank_window` matches and lists the older ones after
+        them, newest first: ranking every match of a broad word ("engineer": a third of all
+        jobs) is what made relevance slow, and on a job board a fresh posting of the same rank
+        comes first anyway. With `bits` (the CTE `f` of jobs.search.bits holds the matches)
+        the newest matches come from the bit string (`newest_matches`: an index-only scan, or
+        the ids of a sparse set), and only the window's own rows are read, for their rank;
+        otherwise from the conditions on the rows.
         """
         limits = [query.limit, query.offset]
         if match is None:
             return "SELECT NULL::bigint AS job_id WHERE false", []
         where, params, rank = match.where, match.params, match.rank
         condition = f" WHERE {' AND '.join(where)}" if where else ""
-        if rank is None:
-            order = "r.published_at DESC, r.job_id DESC"
+        order = "r.published_at DESC, r.job_id DESC"
+        if rank is None and (query.sort == "salary" or not bits):
             if query.sort == "salary":
                 order = f"r.salary DESC NULLS LAST, {order}"
             sql = (
@@ -193,38 +200,29 @@ class PostgresJobSearch:
                 f" ORDER BY {order} LIMIT %s OFFSET %s"
             )
             return sql, [*params, *limits]
-        columns = "SELECT r.job_id, r.published_at, r.head FROM jobs_searchrow r"
-        order = " ORDER BY r.published_at DESC, r.job_id DESC "
+        if rank is None:
+            newest, newest_params = newest_matches(query.limit, query.offset)
+            return f"SELECT r.job_id FROM ({newest}) r ORDER BY {order}", newest_params  # noqa: S608
 
-        bit = "(SELECT b FROM f), r.job_id::integer"
-
-        def newest(tail: str, tail_params: list[Any]) -> tuple[str, list[Any]]:
-            if not dense_bits:
-                return f"{columns}{condition}{order}{tail}", [*params, *tail_params]
-            by_bits = (
-                f"{columns} WHERE (SELECT dense FROM f)"  # noqa: S608
-                f" AND get_bit({bit}) <> 0{order}{tail}"
-            )
-            # Sparse: the filters' indexes and each row's bit, or without filters the words'.
-            sparse, sparse_params = condition, params
-            if match.filters[0]:
-                sparse = f" WHERE {' AND '.join(match.filters[0])} AND get_bit({bit}) = 1"
-                sparse_params = match.filters[1]
-            by_index = f"{columns}{sparse} AND NOT (SELECT dense FROM f){order}{tail}"  # noqa: S608
+        def newest(limit: int, offset: int) -> tuple[str, list[Any]]:
+            if bits:
+                return newest_matches(limit, offset)
             return (
-                f"({by_bits}) UNION ALL ({by_index})",
-                [*tail_params, *sparse_params, *tail_params],
+                f"SELECT r.job_id, r.published_at FROM jobs_searchrow r{condition}"  # noqa: S608
+                f" ORDER BY {order} LIMIT %s OFFSET %s",
+                [*params, limit, offset],
             )
 
-        window, window_params = newest("LIMIT %s", [self.rank_window])
-        parts = [f"SELECT r.job_id, r.published_at, 0 AS part, {rank[0]} AS rank FROM ({window}) r"]  # noqa: S608
+        window, window_params = newest(self.rank_window, 0)
+        parts = [
+            f"SELECT w.job_id, w.published_at, 0 AS part, {rank[0]} AS rank"  # noqa: S608
+            f" FROM ({window}) w JOIN jobs_searchrow r ON r.job_id = w.job_id"
+        ]
         parts_params = [*rank[1], *window_params]
         wanted = query.offset + query.limit
         if wanted > self.rank_window:
-            older, older_params = newest(
-                "LIMIT %s OFFSET %s", [wanted - self.rank_window, self.rank_window]
-            )
-            parts.append(f"SELECT r.job_id, r.published_at, 1, 0::real FROM ({older}) r")  # noqa: S608
+            older, older_params = newest(wanted - self.rank_window, self.rank_window)
+            parts.append(f"SELECT w.job_id, w.published_at, 1, 0::real FROM ({older}) w")  # noqa: S608
             parts_params += older_params
         sql = (
             f"SELECT job_id FROM ({' UNION ALL '.join(parts)}) m "  # noqa: S608
@@ -248,7 +246,7 @@ class PostgresJobSearch:
         elif match.words and match.bits is not None:
             parts, params = [match.bits[0], *parts], [*match.bits[1], *params]
         cte, cte_params = bits_cte(parts, params)
-        page_sql, page_params = self._page(query, match, dense_bits=True)
+        page_sql, page_params = self._page(query, match, bits=True)
         if not counts:
             return f"WITH {cte} {page_sql}", (*cte_params, *page_params)
         counted, counted_params = counts_statement(facets=query.facets)

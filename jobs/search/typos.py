@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from django.db import connection
 
+from jobs.search.counts import CountsCache
 from jobs.search.terms import plain_words
 from resumes.skills import all_skills, normalize_skill
 
@@ -22,6 +23,11 @@ ON CONFLICT DO NOTHING
 _NEAREST_SQL = """
 SELECT word FROM jobs_searchterm ORDER BY word <-> %s LIMIT 10
 """
+
+
+# Words known to be in the committed vocabulary, per database: it only grows (words are
+# added, never removed), so a known word needs no round trip again.
+_known = CountsCache(size=50000)
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -68,11 +74,24 @@ def correct_words(words: list[str]) -> list[str]:
     ]
     if not candidates:
         return words
+    database = connection.settings_dict["NAME"]
+    unknown = [w for w in candidates if _known.get((database, w)) is None]
+    if not unknown:
+        return words
     with connection.cursor() as cursor:
-        cursor.execute("SELECT word FROM jobs_searchterm WHERE word = ANY(%s)", [candidates])
-        known = {row[0] for row in cursor.fetchall()}
+        # Remembered only when read outside a transaction that wrote (which may roll back).
+        cursor.execute(
+            "SELECT word, pg_current_xact_id_if_assigned() IS NULL FROM jobs_searchterm"
+            " WHERE word = ANY(%s)",
+            [unknown],
+        )
+        known = set()
+        for word, committed in cursor.fetchall():
+            known.add(word)
+            if committed:
+                _known.put((database, word), True)
         replacements: dict[str, str] = {}
-        for word in candidates:
+        for word in unknown:
             if word in known or word in replacements:
                 continue
             cursor.execute(_NEAREST_SQL, [word])

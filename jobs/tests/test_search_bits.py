@@ -8,10 +8,11 @@ from dataclasses import replace
 import pytest
 from django.db import connection
 
+from jobs import services
 from jobs.demo import generate_jobs
 from jobs.models import Job
 from jobs.search.base import JobQuery
-from jobs.search.postgres import PostgresJobSearch
+from jobs.search.postgres import PostgresJobSearch, _tsquery_literal
 from jobs.tests.test_search_tables import assert_bits_exact
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +92,61 @@ def test_bit_strings_grow_past_the_highest_job_id(jobs, acme):
     Job.objects.filter(pk=20000).delete()
     assert_bits_exact()
     assert search.search(JobQuery()).total == 300
+
+
+def word_bits() -> dict[str, str]:
+    """Every word key ('head:', 'word:') with its bit string, empty ones included."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT key, bits::text FROM jobs_searchbits WHERE key ~ '^(head|word):'")
+        return dict(cursor.fetchall())
+
+
+def test_the_set_bits_are_listed_as_job_ids(db):
+    with connection.cursor() as cursor:
+        for bits, ids in [("", []), ("000", []), ("1", [0]), ("0100110", [1, 4, 5]),
+                          ("1" * 70, list(range(70))), ("0" * 9000 + "1", [9000])]:  # fmt: skip
+            cursor.execute("SELECT jobs_searchbits_ids(%s::varbit)", [bits])
+            assert cursor.fetchone()[0] == ids
+
+
+def test_the_periodic_refresh_promotes_words_that_became_frequent_and_drops_rare_ones(jobs, acme):
+    search = PostgresJobSearch(counts_cache_size=0)
+    search.refresh_word_bits(min_jobs=20)
+    assert search.update_word_bits(min_jobs=20) == (0, 0)  # nothing changed since
+    # A word of no job so far, in 20 new titles and descriptions.
+    new = list(generate_jobs(companies=[acme], count=20, seed=11))
+    for job in new:
+        job.title = f"Quokka {job.title}"
+        job.description += " You will care for our quokka colony."
+    Job.objects.bulk_create(new)
+    # A title word kept since the first refresh falls under 20 open jobs.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT key, bit_count(bits) FROM jobs_searchbits WHERE key LIKE 'head:%'"
+            " AND key <> 'head:quokka' ORDER BY bit_count(bits), key LIMIT 1"
+        )
+        fading, count = cursor.fetchone()
+        cursor.execute(
+            "SELECT job_id FROM jobs_searchrow WHERE head @@ %s::tsquery ORDER BY job_id LIMIT %s",
+            [_tsquery_literal(fading.removeprefix("head:")), count - 19],
+        )
+        closing = [row[0] for row in cursor.fetchall()]
+    services.close_jobs(jobs=Job.objects.filter(pk__in=closing), actor=None)
+    assert {"head:quokka", "word:quokka"}.isdisjoint(word_bits()) and fading in word_bits()
+
+    promoted, dropped = search.update_word_bits(min_jobs=20)
+
+    kept = word_bits()
+    assert {"head:quokka", "word:quokka"} <= set(kept) and fading not in kept
+    assert promoted >= 2 and dropped >= 1
+    assert_bits_exact()  # the new bit strings are exact, and the triggers keep them so
+    # The same keys and bits as choosing every word again from scratch.
+    search.refresh_word_bits(min_jobs=20)
+    assert word_bits() == kept
+    assert search.update_word_bits(min_jobs=20) == (0, 0)
+    # Searches through the new bit strings count what the rows say.
+    for query in (JobQuery(q="quokka"), JobQuery(q="quokka colony", country="DE")):
+        by_rows = replace(query, posted_within_days=3650)
+        got, expected = search.search(query), search.search(by_rows)
+        assert (got.ids, got.total, got.facets) == (expected.ids, expected.total, expected.facets)
+    assert search.search(JobQuery(q="quokka")).total == 20
