@@ -262,6 +262,7 @@ class Note(models.Model):
     body = models.TextField(max_length=5000)
     mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    notified_at = models.DateTimeField(null=True, blank=True)  # set by notify_mentions
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -282,6 +283,7 @@ class Scorecard(models.Model):
     comment = models.TextField(blank=True, max_length=5000)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    notified_at = models.DateTimeField(null=True, blank=True)  # set by notify_scorecard
 
     class Meta:
         ordering = ["created_at"]

@@ -70,17 +70,6 @@ def send_after_commit(messages: list[Message]) -> None:
             tasks.send_message.delay_on_commit(message.pk)
 
 
-def hears(recipient: User, *, kind: str) -> bool:
-    """Whether `recipient` hears about `kind` on any channel: the conditions of `notify_in_app`
-    and `queue_email_and_sms` together (the sweep asks it of causes that left no row)."""
-    if wants(recipient, kind=kind, channel=Channel.IN_APP):
-        return True
-    if recipient.email and wants(recipient, kind=kind, channel=Channel.EMAIL):
-        return True
-    sms = wants(recipient, kind=kind, channel=Channel.SMS)
-    return sms and active_consent(recipient) is not None
-
-
 def queue_email_and_sms(
     *,
     recipient: User,
@@ -93,7 +82,7 @@ def queue_email_and_sms(
     """The email and SMS for one recipient and one cause, each as the recipient chose (SMS only
     with recorded consent), queued once and sent after the commit. `email` gives the subject and
     body; it is called only when an email is wanted. Keys are `<source>:<channel>:<recipient>`
-    (`source` is the cause, e.g. `note:12`): the sweep reads the cause back from them."""
+    (`source` is the cause, e.g. `note:12`)."""
     messages = []
     if recipient.email and wants(recipient, kind=kind, channel=Channel.EMAIL):
         subject, body = email()

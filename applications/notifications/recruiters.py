@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from applications.models import Application, Kind, Message, Note, Scorecard
@@ -91,6 +92,7 @@ def notify_mentions(*, note_id: int) -> list[Message]:
     )
     if note is None:
         return []
+    Note.objects.filter(pk=note.pk, notified_at__isnull=True).update(notified_at=timezone.now())
     author = (note.author.get_full_name() or note.author.email) if note.author else "Someone"
     job = note.application.job
     out: list[Message] = []
@@ -118,6 +120,9 @@ def notify_scorecard(*, scorecard_id: int) -> list[Message]:
     )
     if card is None:
         return []
+    Scorecard.objects.filter(pk=card.pk, notified_at__isnull=True).update(
+        notified_at=timezone.now()
+    )
     application = card.application
     author = card.author.get_full_name() or card.author.email
     candidate = application.candidate.get_full_name() or application.candidate.email
@@ -135,8 +140,7 @@ def notify_scorecard(*, scorecard_id: int) -> list[Message]:
     return out
 
 
-# Who each cause addresses: the notifying functions above and the sweep (which asks whether a
-# cause that left no row had anyone to tell) read the same lists.
+# Who each cause addresses.
 
 
 def mention_recipients(note: Note) -> list[User]:

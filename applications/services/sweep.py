@@ -1,20 +1,18 @@
 """The periodic sweep (beat, every 5 minutes): enqueue again the work whose broker message was
 lost. Every task it enqueues is idempotent (a notification is unique per recipient and cause,
-a message per never-twice key), so a task that was only late does no harm.
+a message per never-twice key), so a task that was only late does no harm. Like every enqueue
+of this app it publishes on commit: beat runs it in autocommit (at once); run inside a
+transaction that rolls back (a test's), it publishes nothing.
 
-Each cause of notifications is swept the same way: the rows of the window whose task left no
-trace are given to the cause's own task again.
+Each cause of notifications is swept the same way: its task marks the row `notified_at` in the
+transaction that writes the notifications and messages (also when nobody was to be told), so
+the rows of the window left unmarked are given to the cause's own task again.
 
-| cause | task | no trace |
-| --- | --- | --- |
-| stage change | `notify_stage_change` | `notified_at` unset (the task sets it) |
-| note with @mentions | `notify_mentions` | no notification or message with source `note:<id>` |
-| new scorecard | `notify_scorecard` | no notification or message with source `scorecard:<id>` |
-
-Notes and scorecards have no marker of their own, so their trace is the rows the task writes
-(in one transaction: all of them or none). A cause with nobody to tell writes none; it is
-enqueued only when one of its recipients would hear of it on some channel (`hears`), so a
-scorecard in a one-recruiter company is not sent round every five minutes.
+| cause | task |
+| --- | --- |
+| stage change | `notify_stage_change` |
+| note with @mentions | `notify_mentions` |
+| new scorecard | `notify_scorecard` |
 """
 
 from __future__ import annotations
@@ -24,18 +22,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.utils import timezone
 
-from applications.models import (
-    Kind,
-    Message,
-    Note,
-    Notification,
-    Scorecard,
-    StageChange,
-    WebhookDelivery,
-)
+from applications.models import Message, Note, Scorecard, StageChange, WebhookDelivery
 
 
 @dataclass(frozen=True)
@@ -48,50 +38,21 @@ class Requeued:
     scorecards: int = 0  # new scorecards the team never heard of
 
 
-def _untraced(rows: QuerySet, *, prefix: str, kind: str) -> list[Model]:
-    """The rows whose `<prefix>:<id>` cause has no notification and no message yet."""
-    rows = list(rows)
-    if not rows:
-        return []
-    sources = {f"{prefix}:{row.pk}" for row in rows}
-    applications = {row.application_id for row in rows}
-    traced = set(Notification.objects.filter(source__in=sources).values_list("source", flat=True))
-    keys = Message.objects.filter(kind=kind, application_id__in=applications).values_list(
-        "key", flat=True
-    )
-    traced |= {key.rsplit(":", 2)[0] for key in keys}  # <source>:<channel>:<recipient>
-    return [row for row in rows if f"{prefix}:{row.pk}" not in traced]
+def _lost(model: type[Model], window: dict[str, Any], **where: Any) -> list[int]:
+    rows = model.objects.filter(**window, **where, notified_at__isnull=True)
+    return list(rows.values_list("pk", flat=True).distinct())
 
 
 def _lost_mentions(window: dict[str, Any]) -> list[int]:
-    from applications.notifications.queueing import hears
-    from applications.notifications.recruiters import mention_recipients
-
-    notes = Note.objects.filter(**window, mentions__isnull=False).distinct()
-    return [
-        note.pk
-        for note in _untraced(notes, prefix="note", kind=Kind.MENTION)
-        if any(hears(user, kind=Kind.MENTION) for user in mention_recipients(note))
-    ]
+    return _lost(Note, window, mentions__isnull=False)
 
 
 def _lost_scorecards(window: dict[str, Any]) -> list[int]:
-    from applications.notifications.queueing import hears
-    from applications.notifications.recruiters import scorecard_recipients
-
-    cards = Scorecard.objects.filter(**window).select_related("application__job")
-    kind = Kind.SCORECARD_SUBMITTED
-    return [
-        card.pk
-        for card in _untraced(cards, prefix="scorecard", kind=kind)
-        if any(hears(user, kind=kind) for user in scorecard_recipients(card))
-    ]
+    return _lost(Scorecard, window)
 
 
 def _lost_stage_changes(window: dict[str, Any]) -> list[int]:
-    return list(
-        StageChange.objects.filter(**window, notified_at__isnull=True).values_list("pk", flat=True)
-    )
+    return _lost(StageChange, window)
 
 
 def _causes() -> dict[str, tuple[Callable[[dict[str, Any]], list[int]], Any]]:
@@ -120,25 +81,25 @@ def requeue_stuck(*, older_than_minutes: int = 15, within_days: int = 2) -> Requ
     for field, (lost, task) in _causes().items():
         ids = lost(window)
         for pk in ids:
-            task.delay(pk)
+            task.delay_on_commit(pk)
         counts[field] = len(ids)
     undispatched = list(StageChange.objects.filter(**window, webhooks_at__isnull=True))
     for change in undispatched:
-        tasks.dispatch_webhooks.delay(change.event, "stage_change", change.pk)
+        tasks.dispatch_webhooks.delay_on_commit(change.event, "stage_change", change.pk)
     messages = list(
         Message.objects.filter(status=Message.Status.QUEUED, attempts=0, **window).values_list(
             "pk", flat=True
         )
     )
     for pk in messages:
-        tasks.send_message.delay(pk)
+        tasks.send_message.delay_on_commit(pk)
     deliveries = list(
         WebhookDelivery.objects.filter(
             status=WebhookDelivery.Status.PENDING, attempts=0, **window
         ).values_list("pk", flat=True)
     )
     for pk in deliveries:
-        tasks.deliver_webhook.delay(pk)
+        tasks.deliver_webhook.delay_on_commit(pk)
     return Requeued(
         webhooks=len(undispatched), messages=len(messages), deliveries=len(deliveries), **counts
     )

@@ -4,7 +4,6 @@ sweep function on real rows, then end to end with a real Celery worker."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -34,17 +33,30 @@ def review(application, job, recruiter, teammate) -> tuple[Note, Scorecard]:
     return note, card
 
 
+def enqueued(callbacks) -> list[tuple[str, tuple]]:
+    """The tasks and arguments a block enqueued on commit (`delay_on_commit` partials)."""
+    return [(callback.func.__self__.name, callback.args) for callback in callbacks]
+
+
 @pytest.mark.django_db
 def test_the_sweep_requeues_lost_mentions_and_scorecards_once(
-    application, job, recruiter, teammate
+    application, job, recruiter, teammate, django_capture_on_commit_callbacks
 ):
     # Under the test transaction the after-commit enqueues never run: the tasks are lost.
     note, card = review(application, job, recruiter, teammate)
     StageChange.objects.update(notified_at=timezone.now())  # the application's own, done
     age(Note, Scorecard, StageChange)
 
-    result = services.requeue_stuck()
+    # The sweep enqueues on commit too: this test's transaction, rolled back, publishes nothing.
+    with django_capture_on_commit_callbacks() as callbacks:
+        result = services.requeue_stuck()
     assert (result.notifications, result.mentions, result.scorecards) == (0, 1, 1)
+    change = StageChange.objects.get()  # its webhooks were never dispatched either
+    assert enqueued(callbacks) == [
+        ("applications.tasks.notify_mentions", (note.pk,)),
+        ("applications.tasks.notify_scorecard", (card.pk,)),
+        ("applications.tasks.dispatch_webhooks", (change.event, "stage_change", change.pk)),
+    ]
 
     # The requeued tasks run (as the worker would) and leave their rows.
     assert tasks.notify_mentions.apply(args=[note.pk]).get() == 1  # Bob's email
@@ -77,15 +89,24 @@ def test_a_cause_with_only_some_channels_left_counts_as_done(application, job, r
 
 
 @pytest.mark.django_db
-def test_causes_with_nobody_to_tell_are_not_requeued(acme, candidate, recruiter, teammate):
+def test_causes_with_nobody_to_tell_are_done_once_their_task_ran(
+    acme, candidate, recruiter, teammate
+):
     job = make_job(acme, title="Quiet job")
     job.hiring_team.set([teammate])  # Bob alone hires: his own scorecard tells no one
     application = make_application(company=acme, candidate=candidate, job=job)
     notifications.set_preferences(
         user=teammate, changes={"mention": {"in_app": False, "email": False}}
     )  # and Bob switched mentions off (SMS is off without consent)
-    review(application, job, recruiter, teammate)
+    note, card = review(application, job, recruiter, teammate)
     age(Note, Scorecard)
+    result = services.requeue_stuck()
+    assert (result.mentions, result.scorecards) == (1, 1)  # their tasks were lost
+    # The tasks run, tell nobody, and mark their causes: not sent round every five minutes.
+    assert tasks.notify_mentions.apply(args=[note.pk]).get() == 0
+    assert tasks.notify_scorecard.apply(args=[card.pk]).get() == 0
+    assert not Notification.objects.filter(source__in=[f"note:{note.pk}", f"scorecard:{card.pk}"])
+    assert not Message.objects.exists()
     result = services.requeue_stuck()
     assert (result.mentions, result.scorecards) == (0, 0)
 
@@ -134,9 +155,9 @@ def test_the_worker_delivers_what_the_sweep_requeued_and_nothing_twice(
     )
     # Swept again (twice, as beat would): nothing is lost any more, nothing is sent again.
     assert services.requeue_stuck().mentions == services.requeue_stuck().scorecards == 0
-    tasks.notify_mentions.delay(note.pk)  # and a late duplicate of the task itself
-    ran = re.compile(r"Task applications\.tasks\.notify_mentions\[[^]]+\] succeeded")
-    worker.wait_for(lambda: len(ran.findall(worker.log())) == 2)
+    late = tasks.notify_mentions.delay(note.pk)  # and a late duplicate of the task itself
+    ran = f"Task applications.tasks.notify_mentions[{late.id}] succeeded"
+    worker.wait_for(lambda: ran in worker.log())
     assert Message.objects.filter(kind__in=["mention", "scorecard_submitted"]).count() == 2
     texts = [f.read_text() for f in mail_dir.iterdir()]  # with the new-application emails
     mentions = [t for t in texts if "Alice mentioned you (Robot Whisperer)" in t]
