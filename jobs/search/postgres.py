@@ -71,9 +71,15 @@ class PostgresJobSearch:
     """The default backend: trigger-maintained search tables and a vocabulary table."""
 
     def __init__(
-        self, *, counts_cache_size: int = 1024, rank_window: int = RANK_WINDOW, **options: Any
+        self,
+        *,
+        counts_cache_size: int = 1024,
+        rank_window: int = RANK_WINDOW,
+        word_bits_min_jobs: int = WORD_BITS_MIN_JOBS,
+        **options: Any,
     ) -> None:
         self.options = options
+        self.word_bits_min_jobs = word_bits_min_jobs
         self.counts_cache = CountsCache(size=counts_cache_size)
         self.rank_window = rank_window
         self._lexemes = CountsCache(size=4096)  # which word queries are all stop words
@@ -96,20 +102,23 @@ class PostgresJobSearch:
         """For `reindex_jobs`: skill names are correction targets even before jobs use them."""
         add_taxonomy_vocabulary()
 
-    def refresh_word_bits(self, min_jobs: int = WORD_BITS_MIN_JOBS) -> int:
+    def refresh_word_bits(self, min_jobs: int | None = None) -> int:
         """For `reindex_jobs` and after bulk loads: bit strings for the words of at least
         `min_jobs` open jobs (the triggers keep them exact from then on); returns how many."""
         with connection.cursor() as cursor:
-            cursor.execute("SELECT jobs_searchbits_refresh_words(%s)", [min_jobs])
+            cursor.execute(
+                "SELECT jobs_searchbits_refresh_words(%s)", [min_jobs or self.word_bits_min_jobs]
+            )
             return int(cursor.fetchone()[0])
 
-    def update_word_bits(self, min_jobs: int = WORD_BITS_MIN_JOBS) -> tuple[int, int]:
+    def update_word_bits(self, min_jobs: int | None = None) -> tuple[int, int]:
         """Between reindexes (Celery beat): bit strings for the words that reached `min_jobs`
         open jobs, none for those that fell below; the writers wait only while the changed
         keys are written (migration 0005). Returns (promoted, dropped)."""
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT promoted, dropped FROM jobs_searchbits_update_words(%s)", [min_jobs]
+                "SELECT promoted, dropped FROM jobs_searchbits_update_words(%s)",
+                [min_jobs or self.word_bits_min_jobs],
             )
             promoted, dropped = cursor.fetchone()
         return int(promoted), int(dropped)

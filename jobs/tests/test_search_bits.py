@@ -11,8 +11,10 @@ from django.db import connection
 from jobs import services
 from jobs.demo import generate_jobs
 from jobs.models import Job
+from jobs.search import get_job_search
 from jobs.search.base import JobQuery
 from jobs.search.postgres import PostgresJobSearch, _tsquery_literal
+from jobs.tasks import refresh_search_words_task
 from jobs.tests.test_search_tables import assert_bits_exact
 
 pytestmark = pytest.mark.django_db
@@ -150,3 +152,23 @@ def test_the_periodic_refresh_promotes_words_that_became_frequent_and_drops_rare
         got, expected = search.search(query), search.search(by_rows)
         assert (got.ids, got.total, got.facets) == (expected.ids, expected.total, expected.facets)
     assert search.search(JobQuery(q="quokka")).total == 20
+
+
+def test_the_beat_task_refreshes_the_words_of_the_configured_backend(jobs, acme, settings):
+    settings.JOB_SEARCH = {
+        "BACKEND": "jobs.search.postgres.PostgresJobSearch",
+        "OPTIONS": {"word_bits_min_jobs": 20},
+    }
+    schedule = settings.CELERY_BEAT_SCHEDULE["jobs.refresh-search-words"]
+    assert schedule["task"] == refresh_search_words_task.name
+    assert get_job_search().refresh_word_bits() > 20
+    assert refresh_search_words_task() == [0, 0]
+    new = list(generate_jobs(companies=[acme], count=20, seed=12))
+    for job in new:
+        job.title = f"Wombat {job.title}"
+    Job.objects.bulk_create(new)
+
+    promoted, dropped = refresh_search_words_task()
+
+    assert promoted >= 1 and dropped == 0 and "head:wombat" in word_bits()
+    assert_bits_exact()
