@@ -71,10 +71,15 @@ def candidate_fields(candidate: CandidateFacts) -> dict[str, list[str]]:
     return cached(candidate, "_lexical_fields", lambda: _candidate_fields(candidate))
 
 
-def _candidate_counts(candidate: CandidateFacts) -> dict[str, Counter[str]]:
+# The memo key of `candidate_counts` (`matching.factrows` restores it from a stored row).
+COUNTS_KEY = "_lexical_counts"
+
+
+def candidate_counts(candidate: CandidateFacts) -> dict[str, Counter[str]]:
+    """Term counts per field, in `FIELD_WEIGHTS` order."""
     return cached(
         candidate,
-        "_lexical_counts",
+        COUNTS_KEY,
         lambda: {name: Counter(words) for name, words in candidate_fields(candidate).items()},
     )
 
@@ -126,10 +131,11 @@ class TermStats:
         n = pool = 0
         for candidate in candidates:
             n += 1
-            fields = candidate_fields(candidate)
-            df.update({t for words in fields.values() for t in words})
-            for name, words in fields.items():
-                lengths[name] += len(words)
+            # Counts, not the term lists: a candidate loaded from a stored row has only them.
+            counts = candidate_counts(candidate)
+            df.update({t for terms_of in counts.values() for t in terms_of})
+            for name, terms_of in counts.items():
+                lengths[name] += terms_of.total()
         pool = n
         for job in jobs:
             pool += 1
@@ -164,7 +170,7 @@ def keyword_relevance(job: JobFacts, candidate: CandidateFacts, stats: TermStats
     if not ideal:
         return 0.0
     # Only the query terms the candidate has contribute; the ideal covers them all.
-    tf = _weighted_tf(_candidate_counts(candidate), stats, weights)
+    tf = _weighted_tf(candidate_counts(candidate), stats, weights)
     score = sum(weights[t] * value * (K1 + 1.0) / (value + K1) for t, value in tf.items())
     return score / ideal
 
@@ -193,7 +199,7 @@ def candidate_query(candidate: CandidateFacts) -> dict[str, float]:
 
 def _candidate_query(candidate: CandidateFacts) -> dict[str, float]:
     weights: dict[str, float] = {}
-    for name, counts in _candidate_counts(candidate).items():
+    for name, counts in candidate_counts(candidate).items():
         fw = FIELD_WEIGHTS[name]
         for term, n in counts.items():
             weights[term] = weights.get(term, 0.0) + fw * (1.0 + math.log(n))

@@ -28,7 +28,7 @@ from matching.lexical import (
     K1,
     B,
     TermStats,
-    _candidate_counts,
+    candidate_counts,
     _job_tf,
     cached,
     candidate_query,
@@ -73,7 +73,7 @@ def _forward(job: JobFacts, pool: Sequence[CandidateFacts], stats: TermStats) ->
     keys = weights.keys()
     tf = np.zeros((len(pool), len(column)))
     for row, candidate in enumerate(pool):
-        for name, counts in _candidate_counts(candidate).items():
+        for name, counts in candidate_counts(candidate).items():
             total = cached(candidate, f"_len_{name}", lambda c=counts: sum(c.values()))
             avg = stats.avg_len.get(name) or max(total, 1)
             fw = FIELD_WEIGHTS[name] / (1.0 - B + B * total / max(avg, 1.0))

@@ -1,31 +1,36 @@
-"""A job's ranking pool loaded for the re-rank: facts without vectors, cosines from SQL.
+"""A job's ranking pool loaded for the re-rank: one statement, stored facts, cosines from SQL.
 
-One statement returns, per candidate, the row's version (`xmin`, the transaction that wrote it:
-any change of the row, even one that bypasses `save()`, gives it a new one), the
-profile<->job cosine and every experience entry's cosine to the job (pgvector computes them
-from the vector columns of the profile and of its `ExperienceVector` rows; no vector is sent
-or parsed). Facts are built only for candidates this process has not seen
-with the same version: `CandidateFacts` are immutable and carry their memoised derived values
-(tokenised fields, term weights, digest), so a candidate met again in another job's pool costs
-nothing on the Python side. A second statement loads the columns of the others (values, no
-model instances).
+One statement returns, per candidate: the profile row's version (`xmin`, the transaction that
+wrote it: any change of the row, even one that bypasses `save()`, gives it a new one), the
+profile<->job cosine and every experience entry's cosine to the job (pgvector computes them from
+the profile's vector column and its `ExperienceVector` rows; no vector is sent back or parsed),
+and the candidate's facts as stored in `matching_profilefacts` (`matching.factrows`: built once
+per version of the profile, with their term counts and digest) unless this process already holds
+that version. No model instance is made. Only candidates whose stored facts are missing or stale
+(the profile changed, a new `FACTS_FORMAT`, an open-ended experience entry built on another
+day) cost a second statement reading their columns; their facts are built and the rows upserted,
+so the next pool reads them. Facts are immutable and keep their memoised derived values (term
+arrays, digest): a candidate met again in this process costs nothing on the Python side.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from types import SimpleNamespace
 
-from django.db.models.expressions import RawSQL
-from pgvector.django import CosineDistance
+from django.db import connection
 
 from jobs.models import Job
 from matching.adapters import candidate_facts
+from matching.factrows import FACTS_FORMAT, facts_from_record, record_json, valid_on
 from matching.facts import CandidateFacts
+from matching.models import ExperienceVector, ProfileVectors
 from resumes.models import CandidateProfile
 
 # What `candidate_facts` reads of a profile: the rows are loaded with these columns only.
@@ -35,23 +40,58 @@ FACT_COLUMNS = (
     "desired_salary_min", "desired_salary_max", "desired_salary_currency",
     "desired_salary_period", "languages", "embedding_model",
 )  # fmt: skip
-_TABLE = CandidateProfile._meta.db_table
-_VERSION = f"{_TABLE}.xmin::text"
+_PROFILES = CandidateProfile._meta.db_table
+_VECTORS = ProfileVectors._meta.db_table
+_ENTRIES = ExperienceVector._meta.db_table
+FACTS_TABLE = "matching_profilefacts"
 
-# Each experience entry's cosine to the job, in entry order (pgvector `<=>` over the entries'
-# vector column); NULL unless the entries were embedded by the job's model.
-_EXPERIENCE_COSINES = f"""(
-    SELECT ARRAY(
-        SELECT 1 - (x.embedding <=> %s::vector)
-        FROM matching_experiencevector x WHERE x.vectors_id = v.id ORDER BY x.position
-    )
-    FROM matching_profilevectors v
-    WHERE v.profile_id = {_TABLE}.id AND v.model_id = %s AND {_TABLE}.embedding_model = %s
-)"""  # noqa: S608 (the model's own table name; the values are bound parameters)
+# Per candidate: id, version, embedding model, cosine to the job, each experience entry's cosine
+# (in entry order; NULL unless the entries were embedded by the job's model), the stored facts
+# when they are current and this process does not hold that version (else NULL), and the day
+# they are valid for. The job's vector is bound once; without one, NULL cosines.
+_POOL_SQL = f"""
+SELECT p.id, p.xmin::text, p.embedding_model,
+    1 - (p.embedding <=> q.v),
+    (SELECT ARRAY(
+        SELECT 1 - (x.embedding <=> q.v) FROM {_ENTRIES} x
+        WHERE x.vectors_id = v.id ORDER BY x.position
+    ) FROM {_VECTORS} v
+    WHERE v.profile_id = p.id AND v.model_id = %(model)s AND p.embedding_model = %(model)s),
+    CASE WHEN c.version IS DISTINCT FROM p.xmin::text THEN f.data END,
+    f.valid_on
+FROM (SELECT %(vector)s::vector AS v) q
+CROSS JOIN {_PROFILES} p
+LEFT JOIN {FACTS_TABLE} f ON f.profile_id = p.id AND f.version = p.xmin::text
+    AND f.format = %(format)s AND (f.valid_on IS NULL OR f.valid_on = %(today)s)
+LEFT JOIN unnest(%(held_ids)s::bigint[], %(held_versions)s::text[]) c(id, version)
+    ON c.id = p.id
+WHERE p.id = ANY(%(ids)s)
+ORDER BY p.id
+"""  # noqa: S608 (the models' own table names; every value is a bound parameter)
 
-# Candidates' facts by (id, row version), least recently used dropped first.
+_COLUMNS_SQL = f"""
+SELECT xmin::text, {", ".join(FACT_COLUMNS)} FROM {_PROFILES} WHERE id = ANY(%s)
+"""  # noqa: S608
+
+_UPSERT_SQL = f"""
+INSERT INTO {FACTS_TABLE} (profile_id, version, format, valid_on, data)
+SELECT * FROM unnest(%s::bigint[], %s::text[], %s::smallint[], %s::date[], %s::json[])
+ON CONFLICT (profile_id) DO UPDATE SET version = EXCLUDED.version, format = EXCLUDED.format,
+    valid_on = EXCLUDED.valid_on, data = EXCLUDED.data
+"""  # noqa: S608
+
+# jsonb arrives as text (Django's connections leave its decoding to JSONField).
+_JSON_COLUMNS = ("skill_evidence", "experiences", "educations")
+
+
+def _json(value: object) -> object:
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+# Candidates' facts by id: (row version, day they are valid for, facts), least recently used
+# dropped first.
 FACTS_CACHE_SIZE = 4096
-_cache: OrderedDict[tuple[int, str], CandidateFacts] = OrderedDict()
+_cache: OrderedDict[int, tuple[str, date | None, CandidateFacts]] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -60,22 +100,53 @@ def clear_facts_cache() -> None:
         _cache.clear()
 
 
-def _cached_facts(keys: Sequence[tuple[int, str]]) -> dict[int, CandidateFacts]:
+def _held(ids: Iterable[int], today: date) -> dict[int, tuple[str, CandidateFacts]]:
+    """This process's facts for these ids that are still valid today: id -> (version, facts)."""
     found = {}
     with _lock:
-        for key in keys:
-            facts = _cache.get(key)
-            if facts is not None:
-                _cache.move_to_end(key)
-                found[key[0]] = facts
+        for pk in ids:
+            entry = _cache.get(pk)
+            if entry is not None and entry[1] in (None, today):
+                _cache.move_to_end(pk)
+                found[pk] = (entry[0], entry[2])
     return found
 
 
-def _remember(key: tuple[int, str], facts: CandidateFacts) -> None:
+def _remember(pk: int, version: str, day: date | None, facts: CandidateFacts) -> None:
     with _lock:
-        _cache[key] = facts
+        _cache[pk] = (version, day, facts)
+        _cache.move_to_end(pk)
         while len(_cache) > FACTS_CACHE_SIZE:
             _cache.popitem(last=False)
+
+
+def build_facts(ids: Sequence[int], today: date) -> dict[int, tuple[str, CandidateFacts]]:
+    """Facts built from the profiles' columns, stored for the next pool: id -> (version, facts).
+
+    Also what keeps a changed profile's row current (`recompute_matches_for_candidate`)."""
+    built: dict[int, tuple[str, CandidateFacts]] = {}
+    rows: list[tuple[int, str, date | None, str]] = []
+    with connection.cursor() as cursor:
+        cursor.execute(_COLUMNS_SQL, [list(ids)])
+        names = [c.name for c in cursor.description][1:]
+        for version, *values in cursor.fetchall():
+            columns = dict(zip(names, values, strict=True))
+            for name in _JSON_COLUMNS:
+                columns[name] = _json(columns[name])
+            pk = columns["id"]
+            facts = candidate_facts(SimpleNamespace(pk=pk, **columns), with_embedding=False)
+            day = valid_on(columns["experiences"], today)
+            built[pk] = (version, facts)
+            rows.append((pk, version, day, record_json(facts)))
+            _remember(pk, version, day, facts)
+        if rows:
+            rows.sort()  # one lock order for concurrent upserts
+            pks, versions, days, data = zip(*rows, strict=True)
+            formats = [FACTS_FORMAT] * len(rows)
+            cursor.execute(
+                _UPSERT_SQL, [list(pks), list(versions), formats, list(days), list(data)]
+            )
+    return built
 
 
 @dataclass(frozen=True)
@@ -94,41 +165,49 @@ def _number(value: float | None) -> float | None:
 
 def pool_for_job(job: Job, ids: Sequence[int]) -> Pool:
     """The pool's facts and cosines, in id order."""
-    rows = CandidateProfile.objects.filter(pk__in=ids).order_by("pk")
-    # Constant statements; the vector and model ids are bound parameters.
-    rows = rows.annotate(version=RawSQL(_VERSION, []))  # noqa: S611
-    fields = ["pk", "version", "embedding_model"]
+    today = date.today()
+    held = _held(ids, today)
+    vector = None
     if job.embedding is not None:
         vector = "[" + ",".join(map(repr, job.embedding)) + "]"
-        rows = rows.annotate(
-            job_distance=CosineDistance("embedding", list(job.embedding)),
-            experience_cosines=RawSQL(  # noqa: S611
-                _EXPERIENCE_COSINES, [vector, job.embedding_model, job.embedding_model]
-            ),
-        )
-        fields += ["job_distance", "experience_cosines"]
-    found = list(rows.values_list(*fields))
-    keys = [(pk, version) for pk, version, *_ in found]
-    known = _cached_facts(keys)
-    missing = {pk: version for pk, version in keys if pk not in known}
-    if missing:
-        for values in CandidateProfile.objects.filter(pk__in=missing).values(*FACT_COLUMNS):
-            pk = values["id"]
-            facts = candidate_facts(SimpleNamespace(pk=pk, **values), with_embedding=False)
-            known[pk] = facts
-            _remember((pk, missing[pk]), facts)
+    params = {
+        "vector": vector,
+        "model": job.embedding_model,
+        "format": FACTS_FORMAT,
+        "today": today,
+        "held_ids": list(held),
+        "held_versions": [version for version, _ in held.values()],
+        "ids": list(ids),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_POOL_SQL, params)
+        found = cursor.fetchall()
+    facts_by_id: dict[int, CandidateFacts] = {}
+    stale = []
+    for pk, version, _, _, _, record, day in found:
+        mine = held.get(pk)
+        if mine is not None and mine[0] == version:
+            facts_by_id[pk] = mine[1]
+        elif record is not None:
+            facts = facts_from_record(_json(record))
+            facts_by_id[pk] = facts
+            _remember(pk, version, day, facts)
+        else:
+            stale.append(pk)
+    if stale:
+        facts_by_id |= {pk: facts for pk, (_, facts) in build_facts(stale, today).items()}
     pool = Pool([], [], [])
-    for pk, _, model, *cosines in found:
-        facts = known.get(pk)
+    for pk, _, model, cosine, entries, *_ in found:
+        facts = facts_by_id.get(pk)
         if facts is None:
             continue  # deleted between the two statements
-        distance, entries = cosines if cosines else (None, None)
-        cosine = 1.0 - distance if distance is not None and model == job.embedding_model else None
+        if model != job.embedding_model:
+            cosine = None
         if entries is not None and len(entries) != len(facts.experiences):
             entries = ()  # vectors of other entries: no experience similarity, as in facts_of
         pool.facts.append(facts)
         pool.profile_cosines.append(_number(cosine))
         pool.experience_cosines.append(
-            None if entries is None else tuple(_number(c) for c in entries)
+            None if entries is None or vector is None else tuple(_number(c) for c in entries)
         )
     return pool

@@ -1,0 +1,94 @@
+"""The ranking pool's stored facts: built once per profile version, read back in one statement."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from matching.adapters import candidate_facts
+from matching.services.pool import FACTS_TABLE, clear_facts_cache, pool_for_job
+from resumes.models import CandidateProfile
+
+pytestmark = pytest.mark.django_db
+
+
+def _stored() -> dict[int, tuple[str, object]]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT profile_id, version, valid_on FROM {FACTS_TABLE}")
+        return {pk: (version, day) for pk, version, day in cursor.fetchall()}
+
+
+def _version(profile: CandidateProfile) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT xmin::text FROM resumes_candidateprofile WHERE id = %s", [profile.pk]
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.fixture(autouse=True)
+def _cold() -> None:
+    clear_facts_cache()
+
+
+def test_the_first_pool_stores_each_candidates_facts_for_its_profile_version(people, job) -> None:
+    ids = sorted(p.pk for p in people.values())
+    pool_for_job(job, ids)
+    stored = _stored()
+    assert sorted(stored) == ids
+    for profile in people.values():
+        version, day = stored[profile.pk]
+        assert version == _version(profile)
+        # Pia and the chef hold a job without an end date: their years grow with the calendar.
+        assert day == (date.today() if profile.experiences else None)
+
+
+def test_a_process_meeting_the_pool_again_reads_the_stored_facts_in_one_statement(
+    people, job
+) -> None:
+    ids = sorted(p.pk for p in people.values())
+    first = pool_for_job(job, ids)
+    clear_facts_cache()  # another worker process, or this one after the cache dropped them
+    with CaptureQueriesContext(connection) as queries:
+        again = pool_for_job(job, ids)
+    assert len(queries) == 1
+    assert again.facts == first.facts
+    assert (again.profile_cosines, again.experience_cosines) == (
+        first.profile_cosines,
+        first.experience_cosines,
+    )
+    for facts in again.facts:
+        profile = CandidateProfile.objects.get(pk=int(facts.id))
+        assert facts == candidate_facts(profile, with_embedding=False)
+
+
+def test_a_changed_profile_gets_its_facts_rebuilt_and_stored_again(people, job) -> None:
+    pia = people["pia"]
+    pool_for_job(job, [pia.pk])
+    with transaction.atomic():  # its own (sub)transaction: a new row version
+        CandidateProfile.objects.filter(pk=pia.pk).update(headline="Staff Python Developer")
+    clear_facts_cache()
+    facts = pool_for_job(job, [pia.pk]).facts[0]
+    assert facts.headline == "Staff Python Developer"
+    assert _stored()[pia.pk][0] == _version(pia)
+
+
+def test_facts_of_another_day_or_format_are_not_read(people, job) -> None:
+    pia = people["pia"]
+    pool_for_job(job, [pia.pk])
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {FACTS_TABLE} SET valid_on = %s", [date.today() - timedelta(1)])
+    clear_facts_cache()
+    with CaptureQueriesContext(connection) as queries:
+        pool_for_job(job, [pia.pk])
+    assert len(queries) == 3  # the pool, the profile's columns, the upsert
+    assert _stored()[pia.pk][1] == date.today()
+
+
+def test_a_deleted_profile_loses_its_stored_facts(people, job) -> None:
+    pool_for_job(job, [p.pk for p in people.values()])
+    people["chef"].delete()
+    assert people["chef"].pk not in _stored() and len(_stored()) == 2
