@@ -67,6 +67,19 @@ def test_bench_job_search_loads_with_copy_and_measures_every_class(acme):
     assert SearchRow.objects.count() == 60  # the triggers indexed what COPY loaded
 
 
+@pytest.mark.django_db(transaction=True)
+def test_bench_job_search_measures_writes_from_one_and_two_connections(acme):
+    out = StringIO()
+    command = BenchJobSearch(stdout=out)
+    command.lines = []
+    command.benchmark({"jobs": 40, "runs": 1, "seed": 7, "explain": False, "writes": 3})
+    text = out.getvalue()
+    assert "writes, 1 connection(s): 6 in total" in text
+    assert "writes, 2 connection(s): 12 in total" in text
+    assert "two connections write" in text
+    assert SearchRow.objects.count() == Job.objects.open().count() == 40  # all reopened
+
+
 def test_demo_jobs_are_published_through_the_services(acme, recruiter):
     jobs = create_demo_jobs(company=acme, created_by=recruiter, count=3)
     assert len(jobs) == 3 and all(job.is_open for job in jobs)

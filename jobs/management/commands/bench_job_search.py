@@ -1,25 +1,29 @@
 """Benchmark the default job search backend on synthetic jobs, in a throwaway database.
 
-    manage.py bench_job_search --jobs 100000 [--runs 60] [--explain]
+    manage.py bench_job_search --jobs 100000 [--runs 60] [--explain] [--writes 40]
 
 Creates its own database (like the test database, dropped afterwards unless `--keepdb`; never
 the live data), loads `--jobs` open jobs generated from the taxonomy and templates
 (jobs/demo.py) with COPY (the triggers of migration 0003 write the search tables as for any
 insert), adds the typo vocabulary, VACUUM ANALYZEs, then prints p50/p95/max latency per query
 class beside the 25 ms target, cold (every search counts its matches: the honest figure) and
-with the per-generation counts cache warm, and whether typo queries are found.
+with the per-generation counts cache warm, and whether typo queries are found. `--writes N`
+then closes and reopens jobs (the search triggers rewrite their rows and bit strings) from
+one connection and from two at once: latency per write and writes per second.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
+import random
+import threading
 import time
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.management.base import CommandParser
-from django.db import connection, models
+from django.db import connection, connections, models, transaction
 
 from accounts.models import Company
 from config.bench import BenchmarkCommand
@@ -86,6 +90,9 @@ class Command(BenchmarkCommand):
         parser.add_argument("--runs", type=int, default=60, help="searches per query class")
         parser.add_argument("--seed", type=int, default=7)
         parser.add_argument("--explain", action="store_true", help="print one plan per class")
+        parser.add_argument(
+            "--writes", type=int, default=0, help="close/reopen this many jobs per connection"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         # A database of its own per process: two runs at once never drop each other's.
@@ -97,6 +104,8 @@ class Command(BenchmarkCommand):
         self._measure(options["runs"])
         if options["explain"]:
             self._explain()
+        if options.get("writes"):
+            self._measure_writes(options["writes"])
 
     def _load(self, count: int, seed: int) -> None:
         started = time.monotonic()
@@ -198,3 +207,42 @@ class Command(BenchmarkCommand):
                 mode = "counts cached: page only" if backend is cached else "cold"
                 self.say(f"--- {query} ({mode})")
                 self.say("\n".join(row[0] for row in cursor.fetchall()))
+
+    def _measure_writes(self, writes: int) -> None:
+        """Close then reopen random open jobs, each change its own transaction, from one
+        connection, then from two at once: every writer locks the bit strings' 'all' row
+        (migration 0004), so two connections add throughput only if the lock is not the
+        bottleneck."""
+        ids = list(Job.objects.open().values_list("id", flat=True))
+        rates = {}
+        for writers in (1, 2):
+            timings: list[float] = []
+            threads = [
+                threading.Thread(target=_close_and_reopen, args=(ids, writes, seed, timings))
+                for seed in range(writers)
+            ]
+            started = time.perf_counter()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            rates[writers] = len(timings) / (time.perf_counter() - started)
+            self.say(
+                f"writes, {writers} connection(s): {len(timings)} in total, per write p50"
+                f" {_percentile(timings, 0.5):.1f} ms p95 {_percentile(timings, 0.95):.1f} ms,"
+                f" {rates[writers]:.1f} writes/s (load {os.getloadavg()[0]:.1f})"
+            )
+        self.say(f"two connections write {rates[2] / rates[1]:.2f}x as fast as one")
+
+
+def _close_and_reopen(ids: list[int], writes: int, seed: int, timings: list[float]) -> None:
+    """One writer (a thread with its own connection): `writes` jobs closed, then reopened."""
+    try:
+        for job_id in random.Random(seed).sample(ids, writes):
+            for status in ("closed", "open"):
+                t0 = time.perf_counter()
+                with transaction.atomic():
+                    Job.objects.filter(pk=job_id).update(status=status)
+                timings.append((time.perf_counter() - t0) * 1000)  # list.append is atomic
+    finally:
+        connections.close_all()
