@@ -17,6 +17,8 @@ through PostgreSQL's binary COPY (`copy_binary`), so no float is ever formatted 
 per-row Python is a few string joins. `bulk_load` drops the loaded tables' secondary indexes
 before the COPY and rebuilds them after (with more maintenance memory and parallel workers), and
 skips foreign-key triggers (`session_replication_role = replica`: every id is generated here).
+That also skips the triggers that keep retrieval's narrow `matching_candidatevector` table:
+the command COPYs each chunk's vectors and filter columns into it as well (`copy_table`).
 """
 
 from __future__ import annotations
@@ -260,18 +262,25 @@ def copy_binary(
         fixed[field.column] = value
     names = [*columns, *fixed]
     tail = tuple(fixed.values())
-    table = model._meta.db_table
+    return copy_table(model._meta.db_table, names, ((*row, *tail) for row in rows), raw=[*raw])
+
+
+def copy_table(
+    table: str, columns: list[str], rows: Iterable[tuple], *, raw: Iterable[str] = ()
+) -> int:
+    """Binary COPY of rows (one value per column) into a table, model or not; columns in `raw`
+    take bytes in the server's binary form."""
     types = _column_types(table)
     raw = set(raw)
-    oids = [BYTEA_OID if name in raw else types[name] for name in names]
+    oids = [BYTEA_OID if name in raw else types[name] for name in columns]
     count = 0
     connection.ensure_connection()
     with connection.connection.cursor() as cursor:
-        statement = f"COPY {table} ({', '.join(names)}) FROM STDIN (FORMAT BINARY)"
+        statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
         with cursor.copy(statement) as copy:  # type: ignore[arg-type]
             copy.set_types(oids)
             for row in rows:
-                copy.write_row((*row, *tail))
+                copy.write_row(row)
                 count += 1
     return count
 

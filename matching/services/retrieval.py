@@ -1,9 +1,18 @@
 """Retrieval of a ranking pool: pgvector nearest neighbours (HNSW or exact) with SQL filters,
-united with the lexical matches on required skills."""
+united with the lexical matches on required skills.
+
+Candidates are searched in `matching_candidatevector` (migration 0006: one narrow row per
+embedded profile, the vector stored inline, the hard-filter columns beside it, kept by triggers
+on the profiles), not in the wide profile rows whose TOASTed vectors cost ~15x more to scan.
+Unfiltered and broad pools walk its HNSW index (half-precision, over-fetched, re-ordered by the
+full-precision distance); a pool the planner estimates at most `EXACT_MAX_ROWS` rows is read
+exactly through the work-authorization GIN index. Jobs are few: they are searched in their own
+table (`vector_ids`)."""
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -20,8 +29,10 @@ from resumes.models import CandidateProfile
 # find by walking the graph past every row the filter rejects.
 EXACT_MAX_ROWS = 6000
 # The approximate scan returns this many times k rows (a filtered scan in relaxed order yields
-# them roughly, not exactly, nearest first); the k nearest of them are kept.
+# them roughly, not exactly, nearest first; the half-precision index orders them to within
+# rounding); the k nearest of them by the full-precision distance are kept.
 OVERFETCH = 2
+VECTOR_TABLE = "matching_candidatevector"
 
 
 def estimated_rows(queryset: QuerySet) -> int:
@@ -34,28 +45,111 @@ def estimated_rows(queryset: QuerySet) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
+def vector_literal(vector: Sequence[float]) -> str:
+    return "[" + ",".join(map(repr, map(float, vector))) + "]"
+
+
 def vector_ids(queryset: QuerySet, vector: Sequence[float], k: int, *, exact: bool) -> list[int]:
     """Ids of the k nearest rows by cosine distance: HNSW scan, or brute force when exact (and
     for a filtered pool of profiles small enough, `EXACT_MAX_ROWS`)."""
-    text = "[" + ",".join(map(repr, map(float, vector))) + "]"
+    text = vector_literal(vector)
     distance = CosineDistance("embedding", Cast(Value(text), VectorField()))
     if not exact and queryset.model is CandidateProfile and queryset.query.has_filters():
         exact = estimated_rows(queryset) <= EXACT_MAX_ROWS
     with transaction.atomic(), connection.cursor() as cursor:
+        # Exact: the filter's own indexes may serve (bitmap scans), the vector index may not.
+        cursor.execute(search_settings(exact=exact, k=k))
         if exact:
-            # The filter's own indexes may serve (bitmap scans), the vector index may not.
-            cursor.execute("SET LOCAL enable_indexscan = off")
             return list(queryset.order_by(distance, "pk").values_list("pk", flat=True)[:k])
-        ef = min(max(settings.MATCH_HNSW_EF_SEARCH, k), 1000)  # pgvector's largest
-        cursor.execute(f"SET LOCAL hnsw.ef_search = {int(ef)}")
-        # Filtered queries keep scanning the graph until enough rows pass the filter; the
-        # planner would rather read a large filtered pool in full, which costs far more.
-        cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
         nearest = queryset.annotate(distance=distance).order_by("distance")
         found = list(nearest.values_list("distance", "pk")[: OVERFETCH * k])
     return [pk for _, pk in sorted(found)[:k]]
+
+
+def candidate_filter(job: Job, model: str) -> tuple[str, list]:
+    """The WHERE clause of `candidate_pool`'s hard filters over the narrow vector table."""
+    where, params = ["embedding_model = %s"], [model]
+    if job.workplace != Job.Workplace.REMOTE:
+        where.append("NOT remote_only")
+        if job.country:
+            where.append(
+                "(work_authorization = '{}' OR work_authorization @> ARRAY[%s]::varchar(2)[])"
+            )
+            params.append(job.country.upper())
+    return " AND ".join(where), params
+
+
+def search_sql(where: str, *, exact: bool) -> str:
+    """The narrow table's top-k query for a filter; parameters: the filter's, then the query
+    vector and k (exact), or the vector, the filter's, the vector, the over-fetch and k."""
+    if exact:
+        rows = f"SELECT profile_id FROM {VECTOR_TABLE} WHERE {where}"  # noqa: S608
+        return f"{rows} ORDER BY embedding <=> %s::vector, profile_id LIMIT %s"
+    nearest = (
+        "SELECT profile_id, embedding <=> %s::vector AS distance "  # noqa: S608
+        f"FROM {VECTOR_TABLE} WHERE {where} "
+        "ORDER BY embedding::halfvec(384) <=> %s::halfvec(384) LIMIT %s"
+    )
+    ordered = f"SELECT profile_id FROM ({nearest}) nearest"  # noqa: S608
+    return f"{ordered} ORDER BY distance, profile_id LIMIT %s"
+
+
+def search_settings(*, exact: bool, k: int) -> str:
+    """One statement setting, for the transaction, what `search_sql`'s query needs (one round
+    trip: on a loaded machine every round trip waits for the server process to be scheduled)."""
+    if exact:
+        # The filter's GIN index may serve (bitmap scan), the vector index may not.
+        values = {"enable_indexscan": "off"}
+    else:
+        ef = min(max(settings.MATCH_HNSW_EF_SEARCH, OVERFETCH * k), 1000)  # pgvector's largest
+        values = {
+            "hnsw.ef_search": str(int(ef)),
+            # Filtered queries keep walking the graph until enough rows pass the filter; the
+            # planner would rather read a large filtered pool in full, which costs far more.
+            "hnsw.iterative_scan": "relaxed_order",
+            "enable_seqscan": "off",
+            "enable_bitmapscan": "off",
+        }
+    return "SELECT " + ", ".join(f"set_config('{n}', '{v}', true)" for n, v in values.items())
+
+
+# The planner's row estimate of each filter, for `ESTIMATE_SECONDS`: it changes only when the
+# table is analysed, and asking costs a round trip and a planning per query.
+_estimates: dict[tuple, tuple[float, int]] = {}
+ESTIMATE_SECONDS = 60.0
+
+
+def estimated_pool(cursor, where: str, params: list) -> int:
+    key = (connection.settings_dict["NAME"], where, *params)
+    now = time.monotonic()
+    cached = _estimates.get(key)
+    if cached and now - cached[0] < ESTIMATE_SECONDS:
+        return cached[1]
+    pool = f"SELECT 1 FROM {VECTOR_TABLE} WHERE {where}"  # noqa: S608
+    cursor.execute(f"EXPLAIN (FORMAT JSON) {pool}", params)
+    plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    rows = int(plan[0]["Plan"]["Plan Rows"])
+    _estimates[key] = (now, rows)
+    return rows
+
+
+def candidate_vector_ids(
+    job: Job, k: int, *, exact: bool | None = None, vector: Sequence[float] | None = None
+) -> tuple[list[int], bool]:
+    """Ids of the k candidates nearest the job's vector (or `vector`) among those its hard
+    filters admit, from the narrow vector table, and whether the search was exact. `exact`
+    None: exact when the planner estimates the pool at most `EXACT_MAX_ROWS` rows, else HNSW;
+    True / False: exact / HNSW whatever the pool."""
+    where, params = candidate_filter(job, job.embedding_model)
+    text = vector_literal(job.embedding if vector is None else vector)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if exact is None:
+            exact = estimated_pool(cursor, where, params) <= EXACT_MAX_ROWS
+        cursor.execute(search_settings(exact=exact, k=k))
+        arguments = [*params, text, k] if exact else [text, *params, text, OVERFETCH * k, k]
+        cursor.execute(search_sql(where, exact=exact), arguments)
+        return [pk for (pk,) in cursor.fetchall()], exact
 
 
 def candidate_pool(job: Job) -> QuerySet[CandidateProfile]:
@@ -75,8 +169,7 @@ def retrieve_candidates(job: Job, *, k: int | None = None, exact: bool = False) 
     pool = candidate_pool(job)
     ids: list[int] = []
     if job.embedding is not None:
-        embedded = pool.filter(embedding__isnull=False, embedding_model=job.embedding_model)
-        ids = vector_ids(embedded, job.embedding, k, exact=exact)
+        ids, _ = candidate_vector_ids(job, k, exact=True if exact else None)
     if job.required_skills:
         # Up to k candidates holding every required skill, whatever their vectors say: the
         # first the skills' GIN index yields, unordered. Any order would read every match's

@@ -1,0 +1,197 @@
+"""The narrow candidate-vector table (migration 0006) and the retrieval that reads it, on the
+real PostgreSQL + pgvector: the triggers keep it equal to the profiles, and its searches (HNSW
+and exact) return what an exact scan of the profiles with the same hard filters returns."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from django.db import connection, transaction
+
+from accounts.models import User
+from conftest import make_user
+from jobs.models import Job
+from matching import services
+from matching.services.retrieval import (
+    OVERFETCH,
+    candidate_filter,
+    candidate_vector_ids,
+    search_settings,
+    search_sql,
+    vector_literal,
+)
+from resumes.models import CandidateProfile
+
+pytestmark = pytest.mark.django_db
+
+MODEL = "test-model"
+COUNTRIES = ["DE", "PT", "FR", ""]  # "" = no work authorization stated
+REMOTE = ["any", "onsite", "hybrid", "remote"]
+
+
+def vectors_table() -> dict[int, tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT profile_id, embedding_model, remote_only, work_authorization, country, "
+            "embedding::text FROM matching_candidatevector"
+        )
+        return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
+def unit(rng: np.random.Generator, base: np.ndarray | None = None) -> list[float]:
+    v = rng.normal(size=384) if base is None else base + 0.3 * rng.normal(size=384)
+    return (v / np.linalg.norm(v)).tolist()
+
+
+@pytest.fixture
+def crowd() -> list[CandidateProfile]:
+    """60 embedded profiles around one direction, across countries and remote preferences,
+    plus two of another model."""
+    rng = np.random.default_rng(3)
+    base = np.asarray(unit(rng))
+    profiles = []
+    for i in range(62):
+        country = COUNTRIES[i % len(COUNTRIES)]
+        user = make_user(f"c{i}@example.test", User.Role.CANDIDATE)
+        profiles.append(
+            CandidateProfile.objects.create(
+                user=user,
+                country=country,
+                work_authorization=[country] if country else [],
+                remote_preference=REMOTE[(i // len(COUNTRIES)) % len(REMOTE)],
+                embedding=unit(rng, base),
+                embedding_model="other-model" if i >= 60 else MODEL,
+            )
+        )
+    return profiles
+
+
+def make_job(acme, country: str, workplace: str) -> Job:
+    rng = np.random.default_rng(len(country) + len(workplace))
+    return Job.objects.create(
+        company=acme,
+        title="Engineer",
+        country=country,
+        workplace=workplace,
+        status=Job.Status.OPEN,
+        embedding=unit(rng),
+        embedding_model=MODEL,
+    )
+
+
+def exact_from_profiles(job: Job, k: int) -> list[int]:
+    """The reference: an exact scan of the wide profile rows under `candidate_pool`."""
+    pool = services.candidate_pool(job).filter(embedding__isnull=False, embedding_model=MODEL)
+    return services.vector_ids(pool, job.embedding, k, exact=True)
+
+
+def test_the_vector_column_is_stored_plain() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = "
+            "'matching_candidatevector'::regclass AND attname = 'embedding'"
+        )
+        assert cursor.fetchone()[0] == "p"
+
+
+def test_the_triggers_keep_the_table_equal_to_the_profiles(crowd) -> None:
+    table = vectors_table()
+    assert set(table) == {p.pk for p in crowd}
+    first = crowd[0]
+    model, remote_only, authorization, country, text = table[first.pk]
+    assert (model, remote_only, authorization, country) == (
+        MODEL,
+        first.remote_preference == "remote",
+        first.work_authorization,
+        first.country,
+    )
+    assert np.allclose(json.loads(text), first.embedding, atol=1e-6)
+
+    # A queryset update (no save(), no signal) is followed too.
+    CandidateProfile.objects.filter(pk=first.pk).update(
+        remote_preference="remote", work_authorization=["IE"], country="IE"
+    )
+    assert vectors_table()[first.pk][1:4] == (True, ["IE"], "IE")
+    # A save that changes none of the table's columns leaves its row alone.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT xmin::text FROM matching_candidatevector WHERE profile_id = %s", [first.pk]
+        )
+        before = cursor.fetchone()[0]
+        profile = CandidateProfile.objects.get(pk=first.pk)
+        profile.headline = "New headline"
+        profile.save()
+        cursor.execute(
+            "SELECT xmin::text FROM matching_candidatevector WHERE profile_id = %s", [first.pk]
+        )
+        assert cursor.fetchone()[0] == before
+
+    second, third = crowd[1], crowd[2]
+    CandidateProfile.objects.filter(pk=second.pk).update(embedding=None)
+    third.delete()
+    assert set(vectors_table()) == {p.pk for p in crowd} - {second.pk, third.pk}
+    CandidateProfile.objects.filter(pk=second.pk).update(embedding=crowd[0].embedding)
+    assert second.pk in vectors_table()
+
+    with connection.cursor() as cursor:
+        # Django's foreign keys are deferred: check them now, TRUNCATE refuses pending ones.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE resumes_candidateprofile CASCADE")
+    assert vectors_table() == {}
+
+
+@pytest.mark.parametrize(
+    ("country", "workplace"),
+    [("", Job.Workplace.REMOTE), ("PT", Job.Workplace.HYBRID), ("DE", Job.Workplace.ONSITE)],
+)
+@pytest.mark.parametrize("exact", [True, False, None])
+def test_searches_return_the_exact_neighbours_under_the_hard_filters(
+    crowd, acme, country, workplace, exact
+) -> None:
+    job = make_job(acme, country, workplace)
+    truth = exact_from_profiles(job, 10)
+    ids, was_exact = candidate_vector_ids(job, 10, exact=exact)
+    # 60 rows: the HNSW graph holds them all, so even the approximate search is exact here.
+    assert ids == truth and len(ids) == min(10, len(truth))
+    # A pool this small is estimated below EXACT_MAX_ROWS: searched exactly when left to choose.
+    assert was_exact == (True if exact is None else exact)
+    admitted = set(services.candidate_pool(job).values_list("pk", flat=True))
+    assert set(ids) <= admitted
+    assert not {p.pk for p in crowd if p.embedding_model != MODEL} & set(ids)
+    if workplace != Job.Workplace.REMOTE:
+        assert not {p.pk for p in crowd if p.remote_preference == "remote"} & set(ids)
+
+
+def test_retrieve_candidates_reads_the_vector_table(crowd, acme) -> None:
+    job = make_job(acme, "FR", Job.Workplace.HYBRID)
+    assert services.retrieve_candidates(job, k=8) == exact_from_profiles(job, 8)
+    assert services.retrieve_candidates(job, k=8, exact=True) == exact_from_profiles(job, 8)
+    # A profile re-embedded nearer the job than any other comes first at once.
+    mover = next(p for p in crowd if p.country == "FR" and p.remote_preference == "any")
+    CandidateProfile.objects.filter(pk=mover.pk).update(embedding=list(job.embedding))
+    assert services.retrieve_candidates(job, k=8)[0] == mover.pk
+
+
+def _plan(where: str, params: list, *, exact: bool, vector: list[float]) -> str:
+    text = vector_literal(vector)
+    arguments = [*params, text, 10] if exact else [text, *params, text, OVERFETCH * 10, 10]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(search_settings(exact=exact, k=10))
+        if exact:
+            # 62 rows: a sequential scan is cheaper; forbid it to see that the GIN index applies.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {search_sql(where, exact=exact)}", arguments)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_the_approximate_search_walks_the_hnsw_index_and_the_exact_one_the_filter(
+    crowd, acme
+) -> None:
+    job = make_job(acme, "PT", Job.Workplace.HYBRID)
+    where, params = candidate_filter(job, MODEL)
+    approximate = _plan(where, params, exact=False, vector=list(job.embedding))
+    assert "matching_candidatevector_hnsw" in approximate
+    exact = _plan(where, params, exact=True, vector=list(job.embedding))
+    assert "hnsw" not in exact and "matching_candidatevector_auth_gin" in exact
