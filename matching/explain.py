@@ -6,8 +6,10 @@ Skills with the resume line that shows them, and one sentence per factor.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from matching.facts import CandidateFacts, JobFacts
+from matching.lexical import cached
 from matching.timezones import hours_apart
 
 
@@ -27,6 +29,7 @@ class Explanation:
     factors: dict[str, str]  # factor -> one sentence
 
 
+@lru_cache(maxsize=8192)  # the taxonomy never changes in a process
 def skill_name(slug: str) -> str:
     try:
         from resumes.skills import get_skill
@@ -73,22 +76,33 @@ def _sentence(name: str, value: float | None, job: JobFacts, candidate: Candidat
         return _years_sentence(job, candidate, value)
     if value is None:
         return f"{name.capitalize()} was not compared: one side does not say."
-    sentences = {
-        "seniority": (
-            f"Seniority {candidate.seniority or '?'} for a {job.seniority} role: fit {_pct(value)}."
-        ),
-        "location": (
-            f"Remote job{_zones(job, candidate)}; candidate prefers "
-            f"{candidate.remote_preference}: fit {_pct(value)}."
-            if job.workplace == "remote"
-            else f"{job.workplace.capitalize()} job in {job.city or job.country}; candidate in "
-            f"{candidate.city or candidate.country}: fit {_pct(value)}."
-        ),
-        "salary": f"Expected salary against the job's range: fit {_pct(value)}.",
-        "education": f"Education against the required level: fit {_pct(value)}.",
-        "languages": f"Speaks {_pct(value)} of the required languages.",
-    }
-    return sentences[name]
+    # Only the sentence asked for is built (the location one may look up time zones).
+    fit = _pct(value)
+    if name == "seniority":
+        return f"Seniority {candidate.seniority or '?'} for a {job.seniority} role: fit {fit}."
+    if name == "location":
+        if job.workplace == "remote":
+            return (
+                f"Remote job{_zones(job, candidate)}; candidate prefers "
+                f"{candidate.remote_preference}: fit {fit}."
+            )
+        return (
+            f"{job.workplace.capitalize()} job in {job.city or job.country}; candidate in "
+            f"{candidate.city or candidate.country}: fit {fit}."
+        )
+    if name == "salary":
+        return f"Expected salary against the job's range: fit {fit}."
+    if name == "education":
+        return f"Education against the required level: fit {fit}."
+    if name == "languages":
+        return f"Speaks {fit} of the required languages."
+    raise KeyError(name)
+
+
+def _job_skills(job: JobFacts) -> tuple[list[str], list[str]]:
+    """The job's required skills and its preferred ones not required, in order, once each."""
+    required = list(dict.fromkeys(job.required_skills))
+    return required, [s for s in dict.fromkeys(job.preferred_skills) if s not in required]
 
 
 def explain(
@@ -97,8 +111,7 @@ def explain(
     components: dict[str, float],
     subscores: dict[str, float | None],
 ) -> Explanation:
-    required = list(dict.fromkeys(job.required_skills))
-    preferred = [s for s in dict.fromkeys(job.preferred_skills) if s not in required]
+    required, preferred = cached(job, "_explain_skills", lambda: _job_skills(job))
     have = candidate.skills
     matched_req = [s for s in required if s in have]
     matched_pref = [s for s in preferred if s in have]

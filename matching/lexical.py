@@ -110,6 +110,18 @@ def _job_query(job: JobFacts) -> dict[str, float]:
     return weights
 
 
+def _document(candidate: CandidateFacts) -> tuple[frozenset[str], tuple[tuple[str, int], ...]]:
+    """The candidate's distinct terms and its fields' lengths, from its term counts (a
+    candidate loaded from a stored row has only them), memoised for every pool it joins."""
+
+    def compute() -> tuple[frozenset[str], tuple[tuple[str, int], ...]]:
+        counts = candidate_counts(candidate)
+        distinct = frozenset(t for terms_of in counts.values() for t in terms_of)
+        return distinct, tuple((name, terms_of.total()) for name, terms_of in counts.items())
+
+    return cached(candidate, "_document", compute)
+
+
 @dataclass(frozen=True)
 class TermStats:
     """Document frequencies and mean field lengths over a pool of candidates."""
@@ -131,11 +143,10 @@ class TermStats:
         n = pool = 0
         for candidate in candidates:
             n += 1
-            # Counts, not the term lists: a candidate loaded from a stored row has only them.
-            counts = candidate_counts(candidate)
-            df.update({t for terms_of in counts.values() for t in terms_of})
-            for name, terms_of in counts.items():
-                lengths[name] += terms_of.total()
+            distinct, field_lengths = _document(candidate)
+            df.update(distinct)
+            for name, length in field_lengths:
+                lengths[name] += length
         pool = n
         for job in jobs:
             pool += 1

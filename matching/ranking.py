@@ -1,14 +1,16 @@
 """The hybrid score of one job against a whole candidate pool at once, with numpy.
 
-`pool_scores(job, candidates, ...)` returns the same numbers as `scoring.score_value` called pair
-by pair (the scalar reference, which `score_match` still uses for the explanation of the pairs
-kept), but computes every sub-score as an array over the pool: skill overlaps as counts, years,
-seniority levels, salaries and education levels as float arrays (NaN for unknown), locations by
-comparing arrays of country / city codes, the forward BM25F as a candidates x query-terms matrix,
-the reverse BM25F over the pool's concatenated term lists (one `np.add.reduceat` per sum) and the
-cosines taken from the database (one statement for the pool). Only building the term arrays from
-the candidates' tokenised fields (memoised per facts object) and a few set intersections remain
-per-candidate Python.
+`subscore_arrays(job, candidates, ...)` computes every sub-score of `scoring._components` as an
+array over the pool, once; `component_arrays` and `weighted_total` give the scores
+(`pool_scores`: the numbers `scoring.score_value` gives pair by pair, the scalar reference) and
+`results_of` the full results of the pairs kept, their explanations and inputs hashes built by
+the functions `scoring.score_match` calls (`pool_results`). The sub-scores: skill overlaps as
+counts, years, seniority levels, salaries and education levels as float arrays (NaN for unknown,
+`matching.traditional`), locations by comparing arrays of country / city codes, the forward
+BM25F as a candidates x query-terms matrix, the reverse BM25F over the pool's concatenated term
+lists (one `np.add.reduceat` per sum) and the cosines taken from the database (one statement
+for the pool). Only building the term arrays from the candidates' term counts (memoised per
+facts object) and a few set intersections remain per-candidate Python.
 
 The element-wise arithmetic follows the scalar code operation by operation, so each sub-score is
 bit-for-bit the scalar one; only the sums over terms add in another order (differences of the
@@ -22,18 +24,18 @@ from collections.abc import Sequence
 import numpy as np
 
 from matching import scoring as s
-from matching.facts import SENIORITY_LEVELS, CandidateFacts, JobFacts
+from matching.facts import CandidateFacts, JobFacts
 from matching.lexical import (
     FIELD_WEIGHTS,
     K1,
     B,
     TermStats,
-    candidate_counts,
     _job_tf,
     cached,
+    candidate_counts,
     candidate_query,
 )
-from matching.timezones import timezone_fit
+from matching.traditional import FACTOR_ARRAYS, traditional_array
 
 Cosines = tuple[float | None, ...] | None
 
@@ -46,39 +48,52 @@ def _clip(x: np.ndarray) -> np.ndarray:
     return np.clip(x, 0.0, 1.0)
 
 
-def _unknown(n: int) -> np.ndarray:
-    return np.full(n, np.nan)
-
-
 # --- Lexical -------------------------------------------------------------------------------
 
 
-def _skill_coverage(job: JobFacts, pool: Sequence[CandidateFacts]) -> np.ndarray | None:
-    required = set(job.required_skills)
-    preferred = set(job.preferred_skills) - required
-    total = s.REQUIRED_SKILL_WEIGHT * len(required) + len(preferred)
-    if not total:
-        return None
-    have_req = np.array([len(required & c.skills) for c in pool], dtype=np.float64)
-    have_pref = np.array([len(preferred & c.skills) for c in pool], dtype=np.float64)
-    return (s.REQUIRED_SKILL_WEIGHT * have_req + have_pref) / total
+def _occurrences(candidate: CandidateFacts) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
+    """The candidate's terms field after field (`FIELD_WEIGHTS` order, as the scalar loops):
+    their hashes, field indexes and counts, and each field's length (memoised)."""
+
+    def compute() -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
+        counts = candidate_counts(candidate)
+        fields = [counts.get(name, {}) for name in FIELD_WEIGHTS]
+        hashes = np.fromiter((hash(t) for f in fields for t in f), np.int64)
+        index = np.repeat(np.arange(len(fields)), [len(f) for f in fields])
+        values = np.fromiter((n for f in fields for n in f.values()), np.float64, len(hashes))
+        return hashes, index, values, [sum(f.values()) for f in fields]
+
+    return cached(candidate, "_occurrences", compute)
 
 
 def _forward(job: JobFacts, pool: Sequence[CandidateFacts], stats: TermStats) -> np.ndarray:
-    """`lexical.keyword_relevance` over the pool: a candidates x query-terms tf matrix."""
+    """`lexical.keyword_relevance` over the pool: a candidates x query-terms tf matrix.
+
+    The pool's term occurrences are concatenated and matched to the query's terms by hash
+    (`np.searchsorted`; Python's 64-bit string hashes, fixed within a process: a collision is
+    a 2^-64 event); each cell sums its fields' `fw * count` in field order (`np.bincount` adds
+    in input order), as the scalar loop does."""
     weights, ideal = stats.weighted_query(job)
-    if not ideal:
-        return np.zeros(len(pool))
-    column = {t: i for i, t in enumerate(weights)}
-    keys = weights.keys()
-    tf = np.zeros((len(pool), len(column)))
-    for row, candidate in enumerate(pool):
-        for name, counts in candidate_counts(candidate).items():
-            total = cached(candidate, f"_len_{name}", lambda c=counts: sum(c.values()))
-            avg = stats.avg_len.get(name) or max(total, 1)
-            fw = FIELD_WEIGHTS[name] / (1.0 - B + B * total / max(avg, 1.0))
-            for term in counts.keys() & keys:
-                tf[row, column[term]] += fw * counts[term]
+    n = len(pool)
+    if not ideal or not n:
+        return np.zeros(n)
+    occurrences = [_occurrences(c) for c in pool]
+    hashes = np.concatenate([o[0] for o in occurrences])
+    fields = np.concatenate([o[1] for o in occurrences])
+    counts = np.concatenate([o[2] for o in occurrences])
+    rows = np.repeat(np.arange(n), [len(o[0]) for o in occurrences])
+    totals = np.array([o[3] for o in occurrences], dtype=np.float64).reshape(n, len(FIELD_WEIGHTS))
+    avg = np.array([stats.avg_len.get(name) or 0.0 for name in FIELD_WEIGHTS])
+    avg = np.where(avg != 0, avg, np.maximum(totals, 1))  # `avg_len.get(name) or max(total, 1)`
+    field_weight = np.array(list(FIELD_WEIGHTS.values()))
+    fw = field_weight / (1.0 - B + B * totals / np.maximum(avg, 1.0))
+    query = np.fromiter((hash(t) for t in weights), np.int64, len(weights))
+    order = np.argsort(query)
+    at = np.minimum(np.searchsorted(query[order], hashes), len(query) - 1)
+    found = query[order][at] == hashes
+    cells = rows[found] * len(query) + order[at][found]
+    contribution = fw[rows[found], fields[found]] * counts[found]
+    tf = np.bincount(cells, weights=contribution, minlength=n * len(query)).reshape(n, -1)
     w = np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
     return (w * tf * (K1 + 1.0) / (tf + K1)).sum(axis=1) / ideal
 
@@ -120,35 +135,11 @@ def _reverse(job: JobFacts, pool: Sequence[CandidateFacts], stats: TermStats) ->
     return np.divide(score, ideal, out=np.zeros(len(pool)), where=ideal != 0)
 
 
-def lexical(job: JobFacts, pool: Sequence[CandidateFacts], stats: TermStats) -> np.ndarray:
-    keyword = s.FORWARD_SHARE * _clip(_forward(job, pool, stats) / s.KEYWORD_SATURATION) + (
-        1 - s.FORWARD_SHARE
-    ) * _clip(_reverse(job, pool, stats) / s.REVERSE_SATURATION)
-    coverage = _skill_coverage(job, pool)
-    if coverage is None:
-        return keyword
-    return s.SKILL_SHARE * coverage + (1 - s.SKILL_SHARE) * keyword
-
-
 # --- Semantic ------------------------------------------------------------------------------
 
 
 def _calibrate(x: np.ndarray) -> np.ndarray:
     return _clip((x - s.COSINE_FLOOR) / (s.COSINE_CEIL - s.COSINE_FLOOR))
-
-
-def semantic(
-    job: JobFacts,
-    pool: Sequence[CandidateFacts],
-    profile_cosines: Sequence[float | None],
-    experience_cosines: Sequence[Cosines],
-) -> np.ndarray:
-    """`scoring.semantic_component` with the cosines the database computed for the pool."""
-    profile, best = _cosines(job, pool, profile_cosines, experience_cosines)
-    p, b = _calibrate(_array(profile)), _calibrate(_array(best))
-    both = s.PROFILE_SHARE * p + (1 - s.PROFILE_SHARE) * b
-    one = np.where(np.isnan(p), b, p)
-    return np.where(np.isnan(p) & np.isnan(b), 0.0, np.where(np.isnan(p) | np.isnan(b), one, both))
 
 
 def _cosines(
@@ -180,92 +171,69 @@ def _cosines(
     return profile, best
 
 
-# --- Traditional ---------------------------------------------------------------------------
-
-
-def _years(job: JobFacts, pool: Sequence[CandidateFacts]) -> np.ndarray:
-    years = _array([c.years_of_experience for c in pool])
-    if job.years_min is None and job.years_max is None:
-        return _unknown(len(pool))
-    low = job.years_min or 0
-    out = np.ones(len(pool))
-    if job.years_max is not None:
-        over = np.maximum(0.4, 1.0 - 0.1 * (years - job.years_max))
-        out = np.where(years > job.years_max, over, out)
-    if low:
-        out = np.where(years < low, _clip(years / low) ** 2, out)
-    return np.where(np.isnan(years), np.nan, out)
-
-
-def _seniority(job: JobFacts, pool: Sequence[CandidateFacts]) -> np.ndarray:
-    if job.seniority not in SENIORITY_LEVELS:
-        return _unknown(len(pool))
-    levels = _array([SENIORITY_LEVELS.get(c.seniority) for c in pool])
-    gap = np.abs(SENIORITY_LEVELS[job.seniority] - levels)
-    fit = np.select([gap == 0, gap == 1, gap == 2], [1.0, 0.7, 0.3], default=0.0)
-    return np.where(np.isnan(levels), np.nan, fit)
-
-
-def _location(job: JobFacts, pool: Sequence[CandidateFacts]) -> np.ndarray:
-    countries = np.array([c.country for c in pool], dtype=object)
-    if job.workplace == "remote":
-        base = np.where(np.array([c.remote_preference for c in pool]) == "onsite", 0.8, 1.0)
-        zones_by_country = {
-            code: timezone_fit(job.remote_timezones, code) for code in set(countries) if code
-        }
-        zones = np.array([zones_by_country.get(code) if code else None for code in countries])
-        return base * np.where(zones == None, 1.0, zones).astype(np.float64)  # noqa: E711
-    if not job.country:
-        return _unknown(len(pool))
-    folded = np.array([c.casefold() for c in countries], dtype=object)
-    same_country = folded == job.country.casefold()
-    cities = np.array([c.city.casefold() for c in pool], dtype=object)
-    same_city = same_country & bool(job.city) & (cities == job.city.casefold())
-    fit = np.where(same_country, 0.6 if job.workplace == "onsite" else 0.5, 0.1)
-    fit = np.where(same_city, 1.0, fit)
-    return np.where(countries == "", np.nan, fit)
-
-
-def _salary(job: JobFacts, pool: Sequence[CandidateFacts]) -> np.ndarray:
-    if job.salary_max is None and job.salary_min is None:
-        return _unknown(len(pool))
-    low, high = _array([c.salary_min for c in pool]), _array([c.salary_max for c in pool])
-    currency = job.salary_currency
-    other_currency = np.array(
-        [bool(currency and c.salary_currency and c.salary_currency != currency) for c in pool]
-    )
-    top = job.salary_max if job.salary_max is not None else job.salary_min
-    assert top is not None
-    ask = np.where(np.isnan(low), high, low)
-    fit = np.where(ask <= top, 1.0, _clip(1.0 - 2.0 * (ask - top) / max(top, 1)))
-    return np.where(np.isnan(ask) | other_currency, np.nan, fit)
-
-
-def _education(job: JobFacts, pool: Sequence[CandidateFacts]) -> np.ndarray:
-    if not job.education_level:
-        return _unknown(len(pool))
-    gap = job.education_level - _array([c.education_level for c in pool])
-    fit = np.where(gap <= 0, 1.0, np.where(gap == 1, 0.5, 0.2))
-    return np.where(np.isnan(gap), 0.5, fit)
-
-
-def _languages(job: JobFacts, pool: Sequence[CandidateFacts]) -> np.ndarray:
-    if not job.languages:
-        return _unknown(len(pool))
-    spoken = np.array([len(job.languages & c.languages) for c in pool], dtype=np.float64)
-    return spoken / len(job.languages)
-
-
-def traditional(job: JobFacts, pool: Sequence[CandidateFacts]) -> np.ndarray:
-    total: np.ndarray | int = 0
-    factors = (_years, _seniority, _location, _salary, _education, _languages)
-    for factor in factors:
-        values = factor(job, pool)
-        total = total + np.where(np.isnan(values), s.UNKNOWN_FACTOR, values)
-    return np.asarray(total) / len(factors)
-
-
 # --- The score -----------------------------------------------------------------------------
+
+
+def subscore_arrays(
+    job: JobFacts,
+    pool: Sequence[CandidateFacts],
+    stats: TermStats,
+    profile_cosines: Sequence[float | None],
+    experience_cosines: Sequence[Cosines],
+) -> dict[str, np.ndarray]:
+    """`scoring._components`' sub-scores (same keys, same order) as arrays over the pool, NaN
+    where the scalar sub-score is None: computed once, for the ranking and for the kept."""
+    n = len(pool)
+    required = set(job.required_skills)
+    preferred = set(job.preferred_skills) - required
+    unknown = np.full(n, np.nan)
+    have_req = np.array([len(required & c.skills) for c in pool], dtype=np.float64)
+    have_pref = np.array([len(preferred & c.skills) for c in pool], dtype=np.float64)
+    raw, reverse = _forward(job, pool, stats), _reverse(job, pool, stats)
+    profile, best = _cosines(job, pool, profile_cosines, experience_cosines)
+    total = s.REQUIRED_SKILL_WEIGHT * len(required) + len(preferred)
+    arrays = {
+        "lexical.required_coverage": have_req / len(required) if required else unknown,
+        "lexical.preferred_coverage": have_pref / len(preferred) if preferred else unknown,
+        "lexical.skill_coverage": (s.REQUIRED_SKILL_WEIGHT * have_req + have_pref) / total
+        if total
+        else unknown,
+        "lexical.keyword_raw": raw,
+        "lexical.reverse_raw": reverse,
+        "lexical.keyword": s.FORWARD_SHARE * _clip(raw / s.KEYWORD_SATURATION)
+        + (1 - s.FORWARD_SHARE) * _clip(reverse / s.REVERSE_SATURATION),
+        "semantic.profile_cosine": _array(profile),
+        "semantic.best_experience_cosine": _array(best),
+    }
+    arrays["semantic.profile"] = _calibrate(arrays["semantic.profile_cosine"])
+    arrays["semantic.best_experience"] = _calibrate(arrays["semantic.best_experience_cosine"])
+    for name, factor in FACTOR_ARRAYS.items():
+        arrays[f"traditional.{name}"] = factor(job, pool)
+    return arrays
+
+
+def component_arrays(subs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The three components from the sub-score arrays (`scoring.components_of`, element-wise)."""
+    skills, keyword = subs["lexical.skill_coverage"], subs["lexical.keyword"]
+    lexical = np.where(
+        np.isnan(skills), keyword, s.SKILL_SHARE * skills + (1 - s.SKILL_SHARE) * keyword
+    )
+    p, b = subs["semantic.profile"], subs["semantic.best_experience"]
+    both = s.PROFILE_SHARE * p + (1 - s.PROFILE_SHARE) * b
+    one = np.where(np.isnan(p), b, p)
+    semantic = np.where(
+        np.isnan(p) & np.isnan(b), 0.0, np.where(np.isnan(p) | np.isnan(b), one, both)
+    )
+    traditional = traditional_array([subs[f"traditional.{name}"] for name in FACTOR_ARRAYS])
+    return {"lexical": lexical, "semantic": semantic, "traditional": traditional}
+
+
+def weighted_total(components: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
+    """The unrounded score per candidate; `weights` normalized."""
+    total: np.ndarray | int = 0
+    for name, values in components.items():
+        total = total + weights[name] * values
+    return np.asarray(total, dtype=np.float64)
 
 
 def pool_scores(
@@ -284,75 +252,40 @@ def pool_scores(
     """
     if not pool:
         return np.zeros(0)
-    weights = s.normalize_weights(weights)
-    stats = stats or TermStats()
-    profile_cosines = profile_cosines or [None] * len(pool)
-    experience_cosines = experience_cosines or [None] * len(pool)
-    components = {
-        "lexical": lexical(job, pool, stats),
-        "semantic": semantic(job, pool, profile_cosines, experience_cosines),
-        "traditional": traditional(job, pool),
-    }
-    total: np.ndarray | int = 0
-    for name, values in components.items():
-        total = total + weights[name] * values
-    return np.asarray(total, dtype=np.float64)
+    subs = subscore_arrays(
+        job,
+        pool,
+        stats or TermStats(),
+        profile_cosines or [None] * len(pool),
+        experience_cosines or [None] * len(pool),
+    )
+    return weighted_total(component_arrays(subs), s.normalize_weights(weights))
 
 
 # --- Full results for the kept pairs -------------------------------------------------------
 
 
-def _optional(values: np.ndarray | None, n: int) -> list[float | None]:
-    if values is None:
-        return [None] * n
-    return [None if np.isnan(v) else float(v) for v in values]
+def _known(value: float) -> float | None:
+    return None if value != value else value  # NaN: unknown
 
 
-def _subscores(
+def results_of(
     job: JobFacts,
-    kept: Sequence[CandidateFacts],
-    stats: TermStats,
-    profile_cosines: Sequence[float | None],
-    experience_cosines: Sequence[Cosines],
-) -> list[dict[str, float | None]]:
-    """`scoring._components`' sub-scores (unrounded, same keys and order) for each of `kept`."""
-    n = len(kept)
-    required = set(job.required_skills)
-    preferred = set(job.preferred_skills) - required
-    req = (
-        np.array([len(required & c.skills) for c in kept], dtype=np.float64) / len(required)
-        if required
-        else None
-    )
-    pref = (
-        np.array([len(preferred & c.skills) for c in kept], dtype=np.float64) / len(preferred)
-        if preferred
-        else None
-    )
-    raw, reverse = _forward(job, kept, stats), _reverse(job, kept, stats)
-    keyword = s.FORWARD_SHARE * _clip(raw / s.KEYWORD_SATURATION) + (1 - s.FORWARD_SHARE) * _clip(
-        reverse / s.REVERSE_SATURATION
-    )
-    profile, best = _cosines(job, kept, profile_cosines, experience_cosines)
-    columns: dict[str, list[float | None]] = {
-        "lexical.required_coverage": _optional(req, n),
-        "lexical.preferred_coverage": _optional(pref, n),
-        "lexical.skill_coverage": _optional(_skill_coverage(job, kept), n),
-        "lexical.keyword_raw": _optional(raw, n),
-        "lexical.reverse_raw": _optional(reverse, n),
-        "lexical.keyword": _optional(keyword, n),
-        "semantic.profile_cosine": profile,
-        "semantic.best_experience_cosine": best,
-        "semantic.profile": [s.calibrate_cosine(v) for v in profile],
-        "semantic.best_experience": [s.calibrate_cosine(v) for v in best],
-    }
-    for name, factor in zip(
-        s.TRADITIONAL_FACTORS,
-        (_years, _seniority, _location, _salary, _education, _languages),
-        strict=True,
-    ):
-        columns[f"traditional.{name}"] = _optional(factor(job, kept), n)
-    return [{key: column[i] for key, column in columns.items()} for i in range(n)]
+    pool: Sequence[CandidateFacts],
+    subs: dict[str, np.ndarray],
+    rows: Sequence[int],
+    weights: dict[str, float],
+) -> list[s.MatchResult]:
+    """`scoring.score_match(job, pool[i], ...)` for each i of `rows`, from the pool's sub-score
+    arrays (`weights` normalized): the components by the scalar formulas
+    (`scoring.components_of`), the explanation and the inputs hash from the same functions
+    `score_match` calls, so a kept pair's stored row is the scalar one."""
+    columns = {key: values[list(rows)].tolist() for key, values in subs.items()}
+    results = []
+    for j, i in enumerate(rows):
+        subscores = {key: _known(column[j]) for key, column in columns.items()}
+        results.append(s.result_of(job, pool[i], s.components_of(subscores), subscores, weights))
+    return results
 
 
 def pool_results(
@@ -364,15 +297,9 @@ def pool_results(
     profile_cosines: Sequence[float | None],
     experience_cosines: Sequence[Cosines],
 ) -> list[s.MatchResult]:
-    """`scoring.score_match(job, kept[i], ...)` for every i, its sub-scores taken as arrays.
-
-    The components come from the sub-scores by the scalar formulas (`scoring.components_of`),
-    the explanation and the inputs hash from the same functions `score_match` calls, so a kept
-    pair's stored row is the scalar one (`matching/tests/test_ranking.py` compares both).
-    """
-    weights = s.normalize_weights(weights)
-    rows = _subscores(job, kept, stats, profile_cosines, experience_cosines)
-    return [
-        s.result_of(job, c, s.components_of(subs), subs, weights)
-        for c, subs in zip(kept, rows, strict=True)
-    ]
+    """`scoring.score_match(job, kept[i], ...)` for every i, its sub-scores taken as arrays
+    (`matching/tests/test_ranking.py` compares both)."""
+    if not kept:
+        return []
+    subs = subscore_arrays(job, kept, stats, profile_cosines, experience_cosines)
+    return results_of(job, kept, subs, range(len(kept)), s.normalize_weights(weights))

@@ -1,9 +1,14 @@
 """The traditional component of the hybrid score: years, seniority, location, salary, education
 and languages, each a pure function of the facts returning a fit in [0, 1] or `None` when one
-side does not say (`matching.ranking` computes the same factors as arrays over a pool).
+side does not say; below, the same factors as arrays over a pool (`matching.ranking`), whose
+element-wise arithmetic follows the scalar code operation by operation (bit-for-bit the same).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
 
 from matching.facts import SENIORITY_LEVELS, CandidateFacts, JobFacts
 from matching.timezones import timezone_fit
@@ -110,3 +115,110 @@ def traditional_component(
 ) -> tuple[float, dict[str, float | None]]:
     subs = {name: factor(job, candidate) for name, factor in TRADITIONAL_FACTORS.items()}
     return factor_mean(list(subs.values())), subs
+
+
+# --- Over a pool (numpy) -----------------------------------------------------------------
+
+
+def _array(values: Sequence[float | None]) -> np.ndarray:
+    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+
+
+def _clip_array(x: np.ndarray) -> np.ndarray:
+    return np.clip(x, 0.0, 1.0)
+
+
+def _unknown(n: int) -> np.ndarray:
+    return np.full(n, np.nan)
+
+
+def _years(job: JobFacts, pool: Sequence[CandidateFacts]) -> np.ndarray:
+    years = _array([c.years_of_experience for c in pool])
+    if job.years_min is None and job.years_max is None:
+        return _unknown(len(pool))
+    low = job.years_min or 0
+    out = np.ones(len(pool))
+    if job.years_max is not None:
+        over = np.maximum(0.4, 1.0 - 0.1 * (years - job.years_max))
+        out = np.where(years > job.years_max, over, out)
+    if low:
+        out = np.where(years < low, _clip_array(years / low) ** 2, out)
+    return np.where(np.isnan(years), np.nan, out)
+
+
+def _seniority(job: JobFacts, pool: Sequence[CandidateFacts]) -> np.ndarray:
+    if job.seniority not in SENIORITY_LEVELS:
+        return _unknown(len(pool))
+    levels = _array([SENIORITY_LEVELS.get(c.seniority) for c in pool])
+    gap = np.abs(SENIORITY_LEVELS[job.seniority] - levels)
+    fit = np.select([gap == 0, gap == 1, gap == 2], [1.0, 0.7, 0.3], default=0.0)
+    return np.where(np.isnan(levels), np.nan, fit)
+
+
+def _location(job: JobFacts, pool: Sequence[CandidateFacts]) -> np.ndarray:
+    countries = np.array([c.country for c in pool], dtype=object)
+    if job.workplace == "remote":
+        base = np.where(np.array([c.remote_preference for c in pool]) == "onsite", 0.8, 1.0)
+        zones_by_country = {
+            code: timezone_fit(job.remote_timezones, code) for code in set(countries) if code
+        }
+        zones = np.array([zones_by_country.get(code) if code else None for code in countries])
+        return base * np.where(zones == None, 1.0, zones).astype(np.float64)  # noqa: E711
+    if not job.country:
+        return _unknown(len(pool))
+    folded = np.array([c.casefold() for c in countries], dtype=object)
+    same_country = folded == job.country.casefold()
+    cities = np.array([c.city.casefold() for c in pool], dtype=object)
+    same_city = same_country & bool(job.city) & (cities == job.city.casefold())
+    fit = np.where(same_country, 0.6 if job.workplace == "onsite" else 0.5, 0.1)
+    fit = np.where(same_city, 1.0, fit)
+    return np.where(countries == "", np.nan, fit)
+
+
+def _salary(job: JobFacts, pool: Sequence[CandidateFacts]) -> np.ndarray:
+    if job.salary_max is None and job.salary_min is None:
+        return _unknown(len(pool))
+    low, high = _array([c.salary_min for c in pool]), _array([c.salary_max for c in pool])
+    currency = job.salary_currency
+    other_currency = np.array(
+        [bool(currency and c.salary_currency and c.salary_currency != currency) for c in pool]
+    )
+    top = job.salary_max if job.salary_max is not None else job.salary_min
+    assert top is not None
+    ask = np.where(np.isnan(low), high, low)
+    fit = np.where(ask <= top, 1.0, _clip_array(1.0 - 2.0 * (ask - top) / max(top, 1)))
+    return np.where(np.isnan(ask) | other_currency, np.nan, fit)
+
+
+def _education(job: JobFacts, pool: Sequence[CandidateFacts]) -> np.ndarray:
+    if not job.education_level:
+        return _unknown(len(pool))
+    gap = job.education_level - _array([c.education_level for c in pool])
+    fit = np.where(gap <= 0, 1.0, np.where(gap == 1, 0.5, 0.2))
+    return np.where(np.isnan(gap), 0.5, fit)
+
+
+def _languages(job: JobFacts, pool: Sequence[CandidateFacts]) -> np.ndarray:
+    if not job.languages:
+        return _unknown(len(pool))
+    spoken = np.array([len(job.languages & c.languages) for c in pool], dtype=np.float64)
+    return spoken / len(job.languages)
+
+
+# Each factor of `TRADITIONAL_FACTORS` over a pool: floats, NaN where the scalar gives None.
+FACTOR_ARRAYS = {
+    "years": _years,
+    "seniority": _seniority,
+    "location": _location,
+    "salary": _salary,
+    "education": _education,
+    "languages": _languages,
+}
+
+
+def traditional_array(factors: Sequence[np.ndarray]) -> np.ndarray:
+    """`traditional_component` over a pool, from its factor arrays (in `FACTOR_ARRAYS` order)."""
+    total: np.ndarray | int = 0
+    for values in factors:
+        total = total + np.where(np.isnan(values), UNKNOWN_FACTOR, values)
+    return np.asarray(total) / len(factors)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import asdict
+from datetime import date
 
 from django.conf import settings
 from django.db import transaction
@@ -16,11 +17,17 @@ from matching.adapters import candidate_facts, job_facts
 from matching.facts import CandidateFacts, JobFacts
 from matching.lexical import TermStats
 from matching.models import Match
-from matching.ranking import pool_results, pool_scores
-from matching.scoring import MatchResult, passes_filters, score_match, score_value
+from matching.ranking import component_arrays, results_of, subscore_arrays, weighted_total
+from matching.scoring import (
+    MatchResult,
+    normalize_weights,
+    passes_filters,
+    score_match,
+    score_value,
+)
 from matching.services.debounce import request_rerank
 from matching.services.embedding import embed_job, embed_profile
-from matching.services.pool import pool_for_job
+from matching.services.pool import build_facts, pool_for_job
 from matching.services.retrieval import retrieve_candidates, retrieve_jobs
 from resumes.models import CandidateProfile
 
@@ -101,9 +108,10 @@ def rank_candidates_for_job(
 ) -> tuple[list[MatchResult], set[int]]:
     """Retrieved and already matched candidates, re-ranked: (kept results, passing ids).
 
-    The whole pool is scored at once (`matching.ranking.pool_scores`, numpy); the full result
-    with its explanation and hash is built only for the top N and the pairs already stored,
-    their sub-scores again as arrays (`matching.ranking.pool_results`, the rows `score_match`
+    The pool is loaded in one statement (`services.pool`: stored facts, SQL cosines) and every
+    sub-score computed once as an array over it (`matching.ranking.subscore_arrays`, numpy);
+    the full result with its explanation and hash is built only for the top N and the pairs
+    already stored, from those arrays (`matching.ranking.results_of`, the rows `score_match`
     would give). `timings`, when given, receives the seconds spent in
     each phase (retrieval, load, score, explain) for the benchmark.
     """
@@ -123,35 +131,31 @@ def rank_candidates_for_job(
     stats = TermStats.build(pool.facts, [jf])
     lap("load")
     rows = [i for i, cf in enumerate(pool.facts) if passes_filters(jf, cf)[0]]
-    weights = settings.MATCH_WEIGHTS
-    scores = pool_scores(
+    facts = [pool.facts[i] for i in rows]
+    passing = [int(cf.id) for cf in facts]
+    if not facts:
+        lap("score")
+        return [], set()
+    weights = normalize_weights(settings.MATCH_WEIGHTS)
+    subs = subscore_arrays(
         jf,
-        [pool.facts[i] for i in rows],
-        weights=weights,
-        stats=stats,
-        profile_cosines=[pool.profile_cosines[i] for i in rows],
-        experience_cosines=[pool.experience_cosines[i] for i in rows],
+        facts,
+        stats,
+        [pool.profile_cosines[i] for i in rows],
+        [pool.experience_cosines[i] for i in rows],
     )
+    scores = weighted_total(component_arrays(subs), weights)
     # Ordered as `_rank` orders: the score rounded as stored, then the id.
     order = sorted(
-        zip((round(float(x), 6) for x in scores), rows, strict=True),
-        key=lambda row: (-row[0], int(pool.facts[row[1]].id)),
+        zip((round(x, 6) for x in scores.tolist()), passing, range(len(facts)), strict=True),
+        key=lambda row: (-row[0], row[1]),
     )
     lap("score")
     top_n = settings.MATCH_KEEP_TOP_N
-    kept = [
-        i for rank, (_, i) in enumerate(order) if rank < top_n or int(pool.facts[i].id) in stored
-    ]
-    results = pool_results(
-        jf,
-        [pool.facts[i] for i in kept],
-        weights=weights,
-        stats=stats,
-        profile_cosines=[pool.profile_cosines[i] for i in kept],
-        experience_cosines=[pool.experience_cosines[i] for i in kept],
-    )
+    kept = [j for rank, (_, pk, j) in enumerate(order) if rank < top_n or pk in stored]
+    results = results_of(jf, facts, subs, kept, weights)
     lap("explain")
-    return results, {int(pool.facts[i].id) for i in rows}
+    return results, set(passing)
 
 
 def recompute_matches_for_job(*, job_id: int, exact: bool = False) -> int:
@@ -188,6 +192,9 @@ def recompute_matches_for_candidate(*, user_id: int, exact: bool = False) -> int
         return 0
     if profile.embedding is None:
         profile = embed_profile(profile_id=profile.pk) or profile
+    # The profile changed (or its jobs did): its stored facts are rebuilt now, not by the
+    # first job pool that meets it.
+    build_facts([profile.pk], date.today())
     results, passed = rank_jobs_for_candidate(profile, exact=exact)
     stale = Q(candidate=profile) & ~Q(job_id__in=passed)
     return store(results, stale)
