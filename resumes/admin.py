@@ -25,7 +25,15 @@ class ResumeAdmin(admin.ModelAdmin):
         "attempts",
         "created_at",
     ]
-    list_filter = ["status", "kind", "ocr_used", "is_primary", "extraction_engine", "created_at"]
+    list_filter = [
+        "status",
+        "failure_code",
+        "kind",
+        "ocr_used",
+        "is_primary",
+        "extraction_engine",
+        "created_at",
+    ]
     search_fields = ["original_name", "owner__email", "sha256", "id", "company__name"]
     list_select_related = ["owner", "company"]
     date_hierarchy = "created_at"
@@ -40,6 +48,7 @@ class ResumeAdmin(admin.ModelAdmin):
         "status",
         "status_changed_at",
         "error",
+        "failure_code",
         "attempts",
         "extraction_engine",
         "page_count",

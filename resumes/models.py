@@ -59,6 +59,24 @@ class Resume(models.Model):
         PARSED = "parsed", "Parsed"
         FAILED = "failed", "Failed"
 
+    class Failure(models.TextChoices):
+        """Why a resume failed, for machines (metrics, a mobile app's own wording); `error`
+        says it to people."""
+
+        INTERRUPTED = "interrupted", "Interrupted too many times"
+        FILE_MISSING = "file_missing", "The stored file is missing"
+        UNSUPPORTED_KIND = "unsupported_kind", "No text extractor for this kind"
+        TOO_LARGE = "too_large", "Too large for the extractor"
+        DAMAGED_FILE = "damaged_file", "Damaged file"
+        OCR_FAILED = "ocr_failed", "OCR could not read it"
+        NO_TEXT = "no_text", "No text could be read"
+        EXTRACTION_FAILED = "extraction_failed", "Text extraction failed"
+        EXTRACTION_TIMEOUT = "extraction_timeout", "Text extraction took too long"
+        EXTRACTION_RETRIES_EXHAUSTED = "extraction_retries_exhausted", "Extraction kept failing"
+        UNPARSEABLE = "unparseable", "Could not be parsed"
+        PARSE_TIMEOUT = "parse_timeout", "Parsing took too long"
+        PARSE_RETRIES_EXHAUSTED = "parse_retries_exhausted", "Parsing kept failing"
+
     class Kind(models.TextChoices):
         PDF = "pdf", "PDF"
         DOCX = "docx", "Word (DOCX)"
@@ -107,6 +125,7 @@ class Resume(models.Model):
         max_length=16, choices=Status.choices, default=Status.UPLOADED, db_index=True
     )
     error = models.TextField(blank=True)
+    failure_code = models.CharField(max_length=32, choices=Failure.choices, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     is_primary = models.BooleanField(default=False)
     # Known at upload: an image, or a PDF without a text layer on its first pages.

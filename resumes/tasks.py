@@ -12,6 +12,7 @@ from django.db import InterfaceError, OperationalError
 
 from resumes import services
 from resumes.extraction.base import TransientExtractionError
+from resumes.models import Resume
 from resumes.parsing.base import ResumeParseTransientError
 
 TRANSIENT = (TransientExtractionError, ResumeParseTransientError, OperationalError, InterfaceError)
@@ -29,12 +30,16 @@ def extract_resume(self, resume_id: str) -> None:
         services.extract_resume_text(resume_id=resume_id)
     except SoftTimeLimitExceeded:
         services.fail_resume(
-            resume_id=resume_id, reason="Reading the file took too long; it may be too complex."
+            resume_id=resume_id,
+            code=Resume.Failure.EXTRACTION_TIMEOUT,
+            reason="Reading the file took too long; it may be too complex.",
         )
     except TRANSIENT as exc:
         if self.request.retries >= MAX_RETRIES:
             services.fail_resume(
-                resume_id=resume_id, reason=f"Text extraction kept failing ({exc}); try again."
+                resume_id=resume_id,
+                code=Resume.Failure.EXTRACTION_RETRIES_EXHAUSTED,
+                reason=f"Text extraction kept failing ({exc}); try again.",
             )
             return
         raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
@@ -45,11 +50,15 @@ def parse_resume(self, resume_id: str) -> None:
     try:
         services.parse_resume_text(resume_id=resume_id)
     except SoftTimeLimitExceeded:
-        services.fail_resume(resume_id=resume_id, reason="Parsing took too long.")
+        services.fail_resume(
+            resume_id=resume_id, code=Resume.Failure.PARSE_TIMEOUT, reason="Parsing took too long."
+        )
     except TRANSIENT as exc:
         if self.request.retries >= MAX_RETRIES:
             services.fail_resume(
-                resume_id=resume_id, reason=f"Parsing kept failing ({exc}); try again."
+                resume_id=resume_id,
+                code=Resume.Failure.PARSE_RETRIES_EXHAUSTED,
+                reason=f"Parsing kept failing ({exc}); try again.",
             )
             return
         raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc

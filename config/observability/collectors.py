@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, Count, Value, When
+from django.db.models import Count
 
 from config.observability import metrics  # noqa: F401  (sets the multiprocess directory first)
 
@@ -30,25 +30,6 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 logger = logging.getLogger(__name__)
-
-# resumes.services / resumes.tasks / resumes.extraction write a sentence for people into
-# Resume.error; its opening words say which path failed. Unknown sentences count as "other".
-FAILURE_REASONS: tuple[tuple[str, str], ...] = (
-    ("interrupted", "Processing failed or was interrupted too many times"),
-    ("unparseable", "The resume could not be parsed"),
-    ("parse_timeout", "Parsing took too long"),
-    ("parse_retries_exhausted", "Parsing kept failing"),
-    ("extraction_timeout", "Reading the file took too long"),
-    ("extraction_retries_exhausted", "Text extraction kept failing"),
-    ("file_missing", "The stored file is missing"),
-    ("no_text", "No text could be read"),
-    ("damaged_file", "The PDF is damaged"),
-    ("damaged_file", "The image is damaged"),
-    ("damaged_file", "The Word document"),
-    ("unsupported_kind", "No text extractor for"),
-    ("ocr_failed", "OCR could not read"),
-    ("too_large", "The image is over"),
-)
 
 
 def queue_depths(
@@ -70,20 +51,20 @@ def queue_depths(
 
 
 def parse_failures() -> dict[str, int]:
+    """Failed resumes by `Resume.failure_code` ("other" for rows without one)."""
     from resumes.models import Resume
 
-    reason = Case(
-        *(When(error__startswith=prefix, then=Value(code)) for code, prefix in FAILURE_REASONS),
-        default=Value("other"),
-    )
     rows = (
         Resume.objects.filter(status=Resume.Status.FAILED)
-        .annotate(reason=reason)
-        .values("reason")
+        .values("failure_code")
         .annotate(count=Count("pk"))
         .order_by()
     )
-    return {row["reason"]: row["count"] for row in rows}
+    counts: dict[str, int] = {}
+    for row in rows:
+        reason = row["failure_code"] or "other"
+        counts[reason] = counts.get(reason, 0) + row["count"]
+    return counts
 
 
 @dataclass(frozen=True)
@@ -175,7 +156,7 @@ class ScrapeTimeCollector(Collector):
     def _resumes(self) -> Iterator[Metric]:
         failures = GaugeMetricFamily(
             "talentmatch_resume_parse_failures",
-            "Resumes in status failed, by reason (read from Resume.error).",
+            "Resumes in status failed, by reason (Resume.failure_code).",
             labels=["reason"],
         )
         for reason, count in sorted(parse_failures().items()):

@@ -189,16 +189,27 @@ def test_parse_failures_are_counted_by_reason(client, token, candidate, settings
     )
     resume_services.extract_resume_text(resume_id=worn_out.pk)  # interrupted too often
     odd = make_resume(owner=candidate, status=Resume.Status.UPLOADED)
-    resume_services.fail_resume(resume_id=odd.pk, reason="Something nobody foresaw.")
+    resume_services.fail_resume(
+        resume_id=odd.pk, code=Resume.Failure.UNPARSEABLE, reason="Something nobody foresaw."
+    )
+    # A row failed before failure codes existed, whose sentence the migration did not know.
+    legacy = make_resume(owner=candidate, status=Resume.Status.FAILED)
+    Resume.objects.filter(pk=legacy.pk).update(error="An old sentence.", failure_code="")
     make_resume(owner=candidate)  # parsed: not a failure
-    assert Resume.objects.filter(status=Resume.Status.FAILED).count() == 3
+    assert Resume.objects.filter(status=Resume.Status.FAILED).count() == 4
 
     text = scrape(client)
     name = "talentmatch_resume_parse_failures"
     assert value(text, name, reason="file_missing") == 1
     assert value(text, name, reason="interrupted") == 1
+    assert value(text, name, reason="unparseable") == 1
     assert value(text, name, reason="other") == 1
-    assert label_values(text, name, "reason") == {"file_missing", "interrupted", "other"}
+    assert label_values(text, name, "reason") == {
+        "file_missing",
+        "interrupted",
+        "unparseable",
+        "other",
+    }
 
 
 def test_match_recompute_lag_is_the_age_of_the_oldest_change_not_yet_recomputed(

@@ -27,6 +27,7 @@ class ResumeOutputSerializer(serializers.ModelSerializer):
             "size",
             "status",
             "error",
+            "failure_code",
             "is_primary",
             "page_count",
             "ocr_used",

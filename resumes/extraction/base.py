@@ -16,7 +16,13 @@ class ExtractedText:
 
 
 class ExtractionError(Exception):
-    """The document cannot be read, and trying again will not change that (permanent)."""
+    """The document cannot be read, and trying again will not change that (permanent).
+
+    `code` is a `Resume.Failure` value; the message is for people."""
+
+    def __init__(self, message: str, *, code: str = "extraction_failed") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class TransientExtractionError(Exception):

@@ -35,14 +35,16 @@ class LocalTextExtractor:
             return self._docx(data)
         if kind in ("png", "jpeg", "tiff", "heic"):
             return self._image(data, kind)
-        raise ExtractionError(f"No text extractor for {kind!r} files.")
+        raise ExtractionError(f"No text extractor for {kind!r} files.", code="unsupported_kind")
 
     # --- PDF ------------------------------------------------------------------------------
     def _pdf(self, data: bytes) -> ExtractedText:
         try:
             pdf = pdfium.PdfDocument(data)
         except pdfium.PdfiumError as exc:
-            raise ExtractionError("The PDF is damaged and cannot be read.") from exc
+            raise ExtractionError(
+                "The PDF is damaged and cannot be read.", code="damaged_file"
+            ) from exc
         texts: list[str] = []
         ocr_results: list[OcrResult] = []
         try:
@@ -59,7 +61,9 @@ class LocalTextExtractor:
                 texts.append(text)
                 page.close()
         except pdfium.PdfiumError as exc:
-            raise ExtractionError("The PDF is damaged and cannot be read.") from exc
+            raise ExtractionError(
+                "The PDF is damaged and cannot be read.", code="damaged_file"
+            ) from exc
         finally:
             pdf.close()
         return ExtractedText(
@@ -94,7 +98,9 @@ class LocalTextExtractor:
             image = Image.open(io.BytesIO(data))
             frames = [frame.copy() for frame in ImageSequence.Iterator(image)]
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
-            raise ExtractionError("The image is damaged and cannot be read.") from exc
+            raise ExtractionError(
+                "The image is damaged and cannot be read.", code="damaged_file"
+            ) from exc
         results = [ocr_image(frame, orient=self.orient, deskew=self.deskew) for frame in frames]
         return ExtractedText(
             text=_clean("\n\n".join(r.text for r in results)),
@@ -137,9 +143,13 @@ def docx_text(data: bytes) -> str:
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
-        raise ExtractionError("The Word document is damaged and cannot be read.") from exc
+        raise ExtractionError(
+            "The Word document is damaged and cannot be read.", code="damaged_file"
+        ) from exc
     except Exception as exc:  # lxml errors from malformed parts
-        raise ExtractionError(f"The Word document cannot be read ({exc}).") from exc
+        raise ExtractionError(
+            f"The Word document cannot be read ({exc}).", code="damaged_file"
+        ) from exc
     parts: list[str] = []
     for attribute in (("header", "first_page_header"), None, ("footer", "first_page_footer")):
         if attribute is None:

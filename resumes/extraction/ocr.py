@@ -215,7 +215,7 @@ def _tesseract(image: Image.Image) -> OcrResult:
             if text and box:
                 boxes.append((text, *box, word.Confidence(level)))
     except RuntimeError as exc:
-        raise ExtractionError(f"OCR could not read the image: {exc}") from exc
+        raise ExtractionError(f"OCR could not read the image: {exc}", code="ocr_failed") from exc
     finally:
         api.Clear()
     return _assemble(boxes, page_width=image.width)

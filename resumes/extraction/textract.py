@@ -58,9 +58,11 @@ class TextractExtractor:
         if kind == "heic":
             data, kind = _heic_to_jpeg(data), "jpeg"
         if kind not in ("png", "jpeg", "tiff"):
-            raise ExtractionError(f"No text extractor for {kind!r} files.")
+            raise ExtractionError(f"No text extractor for {kind!r} files.", code="unsupported_kind")
         if len(data) > SYNC_MAX_BYTES:
-            raise ExtractionError("The image is over 5 MB; upload a smaller photo or a PDF.")
+            raise ExtractionError(
+                "The image is over 5 MB; upload a smaller photo or a PDF.", code="too_large"
+            )
         return self._call(lambda: self._detect_sync(data), pages=1)
 
     def _call(self, detect: Any, *, pages: int) -> ExtractedText:
@@ -132,7 +134,9 @@ def _pdf_text_layer(data: bytes) -> tuple[list[str], bool]:
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        raise ExtractionError("The PDF is damaged and cannot be read.") from exc
+        raise ExtractionError(
+            "The PDF is damaged and cannot be read.", code="damaged_file"
+        ) from exc
     try:
         texts, scanned = [], False
         for index in range(len(pdf)):

@@ -41,6 +41,8 @@ def enqueue_parsing(resume: Resume) -> None:
 
 
 def _move(resume: Resume, status: str, **fields: Any) -> None:
+    if status != Status.FAILED and resume.failure_code:
+        fields.setdefault("failure_code", "")  # out of failed: no reason any more
     resume.status = status
     resume.status_changed_at = timezone.now()
     for name, value in fields.items():
@@ -71,6 +73,7 @@ def _extract(*, resume_id: str, log: Any) -> Resume | None:
                 resume,
                 Status.FAILED,
                 error=f"Processing failed or was interrupted too many times{last}; retry later.",
+                failure_code=Resume.Failure.INTERRUPTED,
             )
             log.outcome = "failed"
             return resume
@@ -88,16 +91,19 @@ def _extract(*, resume_id: str, log: Any) -> Resume | None:
         raise
     except ExtractionError as exc:
         log.outcome = "failed"
-        return fail_resume(resume_id=resume.pk, reason=str(exc))
+        return fail_resume(resume_id=resume.pk, code=exc.code, reason=str(exc))
     except FileNotFoundError:
         log.outcome = "failed"
         return fail_resume(
-            resume_id=resume.pk, reason="The stored file is missing; upload it again."
+            resume_id=resume.pk,
+            code=Resume.Failure.FILE_MISSING,
+            reason="The stored file is missing; upload it again.",
         )
     if not result.text.strip():
         log.outcome = "failed"
         return fail_resume(
             resume_id=resume.pk,
+            code=Resume.Failure.NO_TEXT,
             reason="No text could be read from this file. If it is a photo or a scan, "
             "upload a sharper, well-lit copy.",
         )
@@ -147,7 +153,11 @@ def _parse(*, resume_id: str, log: Any) -> Resume | None:
         parsed = parser.parse(resume.text)
     except ResumeParseError as exc:
         log.outcome = "failed"
-        return fail_resume(resume_id=resume.pk, reason=f"The resume could not be parsed: {exc}")
+        return fail_resume(
+            resume_id=resume.pk,
+            code=Resume.Failure.UNPARSEABLE,
+            reason=f"The resume could not be parsed: {exc}",
+        )
     log.lap("parse")
     with transaction.atomic():
         # Only the few columns the step decides on, locked; never the text again.
@@ -172,17 +182,19 @@ def _parse(*, resume_id: str, log: Any) -> Resume | None:
     return resume
 
 
-def fail_resume(*, resume_id: Any, reason: str) -> Resume | None:
+def fail_resume(*, resume_id: Any, code: str, reason: str) -> Resume | None:
+    """Move a resume to failed with a `Resume.Failure` code and a sentence for people; the
+    file stays, and a retry starts it again."""
     with transaction.atomic():
         resume = Resume.objects.select_for_update().filter(pk=resume_id).first()
         if resume is None or resume.status == Status.PARSED:
             return resume
-        _move(resume, Status.FAILED, error=reason[:2000])
+        _move(resume, Status.FAILED, error=reason[:2000], failure_code=code)
         record_event(
             kind="resume.failed",
             company=resume.company,
             subject=resume,
-            payload={"reason": reason[:500]},
+            payload={"reason": reason[:500], "code": code},
         )
     return resume
 

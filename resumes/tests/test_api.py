@@ -114,9 +114,12 @@ def test_the_list_holds_only_my_own_resumes(api_as, candidate, other_candidate, 
 
 
 def test_status_polling_shows_the_failure_reason(api_as, candidate):
-    resume = make_resume(owner=candidate, status="failed", error="The PDF is damaged.")
+    resume = make_resume(
+        owner=candidate, status="failed", error="The PDF is damaged.", failure_code="damaged_file"
+    )
     body = api_as(candidate).get(detail(resume)).json()
     assert (body["status"], body["error"]) == ("failed", "The PDF is damaged.")
+    assert body["failure_code"] == "damaged_file"  # for the app's own wording
     assert "parsed" in body
 
 

@@ -119,6 +119,7 @@ def test_too_many_interruptions_fail_the_resume(candidate, settings):
     resume = run_pipeline(resume)
     assert resume.status == "failed"
     assert "interrupted too many times" in resume.error
+    assert resume.failure_code == Resume.Failure.INTERRUPTED
 
 
 def test_profile_changes_are_announced_after_commit(candidate, django_capture_on_commit_callbacks):
@@ -164,7 +165,8 @@ def test_a_file_without_text_fails_with_a_readable_reason(candidate):
     resume = run_pipeline(resume)
     assert resume.status == "failed"
     assert "No text could be read" in resume.error
-    assert Event.objects.filter(kind="resume.failed").exists()
+    assert resume.failure_code == Resume.Failure.NO_TEXT
+    assert Event.objects.get(kind="resume.failed").payload["code"] == "no_text"
 
 
 def test_a_damaged_stored_file_fails_and_can_be_retried(candidate):
@@ -173,11 +175,17 @@ def test_a_damaged_stored_file_fails_and_can_be_retried(candidate):
         handle.write(b"%PDF-1.4 broken")
     resume = run_pipeline(resume)
     assert resume.status == "failed" and "damaged" in resume.error
+    assert resume.failure_code == Resume.Failure.DAMAGED_FILE
     with resume.file.storage.open(resume.file.name, "wb") as handle:
         handle.write(documents.sample_pdf())
     services.retry_resume(resume=resume, actor=candidate)
     resume.refresh_from_db()
-    assert (resume.status, resume.error, resume.attempts) == ("uploaded", "", 0)
+    assert (resume.status, resume.error, resume.failure_code, resume.attempts) == (
+        "uploaded",
+        "",
+        "",
+        0,
+    )
     assert run_pipeline(resume).status == "parsed"
 
 

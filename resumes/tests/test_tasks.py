@@ -46,6 +46,7 @@ def test_transient_errors_retry_then_fail_with_a_reason(resume, settings):
     assert UnavailableExtractor.calls == tasks.MAX_RETRIES + 1
     assert resume.status == "failed"
     assert "throttling" in resume.error
+    assert resume.failure_code == "extraction_retries_exhausted"
 
 
 def test_the_task_runs_the_whole_pipeline_in_process(resume):

@@ -74,7 +74,8 @@ def test_a_document_that_passes_upload_checks_but_cannot_be_read_fails(
     )
     assert response.status_code == 202
     reaches(celery_worker, response.json()["id"], "failed")
-    assert "Word document" in Resume.objects.get().error
+    failed = Resume.objects.get()
+    assert "Word document" in failed.error and failed.failure_code == "damaged_file"
 
 
 def test_a_failed_resume_is_retried_to_parsed(celery_worker, api_as, candidate):
