@@ -123,6 +123,15 @@ def celery_worker_factory(transactional_db, settings) -> Iterator[Callable[..., 
         extra = dict(env or {})
         if broker_url:
             extra["CELERY_BROKER_URL"] = broker_url
+        elif not workers:
+            # A test's first worker starts on an empty broker, as on an empty database: this
+            # process's broker folder outlives tests, and what earlier tests published for rows
+            # rolled back since would wait ahead of this test's own tasks, a poll (1 s) each.
+            from config.celery import app
+
+            with app.connection_for_write() as conn:
+                for queue in settings.WORKER_QUEUES:
+                    conn.default_channel.queue_purge(queue)
         worker = start_worker(
             db_name=connection.settings_dict["NAME"],
             run_dir=settings.TEST_RUN_DIR,
