@@ -66,17 +66,91 @@ def vector_ids(queryset: QuerySet, vector: Sequence[float], k: int, *, exact: bo
     return [pk for _, pk in sorted(found)[:k]]
 
 
+# An on-site or hybrid job in a country admits the candidates who take such jobs and may work
+# there (or stated no authorization). The partial HNSW indexes of `ensure_country_indexes` carry
+# the same predicate with the country as a literal, so the planner proves that a query's filter
+# implies it (Django's psycopg binds parameters client-side: the query holds the literal too).
+ONSITE_IN_COUNTRY = (
+    "NOT remote_only AND "
+    "(work_authorization = '{}' OR work_authorization @> ARRAY[%s]::varchar(2)[])"
+)
+COUNTRY_INDEX_PREFIX = "matching_candidatevector_hnsw_in_"
+# A country whose filtered pool holds at least this many rows gets its own partial HNSW index:
+# an exact scan of it would cost more than walking a graph of its rows alone; unless it holds
+# more than this share of the table: the whole table's graph, walked with the filter, finds
+# enough of its rows soon enough, and the extra index would cost its size in memory.
+COUNTRY_INDEX_MIN_ROWS = 2000
+COUNTRY_INDEX_MAX_SHARE = 0.15
+
+
 def candidate_filter(job: Job, model: str) -> tuple[str, list]:
     """The WHERE clause of `candidate_pool`'s hard filters over the narrow vector table."""
     where, params = ["embedding_model = %s"], [model]
     if job.workplace != Job.Workplace.REMOTE:
-        where.append("NOT remote_only")
         if job.country:
-            where.append(
-                "(work_authorization = '{}' OR work_authorization @> ARRAY[%s]::varchar(2)[])"
-            )
+            where.append(ONSITE_IN_COUNTRY)
             params.append(job.country.upper())
+        else:
+            where.append("NOT remote_only")
     return " AND ".join(where), params
+
+
+def country_index_sql(country: str, *, concurrently: bool) -> str:
+    code = country.upper()
+    if not (len(code) == 2 and code.isascii() and code.isalpha()):
+        raise ValueError(f"not an ISO country code: {country!r}")
+    predicate = ONSITE_IN_COUNTRY.replace("%s", f"'{code}'")
+    return (
+        f"CREATE INDEX {'CONCURRENTLY ' if concurrently else ''}IF NOT EXISTS "
+        f"{COUNTRY_INDEX_PREFIX}{code.lower()} ON {VECTOR_TABLE} USING hnsw "
+        "((embedding::halfvec(384)) halfvec_cosine_ops) WITH (m = 16, ef_construction = 64) "
+        f"WHERE {predicate}"
+    )
+
+
+def ensure_country_indexes(
+    min_rows: int = COUNTRY_INDEX_MIN_ROWS,
+    max_share: float = COUNTRY_INDEX_MAX_SHARE,
+    *,
+    concurrently: bool = True,
+) -> list[str]:
+    """A partial HNSW index for each work-authorization country whose on-site candidates are
+    at least `min_rows` and at most `max_share` of the table (the countries created now are
+    returned). Concurrently (the table stays writable) unless inside a transaction, as tests
+    are. Indexes of countries that no longer qualify are kept (a dropped one is slow to
+    rebuild; the planner uses whichever applies)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT upper(code) FROM {VECTOR_TABLE}, unnest(work_authorization) code "  # noqa: S608
+            "WHERE NOT remote_only GROUP BY 1 HAVING count(*) >= %s "
+            f"AND count(*) <= %s * (SELECT count(*) FROM {VECTOR_TABLE}) ORDER BY 1",
+            [min_rows, max_share],
+        )
+        wanted = [code for (code,) in cursor.fetchall() if len(code) == 2 and code.isalpha()]
+        created = [code for code in wanted if code not in indexed_countries(cursor, fresh=True)]
+        for code in created:
+            cursor.execute(country_index_sql(code, concurrently=concurrently))
+    _indexed.clear()
+    return created
+
+
+_indexed: dict[str, tuple[float, set[str]]] = {}
+
+
+def indexed_countries(cursor, *, fresh: bool = False) -> set[str]:
+    """Countries with a partial HNSW index (looked up at most every `ESTIMATE_SECONDS`)."""
+    name = connection.settings_dict["NAME"]
+    cached = _indexed.get(name)
+    if cached and not fresh and time.monotonic() - cached[0] < ESTIMATE_SECONDS:
+        return cached[1]
+    cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [VECTOR_TABLE])
+    found = {
+        n.removeprefix(COUNTRY_INDEX_PREFIX).upper()
+        for (n,) in cursor.fetchall()
+        if n.startswith(COUNTRY_INDEX_PREFIX)
+    }
+    _indexed[name] = (time.monotonic(), found)
+    return found
 
 
 def search_sql(where: str, *, exact: bool) -> str:
@@ -139,13 +213,16 @@ def candidate_vector_ids(
 ) -> tuple[list[int], bool]:
     """Ids of the k candidates nearest the job's vector (or `vector`) among those its hard
     filters admit, from the narrow vector table, and whether the search was exact. `exact`
-    None: exact when the planner estimates the pool at most `EXACT_MAX_ROWS` rows, else HNSW;
-    True / False: exact / HNSW whatever the pool."""
+    None: HNSW when the job's country has its own partial index (`ensure_country_indexes`), else
+    exact when the planner estimates the pool at most `EXACT_MAX_ROWS` rows, else HNSW over the
+    whole table with the filter (iterative scan); True / False: exact / HNSW whatever the pool."""
     where, params = candidate_filter(job, job.embedding_model)
     text = vector_literal(job.embedding if vector is None else vector)
     with transaction.atomic(), connection.cursor() as cursor:
         if exact is None:
-            exact = estimated_pool(cursor, where, params) <= EXACT_MAX_ROWS
+            # A country with its own index: its graph holds the pool's rows alone.
+            own_index = ONSITE_IN_COUNTRY in where and params[-1] in indexed_countries(cursor)
+            exact = not own_index and estimated_pool(cursor, where, params) <= EXACT_MAX_ROWS
         cursor.execute(search_settings(exact=exact, k=k))
         arguments = [*params, text, k] if exact else [text, *params, text, OVERFETCH * k, k]
         cursor.execute(search_sql(where, exact=exact), arguments)

@@ -14,10 +14,12 @@ from accounts.models import User
 from conftest import make_user
 from jobs.models import Job
 from matching import services
+from matching.services import retrieval
 from matching.services.retrieval import (
     OVERFETCH,
     candidate_filter,
     candidate_vector_ids,
+    ensure_country_indexes,
     search_settings,
     search_sql,
     vector_literal,
@@ -195,3 +197,29 @@ def test_the_approximate_search_walks_the_hnsw_index_and_the_exact_one_the_filte
     assert "matching_candidatevector_hnsw" in approximate
     exact = _plan(where, params, exact=True, vector=list(job.embedding))
     assert "hnsw" not in exact and "matching_candidatevector_auth_gin" in exact
+
+
+@pytest.fixture
+def forget_indexes():
+    yield
+    # The indexes go with the test's transaction: forget the lookup that saw them.
+    retrieval._indexed.clear()
+
+
+def test_a_country_with_its_own_partial_index_is_searched_in_it(
+    crowd, acme, forget_indexes
+) -> None:
+    # Each country holds 11-12 of the 62 rows on site: more than a tenth, less than a half.
+    assert ensure_country_indexes(min_rows=5, max_share=0.1, concurrently=False) == []
+    assert ensure_country_indexes(min_rows=13, max_share=0.5, concurrently=False) == []
+    created = ensure_country_indexes(min_rows=5, max_share=0.5, concurrently=False)
+    assert created == ["DE", "FR", "PT"]  # "" (no authorization stated) is no country
+    assert ensure_country_indexes(min_rows=5, max_share=0.5, concurrently=False) == []
+    job = make_job(acme, "PT", Job.Workplace.HYBRID)
+    ids, was_exact = candidate_vector_ids(job, 10)
+    assert not was_exact and ids == exact_from_profiles(job, 10)
+    where, params = candidate_filter(job, MODEL)
+    plan = _plan(where, params, exact=False, vector=list(job.embedding))
+    assert "matching_candidatevector_hnsw_in_pt" in plan
+    # A job in a country without its own index: exact (a pool this small), as before.
+    assert candidate_vector_ids(make_job(acme, "IE", Job.Workplace.ONSITE), 10)[1]
