@@ -20,6 +20,7 @@ order of 1e-16). `matching/tests/test_ranking.py` compares both over a generated
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 
 import numpy as np
 
@@ -98,37 +99,36 @@ def _forward(job: JobFacts, pool: Sequence[CandidateFacts], stats: TermStats) ->
     return (w * tf * (K1 + 1.0) / (tf + K1)).sum(axis=1) / ideal
 
 
-def _term_arrays(candidate: CandidateFacts) -> tuple[tuple[str, ...], np.ndarray]:
-    """The candidate's query terms and their field weights (`lexical.candidate_query`)."""
+def _term_arrays(candidate: CandidateFacts) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    """The candidate's query terms, their hashes and field weights (`lexical.candidate_query`)."""
 
-    def compute() -> tuple[tuple[str, ...], np.ndarray]:
+    def compute() -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
         query = candidate_query(candidate)
-        return tuple(query), np.fromiter(query.values(), dtype=np.float64, count=len(query))
+        hashes = np.fromiter(map(hash, query), dtype=np.int64, count=len(query))
+        return tuple(query), hashes, np.fromiter(query.values(), np.float64, len(query))
 
     return cached(candidate, "_term_arrays", compute)
 
 
 def _reverse(job: JobFacts, pool: Sequence[CandidateFacts], stats: TermStats) -> np.ndarray:
     """`lexical.reverse_relevance` over the pool: the candidates' query terms concatenated,
-    IDF and the job's saturated tf looked up by vocabulary index, summed per candidate."""
-    vocabulary: dict[str, int] = {}
-    index, weights, lengths = [], [], []
-    for candidate in pool:
-        terms, qw = _term_arrays(candidate)
-        index.append([vocabulary.setdefault(t, len(vocabulary)) for t in terms])
-        weights.append(qw)
-        lengths.append(len(terms))
-    if not vocabulary:
+    IDF and the job's saturated tf looked up once per distinct term (told apart by hash, as in
+    `_forward`), summed per candidate."""
+    arrays = [_term_arrays(c) for c in pool]
+    lengths = np.array([len(a[0]) for a in arrays], dtype=np.intp)
+    if not lengths.sum():
         return np.zeros(len(pool))
-    idx = np.fromiter((i for row in index for i in row), dtype=np.intp)
+    hashes = np.concatenate([a[1] for a in arrays])
+    _, first, idx = np.unique(hashes, return_index=True, return_inverse=True)
+    words = list(chain.from_iterable(a[0] for a in arrays))
+    vocabulary = [words[i] for i in first.tolist()]
     idf = np.fromiter(map(stats.idf, vocabulary), dtype=np.float64, count=len(vocabulary))
     job_tf = cached(job, "_lexical_tf", lambda: _job_tf(job))
     tf = np.fromiter((job_tf.get(t, 0.0) for t in vocabulary), np.float64, len(vocabulary))[idx]
-    weight = np.concatenate(weights) * idf[idx]
+    weight = np.concatenate([a[2] for a in arrays]) * idf[idx]
     gained = weight * tf / (tf + K1)  # 0 for terms the job lacks, as the scalar skips them
-    lengths_arr = np.array(lengths)
-    starts = np.concatenate(([0], np.cumsum(lengths_arr)[:-1]))
-    nonempty = lengths_arr > 0
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    nonempty = lengths > 0
     ideal, score = np.zeros(len(pool)), np.zeros(len(pool))
     ideal[nonempty] = np.add.reduceat(weight, starts[nonempty])
     score[nonempty] = np.add.reduceat(gained, starts[nonempty])
