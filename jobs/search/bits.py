@@ -27,6 +27,8 @@ FACET_KEYS = {
 # ~25k index entries for a window of 200, ~3 ms); sparser ones by listing their ids (fewer
 # than ~800 index lookups, ~3 ms), whichever reads less.
 DENSE_ONE_IN = 128
+# Single-valued fields: a job with one value has no other (filtered out, those buckets are 0).
+_EXCLUSIVE = ("workplace", "employment_type", "seniority")
 _ANY = "(SELECT bit_or(bits) FROM jobs_searchbits WHERE key = ANY(%s))"
 _CAPACITY = "(SELECT length(bits) FROM jobs_searchbits WHERE key = 'all')"
 _ZEROS = "(SELECT bits # bits FROM jobs_searchbits WHERE key = 'all')"
@@ -158,14 +160,24 @@ def newest_matches(limit: int, offset: int) -> tuple[str, list[Any]]:
     return f"({dense}) UNION ALL ({sparse})", [limit, offset, limit, offset]
 
 
-def counts_statement(*, facets: bool) -> tuple[str, list[Any]]:
-    """(key, count) rows from `f`: 'all' with the total, with `facets` one per facet value."""
-    prefixes = list(FACET_KEYS) if facets else []
+def counts_statement(query: JobQuery) -> tuple[str, list[Any]]:
+    """(key, count) rows from `f`: 'all' with the total, with `query.facets` one per facet
+    value, except the values a filter on the same field excludes (their count is 0: no bit
+    string is read for them)."""
+    prefixes = list(FACET_KEYS) if query.facets else []
     sql = (
         "SELECT s.key, bit_count(s.bits & f.b) FROM f, jobs_searchbits s"
-        " WHERE s.key = 'all' OR split_part(s.key, ':', 1) = ANY(%s)"
+        " WHERE (s.key = 'all' OR split_part(s.key, ':', 1) = ANY(%s))"
     )
-    return sql, [prefixes]
+    params: list[Any] = [prefixes]
+    chosen = {name: list(getattr(query, name)) for name in _EXCLUSIVE}
+    chosen |= {"country": [query.country] if query.country else []}
+    chosen |= {"company": [query.company] if query.company is not None else []}
+    for name, values in chosen.items():
+        if query.facets and values:
+            sql += " AND (split_part(s.key, ':', 1) <> %s OR s.key = ANY(%s))"
+            params += [name, [f"{name}:{value}" for value in values]]
+    return sql, params
 
 
 def read_counts(

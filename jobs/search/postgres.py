@@ -258,7 +258,7 @@ class PostgresJobSearch:
         page_sql, page_params = self._page(query, match, bits=True)
         if not counts:
             return f"WITH {cte} {page_sql}", (*cte_params, *page_params)
-        counted, counted_params = counts_statement(facets=query.facets)
+        counted, counted_params = counts_statement(query)
         sql = (
             f"WITH {cte} (SELECT 0, c.* FROM ({counted}) c) UNION ALL "  # noqa: S608
             f"(SELECT 1, NULL, p.job_id FROM ({page_sql}) p)"
