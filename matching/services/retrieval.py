@@ -5,9 +5,12 @@ Candidates are searched in `matching_candidatevector` (migration 0006: one narro
 embedded profile, the vector stored inline, the hard-filter columns beside it, kept by triggers
 on the profiles), not in the wide profile rows whose TOASTed vectors cost ~15x more to scan.
 Unfiltered and broad pools walk its HNSW index (half-precision, over-fetched, re-ordered by the
-full-precision distance); a pool the planner estimates at most `EXACT_MAX_ROWS` rows is read
-exactly through the work-authorization GIN index. Jobs are few: they are searched in their own
-table (`vector_ids`)."""
+full-precision distance); a job in a country with its own partial HNSW index
+(`ensure_country_indexes`: countries between `COUNTRY_INDEX_MIN_ROWS` candidates and
+`COUNTRY_INDEX_MAX_SHARE` of the table) walks that graph, which holds its pool's rows alone;
+another pool the planner estimates at most `EXACT_MAX_ROWS` rows is read exactly through the
+work-authorization GIN index. Jobs are few: they are searched in their own table
+(`vector_ids`)."""
 
 from __future__ import annotations
 
