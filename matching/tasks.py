@@ -43,6 +43,14 @@ def recompute_candidate_matches(user_id: int) -> int:
     return services.recompute_matches_for_candidate(user_id=user_id)
 
 
+@shared_task(acks_late=True)
+def ensure_country_indexes(min_rows: int | None = None, max_share: float | None = None) -> list:
+    """Beat, daily: a partial HNSW index for each country whose on-site candidates grew into
+    one (built concurrently: the table stays writable)."""
+    limits = {"min_rows": min_rows, "max_share": max_share}
+    return services.ensure_country_indexes(**{k: v for k, v in limits.items() if v is not None})
+
+
 @shared_task(
     autoretry_for=(TransientRerankError,),
     retry_backoff=True,

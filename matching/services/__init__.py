@@ -35,6 +35,7 @@ from matching.services.recompute import (
 )
 from matching.services.retrieval import (
     candidate_pool,
+    ensure_country_indexes,
     retrieve_candidates,
     retrieve_jobs,
     vector_ids,
@@ -49,6 +50,7 @@ __all__ = [
     "clear_pending",
     "embed_job",
     "embed_profile",
+    "ensure_country_indexes",
     "match_pair",
     "rank_candidates_for_job",
     "rank_jobs_for_candidate",
