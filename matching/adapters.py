@@ -8,7 +8,7 @@ import numpy as np
 
 from jobs.models import ANNUAL_FACTOR, Job
 from matching.facts import EDUCATION_LEVELS, CandidateFacts, Experience, JobFacts, education_level
-from matching.jsonresume import COUNTRY_NAMES, LANGUAGE_CODES, years_worked
+from matching.jsonresume import COUNTRY_NAMES, LANGUAGE_CODES
 from matching.seniority import candidate_seniority
 from resumes.models import CandidateProfile
 
@@ -81,7 +81,8 @@ def candidate_facts(
             title=entry.get("title") or "",
             company=entry.get("company") or "",
             description=entry.get("description") or "",
-            years=years_worked([{"startDate": entry.get("start"), "endDate": entry.get("end")}]),
+            # No `years`: no score reads an entry's years, and an entry without an end date
+            # would make the facts (their stored row, the inputs hash) change every day.
             embedding=vector_tuple(vectors[i]) if vectors else None,
         )
         for i, entry in enumerate(entries)

@@ -13,9 +13,10 @@ the profile row, and reads it back with the cosines (`matching.services.pool`):
 - `digest`: `digest.facts_digest` of those facts, so the inputs hash of a kept pair costs one
   small SHA-256 instead of serialising the candidate.
 
-A row is valid for the profile row version (`xmin`) it was built from, for `FACTS_FORMAT` (raise
-it whenever the facts, the tokeniser or the digest change) and, when an experience entry has no
-end date (its years grow with the calendar), only on the day it was built.
+A row is valid for the profile row version (`xmin`) it was built from and for `FACTS_FORMAT`
+(raise it whenever the facts, the tokeniser or the digest change): facts built from a profile
+are a function of its columns alone (`adapters.candidate_facts` leaves out the years of each
+experience entry, which would grow with the calendar).
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import fields
-from datetime import date
 from typing import Any
 
 from matching.digest import facts_digest
@@ -72,10 +72,3 @@ def facts_from_record(record: dict[str, Any]) -> CandidateFacts:
     memo[COUNTS_KEY] = {name: Counter(counts) for name, counts in record["counts"].items()}
     memo[_DIGEST_KEY] = record["digest"]
     return facts
-
-
-def valid_on(experiences: Any, today: date) -> date | None:
-    """The only day facts built today stay right, or None when they do not depend on the date
-    (every experience entry has an end date: years worked are fixed)."""
-    entries = [e for e in experiences or [] if isinstance(e, dict)]
-    return today if any(e.get("start") and not e.get("end") for e in entries) else None

@@ -3,8 +3,7 @@
 `matching_profilefacts` is a cache the ranking pool reads and writes itself in raw SQL
 (`matching.services.pool`, `matching.factrows`): `version` is the `xmin` of the profile row
 the facts were built from (any change of the row gives it a new one), `format` the code's
-`FACTS_FORMAT`, `valid_on` the only day the facts stay right when their years grow with the
-calendar (NULL otherwise), `data` the JSON document (`json`: key order is kept). A stale or
+`FACTS_FORMAT`, `data` the JSON document (`json`: key order is kept). A stale or
 missing row is rebuilt and upserted by the next pool that needs it, so there is no foreign key
 to keep and no model: triggers drop the row of a deleted profile and empty the table when the
 profiles are truncated (a test database flush).
@@ -19,7 +18,6 @@ CREATE TABLE {TABLE} (
     profile_id bigint PRIMARY KEY,
     version text NOT NULL,
     format smallint NOT NULL,
-    valid_on date NULL,
     data json NOT NULL
 );
 

@@ -7,10 +7,10 @@ the profile's vector column and its `ExperienceVector` rows; no vector is sent b
 and the candidate's facts as stored in `matching_profilefacts` (`matching.factrows`: built once
 per version of the profile, with their term counts and digest) unless this process already holds
 that version. No model instance is made. Only candidates whose stored facts are missing or stale
-(the profile changed, a new `FACTS_FORMAT`, an open-ended experience entry built on another
-day) cost a second statement reading their columns; their facts are built and the rows upserted,
-so the next pool reads them. Facts are immutable and keep their memoised derived values (term
-arrays, digest): a candidate met again in this process costs nothing on the Python side.
+(the profile changed, a new `FACTS_FORMAT`) cost a second statement reading their columns; their
+facts are built and the rows upserted, so the next pool reads them. Facts are immutable and keep
+their memoised derived values (term arrays, digest): a candidate met again in this process costs
+nothing on the Python side.
 """
 
 from __future__ import annotations
@@ -21,14 +21,13 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from types import SimpleNamespace
 
 from django.db import connection
 
 from jobs.models import Job
 from matching.adapters import candidate_facts
-from matching.factrows import FACTS_FORMAT, facts_from_record, record_json, valid_on
+from matching.factrows import FACTS_FORMAT, facts_from_record, record_json
 from matching.facts import CandidateFacts
 from matching.models import ExperienceVector, ProfileVectors
 from resumes.models import CandidateProfile
@@ -47,8 +46,8 @@ FACTS_TABLE = "matching_profilefacts"
 
 # Per candidate: id, version, embedding model, cosine to the job, each experience entry's cosine
 # (in entry order; NULL unless the entries were embedded by the job's model), the stored facts
-# when they are current and this process does not hold that version (else NULL), and the day
-# they are valid for. The job's vector is bound once; without one, NULL cosines.
+# when they are current and this process does not hold that version (else NULL). The job's
+# vector is bound once; without one, NULL cosines.
 _POOL_SQL = f"""
 SELECT p.id, p.xmin::text, p.embedding_model,
     1 - (p.embedding <=> q.v),
@@ -57,12 +56,11 @@ SELECT p.id, p.xmin::text, p.embedding_model,
         WHERE x.vectors_id = v.id ORDER BY x.position
     ) FROM {_VECTORS} v
     WHERE v.profile_id = p.id AND v.model_id = %(model)s AND p.embedding_model = %(model)s),
-    CASE WHEN c.version IS DISTINCT FROM p.xmin::text THEN f.data END,
-    f.valid_on
+    CASE WHEN c.version IS DISTINCT FROM p.xmin::text THEN f.data END
 FROM (SELECT %(vector)s::vector AS v) q
 CROSS JOIN {_PROFILES} p
 LEFT JOIN {FACTS_TABLE} f ON f.profile_id = p.id AND f.version = p.xmin::text
-    AND f.format = %(format)s AND (f.valid_on IS NULL OR f.valid_on = %(today)s)
+    AND f.format = %(format)s
 LEFT JOIN unnest(%(held_ids)s::bigint[], %(held_versions)s::text[]) c(id, version)
     ON c.id = p.id
 WHERE p.id = ANY(%(ids)s)
@@ -74,10 +72,10 @@ SELECT xmin::text, {", ".join(FACT_COLUMNS)} FROM {_PROFILES} WHERE id = ANY(%s)
 """  # noqa: S608
 
 _UPSERT_SQL = f"""
-INSERT INTO {FACTS_TABLE} (profile_id, version, format, valid_on, data)
-SELECT * FROM unnest(%s::bigint[], %s::text[], %s::smallint[], %s::date[], %s::json[])
+INSERT INTO {FACTS_TABLE} (profile_id, version, format, data)
+SELECT * FROM unnest(%s::bigint[], %s::text[], %s::smallint[], %s::json[])
 ON CONFLICT (profile_id) DO UPDATE SET version = EXCLUDED.version, format = EXCLUDED.format,
-    valid_on = EXCLUDED.valid_on, data = EXCLUDED.data
+    data = EXCLUDED.data
 """  # noqa: S608
 
 # jsonb arrives as text (Django's connections leave its decoding to JSONField).
@@ -88,10 +86,9 @@ def _json(value: object) -> object:
     return json.loads(value) if isinstance(value, str | bytes) else value
 
 
-# Candidates' facts by id: (row version, day they are valid for, facts), least recently used
-# dropped first.
+# Candidates' facts by id: (row version, facts), least recently used dropped first.
 FACTS_CACHE_SIZE = 4096
-_cache: OrderedDict[int, tuple[str, date | None, CandidateFacts]] = OrderedDict()
+_cache: OrderedDict[int, tuple[str, CandidateFacts]] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -100,32 +97,32 @@ def clear_facts_cache() -> None:
         _cache.clear()
 
 
-def _held(ids: Iterable[int], today: date) -> dict[int, tuple[str, CandidateFacts]]:
-    """This process's facts for these ids that are still valid today: id -> (version, facts)."""
+def _held(ids: Iterable[int]) -> dict[int, tuple[str, CandidateFacts]]:
+    """This process's facts for these ids: id -> (version, facts)."""
     found = {}
     with _lock:
         for pk in ids:
             entry = _cache.get(pk)
-            if entry is not None and entry[1] in (None, today):
+            if entry is not None:
                 _cache.move_to_end(pk)
-                found[pk] = (entry[0], entry[2])
+                found[pk] = entry
     return found
 
 
-def _remember(pk: int, version: str, day: date | None, facts: CandidateFacts) -> None:
+def _remember(pk: int, version: str, facts: CandidateFacts) -> None:
     with _lock:
-        _cache[pk] = (version, day, facts)
+        _cache[pk] = (version, facts)
         _cache.move_to_end(pk)
         while len(_cache) > FACTS_CACHE_SIZE:
             _cache.popitem(last=False)
 
 
-def build_facts(ids: Sequence[int], today: date) -> dict[int, tuple[str, CandidateFacts]]:
+def build_facts(ids: Sequence[int]) -> dict[int, tuple[str, CandidateFacts]]:
     """Facts built from the profiles' columns, stored for the next pool: id -> (version, facts).
 
     Also what keeps a changed profile's row current (`recompute_matches_for_candidate`)."""
     built: dict[int, tuple[str, CandidateFacts]] = {}
-    rows: list[tuple[int, str, date | None, str]] = []
+    rows: list[tuple[int, str, str]] = []
     with connection.cursor() as cursor:
         cursor.execute(_COLUMNS_SQL, [list(ids)])
         names = [c.name for c in cursor.description][1:]
@@ -135,17 +132,14 @@ def build_facts(ids: Sequence[int], today: date) -> dict[int, tuple[str, Candida
                 columns[name] = _json(columns[name])
             pk = columns["id"]
             facts = candidate_facts(SimpleNamespace(pk=pk, **columns), with_embedding=False)
-            day = valid_on(columns["experiences"], today)
             built[pk] = (version, facts)
-            rows.append((pk, version, day, record_json(facts)))
-            _remember(pk, version, day, facts)
+            rows.append((pk, version, record_json(facts)))
+            _remember(pk, version, facts)
         if rows:
             rows.sort()  # one lock order for concurrent upserts
-            pks, versions, days, data = zip(*rows, strict=True)
+            pks, versions, data = zip(*rows, strict=True)
             formats = [FACTS_FORMAT] * len(rows)
-            cursor.execute(
-                _UPSERT_SQL, [list(pks), list(versions), formats, list(days), list(data)]
-            )
+            cursor.execute(_UPSERT_SQL, [list(pks), list(versions), formats, list(data)])
     return built
 
 
@@ -165,8 +159,7 @@ def _number(value: float | None) -> float | None:
 
 def pool_for_job(job: Job, ids: Sequence[int]) -> Pool:
     """The pool's facts and cosines, in id order."""
-    today = date.today()
-    held = _held(ids, today)
+    held = _held(ids)
     vector = None
     if job.embedding is not None:
         vector = "[" + ",".join(map(repr, job.embedding)) + "]"
@@ -174,7 +167,6 @@ def pool_for_job(job: Job, ids: Sequence[int]) -> Pool:
         "vector": vector,
         "model": job.embedding_model,
         "format": FACTS_FORMAT,
-        "today": today,
         "held_ids": list(held),
         "held_versions": [version for version, _ in held.values()],
         "ids": list(ids),
@@ -184,20 +176,20 @@ def pool_for_job(job: Job, ids: Sequence[int]) -> Pool:
         found = cursor.fetchall()
     facts_by_id: dict[int, CandidateFacts] = {}
     stale = []
-    for pk, version, _, _, _, record, day in found:
+    for pk, version, _, _, _, record in found:
         mine = held.get(pk)
         if mine is not None and mine[0] == version:
             facts_by_id[pk] = mine[1]
         elif record is not None:
             facts = facts_from_record(_json(record))
             facts_by_id[pk] = facts
-            _remember(pk, version, day, facts)
+            _remember(pk, version, facts)
         else:
             stale.append(pk)
     if stale:
-        facts_by_id |= {pk: facts for pk, (_, facts) in build_facts(stale, today).items()}
+        facts_by_id |= {pk: facts for pk, (_, facts) in build_facts(stale).items()}
     pool = Pool([], [], [])
-    for pk, _, model, cosine, entries, *_ in found:
+    for pk, _, model, cosine, entries, _ in found:
         facts = facts_by_id.get(pk)
         if facts is None:
             continue  # deleted between the two statements

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import date
 
 from django.conf import settings
 from django.db import transaction
@@ -194,7 +193,7 @@ def recompute_matches_for_candidate(*, user_id: int, exact: bool = False) -> int
         profile = embed_profile(profile_id=profile.pk) or profile
     # The profile changed (or its jobs did): its stored facts are rebuilt now, not by the
     # first job pool that meets it.
-    build_facts([profile.pk], date.today())
+    build_facts([profile.pk])
     results, passed = rank_jobs_for_candidate(profile, exact=exact)
     stale = Q(candidate=profile) & ~Q(job_id__in=passed)
     return store(results, stale)

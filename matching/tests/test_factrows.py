@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import replace
-from datetime import date
 
 import pytest
 
 from matching.digest import facts_digest
-from matching.factrows import facts_from_record, facts_record, record_json, valid_on
+from matching.factrows import facts_from_record, facts_record, record_json
 from matching.lexical import candidate_counts
 from matching.tests.test_ranking import make_candidate
 
@@ -49,10 +48,3 @@ def test_the_row_carries_the_digest_and_term_counts_of_fresh_facts(pool) -> None
 def test_facts_with_vectors_are_not_stored(pool) -> None:
     with pytest.raises(ValueError, match="without their vectors"):
         facts_record(replace(pool[0], embedding=(1.0, 0.0)))
-
-
-def test_facts_with_an_open_ended_entry_are_valid_only_on_the_day_they_are_built() -> None:
-    today = date(2026, 11, 25)
-    assert valid_on([{"start": "2020-01", "end": None}], today) == today
-    assert valid_on([{"start": "2020-01", "end": "2022-03"}], today) is None
-    assert valid_on([], today) is None

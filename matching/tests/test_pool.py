@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from matching.adapters import candidate_facts
+from matching.factrows import FACTS_FORMAT
 from matching.services.pool import FACTS_TABLE, clear_facts_cache, pool_for_job
 from resumes.models import CandidateProfile
 
 pytestmark = pytest.mark.django_db
 
 
-def _stored() -> dict[int, tuple[str, object]]:
+def _stored() -> dict[int, str]:
+    """The stored facts' profile row versions by profile id."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT profile_id, version, valid_on FROM {FACTS_TABLE}")
-        return {pk: (version, day) for pk, version, day in cursor.fetchall()}
+        cursor.execute(f"SELECT profile_id, version FROM {FACTS_TABLE}")
+        return dict(cursor.fetchall())
 
 
 def _version(profile: CandidateProfile) -> str:
@@ -40,10 +40,7 @@ def test_the_first_pool_stores_each_candidates_facts_for_its_profile_version(peo
     stored = _stored()
     assert sorted(stored) == ids
     for profile in people.values():
-        version, day = stored[profile.pk]
-        assert version == _version(profile)
-        # Pia and the chef hold a job without an end date: their years grow with the calendar.
-        assert day == (date.today() if profile.experiences else None)
+        assert stored[profile.pk] == _version(profile)
 
 
 def test_a_process_meeting_the_pool_again_reads_the_stored_facts_in_one_statement(
@@ -73,19 +70,29 @@ def test_a_changed_profile_gets_its_facts_rebuilt_and_stored_again(people, job) 
     clear_facts_cache()
     facts = pool_for_job(job, [pia.pk]).facts[0]
     assert facts.headline == "Staff Python Developer"
-    assert _stored()[pia.pk][0] == _version(pia)
+    assert _stored()[pia.pk] == _version(pia)
 
 
-def test_facts_of_another_day_or_format_are_not_read(people, job) -> None:
+def test_facts_of_another_format_are_not_read(people, job) -> None:
     pia = people["pia"]
     pool_for_job(job, [pia.pk])
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {FACTS_TABLE} SET valid_on = %s", [date.today() - timedelta(1)])
+        cursor.execute(f"UPDATE {FACTS_TABLE} SET format = %s", [FACTS_FORMAT - 1])
     clear_facts_cache()
     with CaptureQueriesContext(connection) as queries:
         pool_for_job(job, [pia.pk])
     assert len(queries) == 3  # the pool, the profile's columns, the upsert
-    assert _stored()[pia.pk][1] == date.today()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT format FROM {FACTS_TABLE}")
+        assert cursor.fetchall() == [(FACTS_FORMAT,)]
+
+
+def test_facts_do_not_depend_on_the_date(people) -> None:
+    """An entry without an end date leaves no years in the facts: their stored row and the
+    inputs hash change with the profile, not with the calendar."""
+    facts = candidate_facts(people["pia"], with_embedding=False)
+    assert people["pia"].experiences[0]["end"] is None
+    assert [e.years for e in facts.experiences] == [None]
 
 
 def test_a_deleted_profile_loses_its_stored_facts(people, job) -> None:
