@@ -27,6 +27,22 @@ passes): a cost that the load of the other engineers does not change. Load avera
 printed: the machine is shared.
 
     .venv/bin/python bench/ann_1m.py [--reuse] [--queries 30] [--passes 2] [--only NAME ...]
+
+Findings of 2026-11-25 (bench/ann_1m-1000000.txt; load average 1-6 on 2 cores; shared_buffers
+128 MB, so every 1M-row index is read through the OS page cache: the "read" column):
+- HNSW m16/ef_construction 64 (1953 MiB, 1516 s) cannot reach 0.95 on these 20 Gaussian blobs:
+  0.764 at ef_search 400, 0.875 at 1000 (84-150 ms); fetching 200 rows finds no more of the
+  exact top-50 (the graph never reaches them). m32/ef_construction 128 builds 7x slower (partial
+  index: 142 s vs 21 s), about 3 h at 1M: not built.
+- IVFFlat lists 1000 reaches 0.975 at probes 25 and 0.994 at 30 (~10k pages/query); on halfvec
+  (786 MiB, 102 s) the same recall at half the pages: probes 30, 100 rows re-sorted by the exact
+  distance, 0.992 at 31-36 ms p50, 39-42 ms p95; the fastest design at >= 0.95 unfiltered, but
+  not the 10 ms target.
+- 5 % country filter: a partial HNSW index per country (98 MiB, 21 s) gives 0.974 at ef_search
+  200 in 4.1-4.5 ms p50, 4.8-5.2 ms p95 (fits shared_buffers). Iterative scans on the global
+  indexes: HNSW 0.775 at 116-164 ms, IVFFlat probes 30 0.993 at 61-70 ms. Exact over the
+  country's rows: 32-45 ms when they are contiguous (this table), 808 ms p50 on the wide,
+  unclustered resumes_candidateprofile (bitmap scan of 152k pages; measured once, not here).
 """
 
 from __future__ import annotations
