@@ -131,6 +131,8 @@ def ensure_country_indexes(
         )
         wanted = [code for (code,) in cursor.fetchall() if len(code) == 2 and code.isalpha()]
         created = [code for code in wanted if code not in indexed_countries(cursor, fresh=True)]
+        # CONCURRENTLY cannot run inside a transaction block (a test's, a caller's atomic).
+        concurrently = concurrently and not connection.in_atomic_block
         for code in created:
             cursor.execute(country_index_sql(code, concurrently=concurrently))
     _indexed.clear()
@@ -174,9 +176,12 @@ def search_sql(where: str, *, exact: bool) -> str:
 def search_settings(*, exact: bool, k: int) -> str:
     """One statement setting, for the transaction, what `search_sql`'s query needs (one round
     trip: on a loaded machine every round trip waits for the server process to be scheduled)."""
+    # Every switch is set both ways: inside a caller's transaction the settings of an earlier
+    # search outlive its savepoint, and an exact search after an approximate one would lose
+    # its bitmap scan.
     if exact:
         # The filter's GIN index may serve (bitmap scan), the vector index may not.
-        values = {"enable_indexscan": "off"}
+        values = {"enable_indexscan": "off", "enable_seqscan": "on", "enable_bitmapscan": "on"}
     else:
         ef = min(max(settings.MATCH_HNSW_EF_SEARCH, OVERFETCH * k), 1000)  # pgvector's largest
         values = {
@@ -184,6 +189,7 @@ def search_settings(*, exact: bool, k: int) -> str:
             # Filtered queries keep walking the graph until enough rows pass the filter; the
             # planner would rather read a large filtered pool in full, which costs far more.
             "hnsw.iterative_scan": "relaxed_order",
+            "enable_indexscan": "on",
             "enable_seqscan": "off",
             "enable_bitmapscan": "off",
         }

@@ -40,22 +40,34 @@ def _plan(sql: str, params: list, *settings_sql: str) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def test_vector_retrieval_uses_the_hnsw_index_and_exact_does_not(people, job) -> None:
+def test_job_retrieval_uses_the_hnsw_index_and_exact_does_not(people, job) -> None:
+    # Jobs for a candidate: the jobs' own HNSW index (candidates are searched in the narrow
+    # vector table: test_retrieval_vectors).
+    profile = people["pia"]
     query = (
-        CandidateProfile.objects.filter(embedding__isnull=False)
-        .order_by(CosineDistance("embedding", list(job.embedding)))
+        Job.objects.filter(embedding__isnull=False)
+        .order_by(CosineDistance("embedding", list(profile.embedding)))
         .values_list("pk", flat=True)[:50]
     )
     sql, params = query.query.sql_with_params()
-    # Three rows make a sequential scan cheaper; forbid it to see that the index applies.
+    # A few rows make a sequential scan cheaper; forbid it to see that the index applies.
     plan = _plan(sql, list(params), "SET LOCAL enable_seqscan = off")
-    assert "matching_profile_embedding_hnsw" in plan
+    assert "matching_job_embedding_hnsw" in plan
     # SET LOCAL outlives the savepoint of the first plan (the test runs in one transaction):
     # switch sequential scans back on explicitly.
     exact = _plan(
         sql, list(params), "SET LOCAL enable_seqscan = on", "SET LOCAL enable_indexscan = off"
     )
     assert "hnsw" not in exact
+
+
+def test_the_wide_profile_rows_carry_no_vector_index_any_more(db) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'resumes_candidateprofile' "
+            "AND indexdef ILIKE '%%hnsw%%'"
+        )
+        assert cursor.fetchall() == []
 
 
 def test_hnsw_and_exact_retrieval_agree_on_a_small_set(people, job) -> None:
