@@ -7,7 +7,8 @@ It listens on a unix socket only, so it never clashes with another PostgreSQL's 
 PostgreSQL's stock memory settings (128 MB of shared buffers) suit a server sharing its host
 with others; this one serves the platform alone, and the vector indexes the matching engine
 walks are read through those buffers. `sized_for_this_machine` gives it a quarter of the RAM
-(at most 8 GB) the way a tuning guide would; settings someone set themselves are kept. Shared
+(at most 8 GB) the way a tuning guide would: a value below it is raised, one set with ALTER
+SYSTEM (postgresql.auto.conf) or already higher is kept. Shared
 buffers take effect when the server next starts (it stops when its last user exits); the
 others at once.
 """
