@@ -1,11 +1,12 @@
 """Synthetic candidates and jobs for `manage.py bench_matching`, loaded with binary COPY.
 
-Vectors are perturbations of real embeddings: a few dozen role descriptions are embedded with the
-configured model, and each synthetic profile is one of them plus Gaussian noise, renormalised,
-so the data has the clustered shape of real profiles (not uniform noise, which makes HNSW look
-better or worse than it is). `random_vectors=True` draws uniform unit vectors instead. Each
-profile has one or two experience entries whose vectors perturb the profile's own (one
-`ExperienceVector` row each, as the services store them), skills from the taxonomy biased
+Vectors stand in for the embeddings of the profiles' own texts (`Composer`): each profile's
+text is its role, its skills and an ESCO activity, and its vector the fitted combination of
+those parts' real embeddings (the command prints how close that is to embedding the text).
+`blobs` (role vectors plus isotropic noise, the earlier generator) and uniform random vectors
+remain as options: both put noise in dimensions no text uses. Each profile has one or two
+experience entries whose vectors perturb the profile's own (one `ExperienceVector` row each, as
+the services store them), skills from the taxonomy biased
 towards the role's own, years, a salary expectation in its country's currency, languages, a
 degree, a remote preference and the work authorization of its country, so the re-rank computes
 every component and the hard filters select. Countries follow a skewed distribution: one holds
@@ -27,6 +28,7 @@ import struct
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 import numpy as np
@@ -115,6 +117,8 @@ class Chunk:
     vectors: np.ndarray  # (n, d) float32, unit
     entry_vectors: np.ndarray  # (n, 2, d) float32, unit; entry_counts[i] of them are used
     entry_counts: np.ndarray
+    roles: np.ndarray | None = None  # the role of each profile (an index into ROLES)
+    activities: np.ndarray | None = None  # with a composer: its activity of each profile
 
     def __len__(self) -> int:
         return len(self.headline)
@@ -127,6 +131,110 @@ def role_vectors(embedder) -> np.ndarray:
 def perturb(base: np.ndarray, rng: np.random.Generator, sigma: float) -> np.ndarray:
     noisy = base + sigma * rng.standard_normal(size=base.shape, dtype=np.float32)
     return noisy / np.linalg.norm(noisy, axis=-1, keepdims=True)
+
+
+ACTIVITIES = 3000  # ESCO activity labels sampled into profile texts (one each)
+RARE_SKILLS = 2000  # taxonomy skills a profile may list beside its role's (30 % list one)
+
+
+@dataclass
+class Composer:
+    """Profile vectors that stand in for the embeddings of the profiles' own texts.
+
+    A synthetic profile's text is "<role>. Skilled in <its skills>. Also: <an activity>."; the
+    parts (the role texts, every skill name, `ACTIVITIES` ESCO activity labels) are embedded
+    once with the configured model, and a profile's vector is w_role·role + w_skills·mean(its
+    skills) + w_activity·activity + bias, normalised. The weights and the bias vector (the
+    component every embedded text shares: real embeddings are anisotropic) are fitted by least
+    squares on `fit` texts embedded for real, and `fidelity` is the cosine between the composed
+    vector and the real embedding of the same text on `fit // 2` held-out texts. Embedding a
+    million texts would take hours here; isotropic noise around a few role vectors instead (the
+    `blobs` option) fills 384 dimensions with noise that no text has, and makes every
+    neighbour a near-tie: an approximate index finds far fewer of them than it does on text.
+    """
+
+    roles: list[str]
+    skills: list[str]  # slugs, in the order of `skill_vectors`
+    skill_names: list[str]
+    activities: list[str]
+    role_vectors: np.ndarray
+    skill_vectors: np.ndarray
+    activity_vectors: np.ndarray
+    weights: np.ndarray = dataclass_field(default_factory=lambda: np.ones(3, dtype=np.float32))
+    bias: np.ndarray | None = None
+    fidelity: tuple[float, float] = (float("nan"), float("nan"))  # mean, 5th percentile
+    random_pair: float = float("nan")  # mean cosine of two profiles' real embeddings
+
+    @classmethod
+    def build(
+        cls, embedder, skills: dict[str, str], *, activities: int = ACTIVITIES, seed: int = 3
+    ) -> Composer:
+        """`skills`: slug -> name of every skill a profile may list. Weights start equal and
+        the bias at zero until `fit`."""
+        from resumes.skills import all_skills
+
+        rng = np.random.default_rng(seed)
+        labels = sorted(s.name for s in all_skills() if s.category == "esco-skill")
+        picked = rng.choice(len(labels), size=min(activities, len(labels)), replace=False)
+        activities = [labels[i] for i in sorted(picked)]  # type: ignore[assignment]
+        slugs = sorted(skills)
+        names = [skills[s] for s in slugs]
+        vectors = np.asarray(embedder.embed([*ROLES, *names, *activities]), dtype=np.float32)
+        r, k = len(ROLES), len(names)
+        return cls(
+            roles=list(ROLES), skills=slugs, skill_names=names, activities=activities,
+            role_vectors=vectors[:r], skill_vectors=vectors[r : r + k],
+            activity_vectors=vectors[r + k :],
+        )  # fmt: skip
+
+    def __post_init__(self) -> None:
+        self.index = {slug: i for i, slug in enumerate(self.skills)}
+
+    def text(self, role: int, skills: list[str], activity: int) -> str:
+        names = ", ".join(self.skill_names[self.index[s]] for s in skills)
+        return f"{self.roles[role]}. Skilled in {names}. Also: {self.activities[activity]}."
+
+    def parts(self, roles: np.ndarray, skills: list[list[str]], activities: np.ndarray):
+        means = np.stack(
+            [self.skill_vectors[[self.index[s] for s in row]].mean(axis=0) for row in skills]
+        )
+        return np.stack(
+            [self.role_vectors[roles], means, self.activity_vectors[activities]], axis=-1
+        )  # (n, d, 3)
+
+    def vectors(self, roles: np.ndarray, skills: list[list[str]], activities: np.ndarray):
+        composed = self.parts(roles, skills, activities) @ self.weights
+        if self.bias is not None:
+            composed += self.bias
+        composed /= np.linalg.norm(composed, axis=1, keepdims=True)
+        return composed.astype(np.float32)
+
+    def fit(self, embedder, sample: Chunk, roles: np.ndarray, activities: np.ndarray) -> None:
+        """Fit the weights and the bias on the real embeddings of a sample chunk's profile
+        texts (what `embed_profile` embeds: headline, summary, roles); the last third is held
+        out to measure `fidelity`."""
+        from matching.adapters import candidate_facts
+        from resumes.models import CandidateProfile
+
+        texts = [
+            candidate_facts(CandidateProfile(headline=h, summary=s, experiences=e)).profile_text
+            for h, s, e in zip(sample.headline, sample.summary, sample.experiences, strict=True)
+        ]
+        real = np.asarray(embedder.embed(texts), dtype=np.float32)
+        parts = self.parts(roles, sample.skills, activities)
+        n = len(texts)
+        train, test = slice(0, n - n // 3), slice(n - n // 3, n)
+        bias = np.zeros(real.shape[1], dtype=np.float32)
+        for _ in range(3):  # alternate: the weights given the bias, the bias given the weights
+            target = (real[train] - bias).reshape(-1)
+            weights = np.linalg.lstsq(parts[train].reshape(-1, 3), target, rcond=None)[0]
+            bias = (real[train] - parts[train] @ weights).mean(axis=0)
+        self.weights, self.bias = weights.astype(np.float32), bias.astype(np.float32)
+        composed = self.vectors(roles[test], sample.skills[test], activities[test])
+        cosines = (composed * real[test]).sum(axis=1)
+        self.fidelity = (float(cosines.mean()), float(np.percentile(cosines, 5)))
+        pairs = (real[test][: n // 6] * real[test][n // 6 : 2 * (n // 6)]).sum(axis=1)
+        self.random_pair = float(pairs.mean())
 
 
 def _pick(rng: np.random.Generator, shares: dict[str, int], size: int) -> np.ndarray:
@@ -143,27 +251,35 @@ def chunks(
     sigma: float = 0.03,
     random_vectors: bool = False,
     known_skills: set[str] | None = None,
+    composer: Composer | None = None,
+    rare: int = RARE_SKILLS,
     size: int = 25000,
 ) -> Iterator[Chunk]:
-    """n synthetic profiles, `size` at a time (a million vectors are not held at once)."""
+    """n synthetic profiles, `size` at a time (a million vectors are not held at once).
+
+    With a `composer` (the default of the command), each profile's vector is composed from its
+    own role, skills and activity (`Composer`), and its summary is that text; without one,
+    `bases` perturbed by isotropic noise of `sigma` per dimension (the "blobs"), or uniform
+    random vectors."""
     rng = np.random.default_rng(seed)
     roles = list(ROLES.items())
     texts = [text for text, _ in roles]
     role_skills = [
         [s for s in skills if not known_skills or s in known_skills] for _, skills in roles
     ]
-    # Extra skills: mostly other roles' common skills, sometimes any taxonomy skill.
-    common = sorted({s for skills in role_skills for s in skills})
-    rare = sorted(known_skills or common)
+    common, rare_pool = skill_pools(known_skills, role_skills, rare)
     for start in range(0, n, size):
         m = min(size, n - start)
         picks = rng.integers(0, len(roles), size=m)
         if random_vectors:
             vectors = rng.normal(size=(m, bases.shape[1])).astype(np.float32)
             vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        else:
+        elif composer is None:
             vectors = perturb(bases[picks], rng, sigma)
-        entries = perturb(np.repeat(vectors[:, None, :], 2, axis=1), rng, EXPERIENCE_SIGMA)
+        else:
+            vectors = np.empty((m, bases.shape[1]), dtype=np.float32)  # filled below
+        activities = rng.integers(0, len(composer.activities) if composer else 1, size=m)
+        entries = np.empty((m, 2, bases.shape[1]), dtype=np.float32)  # filled below
         counts = np.where(rng.random(m) < 0.5, 1, 2)
         countries = _pick(rng, COUNTRY_SHARES, m)
         city_pick = rng.integers(0, 2, size=m)
@@ -171,13 +287,14 @@ def chunks(
         years = np.round(rng.uniform(0, 20, size=m), 1)
         keep_own = rng.random((m, 5)) < 0.8
         extra_common = rng.integers(0, len(common), size=(m, 2))
-        extra_rare = np.where(rng.random(m) < 0.3, rng.integers(0, len(rare), size=m), -1)
+        extra_rare = np.where(rng.random(m) < 0.3, rng.integers(0, len(rare_pool), size=m), -1)
         chunk = Chunk(
             start=start, headline=[], summary=[], skills=[], country=[], city=[], years=years,
             salary=np.round(rng.uniform(30_000, 140_000, size=m), -3).astype(np.int64),
             remote=_pick(rng, REMOTE_SHARES, m).tolist(),
             degree=np.array(DEGREES)[rng.integers(0, len(DEGREES), size=m)].tolist(),
             experiences=[], vectors=vectors, entry_vectors=entries, entry_counts=counts,
+            roles=picks, activities=activities,
         )  # fmt: skip
         for i in range(m):
             r = int(picks[i])
@@ -189,10 +306,11 @@ def chunks(
             skills = {s for s, keep in zip(role_skills[r], keep_own[i], strict=False) if keep}
             skills.update(common[j] for j in extra_common[i])
             if extra_rare[i] >= 0:
-                skills.add(rare[extra_rare[i]])
+                skills.add(rare_pool[extra_rare[i]])
             first = 2024 - int(years[i])
             chunk.headline.append(headline)
-            chunk.summary.append(text)
+            chunk.summary.append(composer.text(r, sorted(skills), activities[i]) if composer
+                                 else text)  # fmt: skip
             chunk.skills.append(sorted(skills))
             chunk.country.append(country)
             cities = CITIES[country]
@@ -209,7 +327,45 @@ def chunks(
                     for j in range(int(counts[i]))
                 ]
             )
+        if composer is not None:
+            chunk.vectors = vectors = composer.vectors(picks, chunk.skills, activities)
+        chunk.entry_vectors = perturb(
+            np.repeat(vectors[:, None, :], 2, axis=1), rng, EXPERIENCE_SIGMA
+        )
         yield chunk
+
+
+def skill_pools(
+    known_skills: set[str] | None, role_skills: list[list[str]], rare: int = RARE_SKILLS
+) -> tuple[list[str], list[str]]:
+    """Extra skills a profile may list besides its role's: the roles' common skills, and a
+    fixed sample of `rare` taxonomy skills."""
+    common = sorted({s for skills in role_skills for s in skills})
+    known = sorted(known_skills or common)
+    picked = np.random.default_rng(5).choice(len(known), size=min(rare, len(known)), replace=False)
+    return common, sorted({known[i] for i in picked} | set(common))
+
+
+def composer_for(
+    embedder,
+    known_skills: set[str],
+    *,
+    rare: int = RARE_SKILLS,
+    activities: int = ACTIVITIES,
+    fit: int = 600,
+) -> Composer:
+    """The composer of `chunks(..., rare=rare)`, fitted on `fit` profiles' real embeddings."""
+    from resumes.skills import get_skill
+
+    role_skills = [[s for s in skills if s in known_skills] for skills in ROLES.values()]
+    _, pool = skill_pools(known_skills, role_skills, rare)
+    names = {slug: get_skill(slug).name for slug in pool}
+    composer = Composer.build(embedder, names, activities=activities)
+    # A throwaway sample of the same generator, its own seed: the profiles the fit sees.
+    [sample] = chunks(fit, composer.role_vectors, seed=99, known_skills=known_skills,
+                      composer=composer, rare=rare)  # fmt: skip
+    composer.fit(embedder, sample, sample.roles, sample.activities)
+    return composer
 
 
 def languages(country: str) -> list[str]:

@@ -47,10 +47,25 @@ def load(options: dict[str, Any], say: Callable[[str], None]) -> tuple[list[Any]
     embedder = get_embedder()
     bases = bench.role_vectors(embedder)
     known = {s.slug for s in all_skills()}
-    kind = "uniform random unit vectors" if options["random_vectors"] else (
-        f"perturbed embeddings of {len(bench.ROLES)} real role texts ({embedder.model_id})"
-    )  # fmt: skip
-    say(f"{n} synthetic candidates: {kind}; {load_average()}")
+    composer = None
+    if options["vectors"] == "composed":
+        started = time.monotonic()
+        composer = bench.composer_for(
+            embedder, known, rare=options["rare_skills"], activities=options["activities"]
+        )
+        mean, low = composer.fidelity
+        kind = (
+            f"composed from the embeddings of their texts' parts ({len(bench.ROLES)} roles, "
+            f"{len(composer.skills)} skills, {len(composer.activities)} activities; "
+            f"{embedder.model_id}; built in {time.monotonic() - started:.0f} s): cosine to the "
+            f"real embedding of the same profile text {mean:.3f} mean, {low:.3f} 5th "
+            f"percentile (two profiles' real embeddings: {composer.random_pair:.3f})"
+        )
+    elif options["vectors"] == "blobs":
+        kind = f"embeddings of {len(bench.ROLES)} role texts + isotropic noise (sigma 0.03)"
+    else:
+        kind = "uniform random unit vectors"
+    say(f"{n} synthetic candidates, vectors {kind}; {load_average()}")
     model_id = embedder.model_id
     with connection.cursor() as cursor:
         cursor.execute(f"DROP INDEX IF EXISTS {INDEX}")
@@ -62,8 +77,9 @@ def load(options: dict[str, Any], say: Callable[[str], None]) -> tuple[list[Any]
     json_vectors = options["scalar"]
     with bench.bulk_load(tables, maintenance_work_mem=options["maintenance_work_mem"]) as rebuilt:
         for chunk in bench.chunks(
-            n, bases, random_vectors=options["random_vectors"], known_skills=known
-        ):
+            n, bases, random_vectors=options["vectors"] == "random", known_skills=known,
+            composer=composer, rare=options["rare_skills"],
+        ):  # fmt: skip
             ids = range(first + chunk.start, first + chunk.start + len(chunk))
             vectors = bench.vector_bytes(chunk.vectors)
             bench.copy_binary(
@@ -144,7 +160,10 @@ def load(options: dict[str, Any], say: Callable[[str], None]) -> tuple[list[Any]
     build_index(options, say)
 
     company = Company.objects.create(name="Bench", slug="bench")
-    return make_jobs(company, bases, known, model_id, options["jobs"]), model_id
+    jobs = make_jobs(
+        company, bases, known, model_id, options["jobs"], embedder if composer else None
+    )
+    return jobs, model_id
 
 
 def build_index(options: dict[str, Any], say: Callable[[str], None]) -> None:
@@ -220,11 +239,15 @@ def country_indexes(options: dict[str, Any], say: Callable[[str], None]) -> None
     )
 
 
-def make_jobs(company, bases, known, model_id, count) -> list[Any]:
+def make_jobs(company, bases, known, model_id, count, embedder=None) -> list[Any]:
     """`count` postings, each as a remote job open to every country (an unfiltered pool)
     and as a hybrid job in each filter country (its work-authorization filter keeps
-    ~10 %, ~5 % or ~1 % of the profiles)."""
+    ~10 %, ~5 % or ~1 % of the profiles). With an `embedder`, each posting's text (title,
+    description with its skills) is embedded for real; without, its role's vector gets the
+    blobs' noise."""
     from jobs.models import Job
+    from matching.adapters import job_facts
+    from resumes.skills import get_skill
 
     rng = np.random.default_rng(11)
     roles = list(bench.ROLES.items())
@@ -235,13 +258,16 @@ def make_jobs(company, bases, known, model_id, count) -> list[Any]:
         skills = [s for s in skills if s in known]
         low = int(rng.integers(1, 6))
         vector = bench.perturb(bases[r], rng, 0.03).tolist()
+        title = text.split(" with ")[0][:80]
+        if embedder is not None:
+            text = f"{text}. Must know {', '.join(get_skill(s).name for s in skills)}."
         seniority = str(rng.choice(["junior", "mid", "senior"]))
         top = int(rng.integers(70, 130)) * 1000
         education = str(rng.choice(["none", "bachelor"]))
         for country in ["", *bench.FILTER_COUNTRIES]:
             jobs.append(
                 Job(
-                    company=company, title=text.split(" with ")[0][:80], description=text,
+                    company=company, title=title, description=text,
                     country=country, city=bench.CITIES[country][0] if country else "",
                     workplace=Job.Workplace.HYBRID if country else Job.Workplace.REMOTE,
                     status=Job.Status.OPEN, required_skills=skills[:3],
@@ -252,4 +278,8 @@ def make_jobs(company, bases, known, model_id, count) -> list[Any]:
                     embedding_model=model_id,
                 )
             )  # fmt: skip
+    if embedder is not None:  # one posting's jobs share their text
+        texts = [job_facts(job).text for job in jobs]
+        for job, real in zip(jobs, embedder.embed(texts), strict=True):
+            job.embedding = real
     return Job.objects.bulk_create(jobs)

@@ -57,7 +57,19 @@ class Command(BenchmarkCommand):
         parser.add_argument(
             "--rerank-ef", type=int, default=settings.MATCH_HNSW_EF_SEARCH, help="end to end"
         )
-        parser.add_argument("--random-vectors", action="store_true", help="uniform unit vectors")
+        parser.add_argument(
+            "--vectors",
+            choices=["composed", "blobs", "random"],
+            default="composed",
+            help="composed from embedded text parts (matching.bench.Composer), role vectors "
+            "plus isotropic noise, or uniform unit vectors",
+        )
+        parser.add_argument(
+            "--rare-skills", type=int, default=bench.RARE_SKILLS, help="taxonomy skills sampled"
+        )
+        parser.add_argument(
+            "--activities", type=int, default=bench.ACTIVITIES, help="ESCO activities sampled"
+        )
         parser.add_argument(
             "--maintenance-work-mem", default="1GB", help="for the HNSW build (SET LOCAL)"
         )
