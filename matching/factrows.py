@@ -1,74 +1,99 @@
-"""`CandidateFacts` as the JSON document kept per profile in `matching_profilefacts`.
+"""`CandidateFacts` as the compact JSON array kept per profile in `matching_profilefacts`.
 
 Building a candidate's facts from the profile's columns (country names, salaries per year,
 seniority from titles, degrees, years per experience entry) and tokenising its fields for the
 keyword score cost ~0.3 ms per candidate: most of a ranking pool's load when the process meets
 the candidate for the first time. The pool stores what that work produced, once per version of
-the profile row, and reads it back with the cosines (`matching.services.pool`):
+the profile row, and reads it back with the cosines (`matching.services.pool`). The row is read
+for every candidate a process meets for the first time, so it is shaped to be restored with as
+little Python as possible: a JSON array (no keys to parse, no dictionaries to build) of
 
-- `facts`: every field but the vectors, in the shape `matching.digest` hashes (sets as sorted
-  lists, experience entries as objects);
-- `counts`: the keyword scorer's term counts per field (`lexical.candidate_counts`), in field
-  and term order (the column is `json`, not `jsonb`, which would reorder keys);
-- `digest`: `digest.facts_digest` of those facts, so the inputs hash of a kept pair costs one
-  small SHA-256 instead of serialising the candidate.
+- the facts' fields but the vectors, positionally in `CandidateFacts` field order (sets as
+  sorted lists, experience entries as arrays in `Experience` field order);
+- the keyword scorer's terms as `ranking.lexical_lists` gives them (query terms and weights,
+  occurrences as indexes into them with their counts, each field's size and length: the
+  lists the pool's arrays are concatenated from, restored as they are);
+- `digest.facts_digest` of those facts, so the inputs hash of a kept pair costs one small
+  SHA-256 instead of serialising the candidate.
+
+The term counts per field (`lexical.candidate_counts`, read by the scalar scorer alone) are
+not stored: they follow from the facts and are rebuilt if asked for. Floats survive the JSON
+round trip exactly (`repr`).
 
 A row is valid for the profile row version (`xmin`) it was built from and for `FACTS_FORMAT`
-(raise it whenever the facts, the tokeniser or the digest change): facts built from a profile
-are a function of its columns alone (`adapters.candidate_facts` leaves out the years of each
+(raise it whenever the facts, the tokeniser, the term lists or the digest change; rows of
+another format are rebuilt by the pool that meets them): facts built from a profile are a
+function of its columns alone (`adapters.candidate_facts` leaves out the years of each
 experience entry, which would grow with the calendar).
 """
 
 from __future__ import annotations
 
 import json
-from collections import Counter
 from dataclasses import fields
 from typing import Any
 
 from matching.digest import facts_digest
 from matching.facts import CandidateFacts, Experience
-from matching.lexical import COUNTS_KEY, candidate_counts
+from matching.lexical import FIELD_WEIGHTS
+from matching.ranking import LISTS_KEY, lexical_lists
 
-FACTS_FORMAT = 1
-_SETS = ("skills", "work_authorization", "languages")
-# The memo key of `digest.facts_digest` (tests/test_factrows.py checks the restored value).
+# 1: a JSON object with the facts, term counts and digest; 2: the compact array.
+FACTS_FORMAT = 2
+_FIELDS = tuple(f.name for f in fields(CandidateFacts) if f.name != "embedding")
+_ENTRY_FIELDS = tuple(f.name for f in fields(Experience) if f.name != "embedding")
+_SETS = {"skills", "work_authorization", "languages"}
+_EXPERIENCES = _FIELDS.index("experiences")
+_SET_POSITIONS = tuple(i for i, name in enumerate(_FIELDS) if name in _SETS)
+# The memo keys of `digest.facts_digest` and `lexical._document` (TermStats' view of the
+# candidate: its distinct terms, its fields' lengths); tests/test_factrows.py checks them.
 _DIGEST_KEY = "_digest"
+_DOCUMENT_KEY = "_document"
 
 
 def _plain(value: object) -> object:
     if isinstance(value, frozenset):
         return sorted(value)
-    if isinstance(value, Experience):
-        return {f.name: getattr(value, f.name) for f in fields(value) if f.name != "embedding"}
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
+    if isinstance(value, tuple):  # the experience entries
+        return [[getattr(e, name) for name in _ENTRY_FIELDS] for e in value]
     return value
 
 
-def facts_record(facts: CandidateFacts) -> dict[str, Any]:
-    """The stored document of facts built without vectors (see the module docstring)."""
+def facts_record(facts: CandidateFacts) -> list[Any]:
+    """The stored array of facts built without vectors (see the module docstring)."""
     if facts.embedding is not None or any(e.embedding is not None for e in facts.experiences):
         raise ValueError("facts are stored without their vectors")
-    return {
-        "facts": {f.name: _plain(getattr(facts, f.name)) for f in fields(facts)},
-        "counts": {name: dict(counts) for name, counts in candidate_counts(facts).items()},
-        "digest": facts_digest(facts),
-    }
+    return [
+        [_plain(getattr(facts, name)) for name in _FIELDS],
+        *lexical_lists(facts),
+        facts_digest(facts),
+    ]
 
 
 def record_json(facts: CandidateFacts) -> str:
     return json.dumps(facts_record(facts), separators=(",", ":"))
 
 
-def facts_from_record(record: dict[str, Any]) -> CandidateFacts:
-    """The facts of a stored document, with their term counts and digest already memoised."""
-    values = dict(record["facts"])
-    for name in _SETS:
-        values[name] = frozenset(values[name])
-    values["experiences"] = tuple(Experience(**e) for e in values["experiences"])
-    facts = CandidateFacts(**values)
+def _entry(values: list[Any]) -> Experience:
+    entry = object.__new__(Experience)
+    entry.__dict__.update(zip(_ENTRY_FIELDS, values, strict=True), embedding=None)
+    return entry
+
+
+def facts_from_record(record: list[Any]) -> CandidateFacts:
+    """The facts of a stored array, with their term lists, digest and document memoised.
+
+    The frozen dataclasses are filled through their `__dict__` (what their `__init__` does
+    field by field, without a `__post_init__` or slots): equal to the facts they were stored
+    from (tests/test_factrows.py)."""
+    values, words, weights, occurrences, counts, lengths, totals, digest = record
+    values[_EXPERIENCES] = tuple(map(_entry, values[_EXPERIENCES]))
+    for i in _SET_POSITIONS:
+        values[i] = frozenset(values[i])
+    facts = object.__new__(CandidateFacts)
     memo = facts.__dict__
-    memo[COUNTS_KEY] = {name: Counter(counts) for name, counts in record["counts"].items()}
-    memo[_DIGEST_KEY] = record["digest"]
+    memo.update(zip(_FIELDS, values, strict=True), embedding=None)
+    memo[LISTS_KEY] = (words, weights, occurrences, counts, lengths, totals)
+    memo[_DIGEST_KEY] = digest
+    memo[_DOCUMENT_KEY] = (frozenset(words), tuple(zip(FIELD_WEIGHTS, totals, strict=True)))
     return facts

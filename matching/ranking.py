@@ -9,8 +9,10 @@ counts, years, seniority levels, salaries and education levels as float arrays (
 `matching.traditional`), locations by comparing arrays of country / city codes, the forward
 BM25F as a candidates x query-terms matrix, the reverse BM25F over the pool's concatenated term
 lists (one `np.add.reduceat` per sum) and the cosines taken from the database (one statement
-for the pool). Only building the term arrays from the candidates' term counts (memoised per
-facts object) and a few set intersections remain per-candidate Python.
+for the pool). Each candidate's terms are plain lists (`lexical_lists`: memoised per facts
+object, stored with the facts and restored as they are by `matching.factrows`), concatenated
+into the pool's arrays once; only that and a few set intersections remain per-candidate
+Python.
 
 The element-wise arithmetic follows the scalar code operation by operation, so each sub-score is
 bit-for-bit the scalar one; only the sums over terms add in another order (differences of the
@@ -52,25 +54,64 @@ def _clip(x: np.ndarray) -> np.ndarray:
 # --- Lexical -------------------------------------------------------------------------------
 
 
-def _occurrences(candidate: CandidateFacts) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
-    """The candidate's terms field after field (`FIELD_WEIGHTS` order, as the scalar loops):
-    their hashes, field indexes and counts, and each field's length (memoised)."""
+# The memo key of `lexical_lists` (`matching.factrows` restores it from a stored row).
+LISTS_KEY = "_lexical_lists"
+_FIELDS = np.arange(len(FIELD_WEIGHTS))
 
-    def compute() -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
+
+def lexical_lists(candidate: CandidateFacts) -> tuple[list, list, list, list, list, list]:
+    """The candidate's keyword terms as plain lists (memoised; stored with its facts):
+
+    - its query terms and their weights (`lexical.candidate_query`, in its order: each
+      distinct term where it first occurs, field after field);
+    - its term occurrences field after field (`FIELD_WEIGHTS` order, each field's terms in
+      `candidate_counts` order): each as the index of its term in the query terms, its count;
+    - each field's number of distinct terms and its length (the sum of its counts).
+
+    Lists, not arrays: a pool's are concatenated into arrays once (`_pool_lists`)."""
+
+    def compute() -> tuple[list, list, list, list, list, list]:
+        query = candidate_query(candidate)
+        position = {term: i for i, term in enumerate(query)}
         counts = candidate_counts(candidate)
         fields = [counts.get(name, {}) for name in FIELD_WEIGHTS]
-        hashes = np.fromiter((hash(t) for f in fields for t in f), np.int64)
-        index = np.repeat(np.arange(len(fields)), [len(f) for f in fields])
-        values = np.fromiter((n for f in fields for n in f.values()), np.float64, len(hashes))
-        return hashes, index, values, [sum(f.values()) for f in fields]
+        occurrences = [position[t] for f in fields for t in f]
+        values = [n for f in fields for n in f.values()]
+        lengths = [len(f) for f in fields]
+        totals = [sum(f.values()) for f in fields]
+        return list(query), list(query.values()), occurrences, values, lengths, totals
 
-    return cached(candidate, "_occurrences", compute)
+    return cached(candidate, LISTS_KEY, compute)
 
 
-def _forward(job: JobFacts, pool: Sequence[CandidateFacts], stats: TermStats) -> np.ndarray:
+def _pool_lists(pool: Sequence[CandidateFacts]) -> tuple:
+    """The pool's `lexical_lists` concatenated: (query terms, their hashes, their weights, the
+    number of query terms per candidate, occurrences as indexes into the concatenated query
+    terms, their counts, each candidate's field lengths (n x fields) and totals (n x fields))."""
+    lists = [lexical_lists(c) for c in pool]
+    words = list(chain.from_iterable(x[0] for x in lists))
+    n_words = np.fromiter((len(x[0]) for x in lists), np.intp, len(lists))
+    hashes = np.fromiter(map(hash, words), np.int64, len(words))
+    weights = np.fromiter(chain.from_iterable(x[1] for x in lists), np.float64, len(words))
+    offsets = np.cumsum(n_words) - n_words
+    n_occ = np.fromiter((len(x[2]) for x in lists), np.intp, len(lists))
+    occ = np.fromiter(chain.from_iterable(x[2] for x in lists), np.intp, int(n_occ.sum()))
+    occ += np.repeat(offsets, n_occ)
+    counts = np.fromiter(chain.from_iterable(x[3] for x in lists), np.float64, len(occ))
+    fields = len(FIELD_WEIGHTS)
+    lengths = np.fromiter(chain.from_iterable(x[4] for x in lists), np.intp, fields * len(lists))
+    totals = np.fromiter(
+        chain.from_iterable(x[5] for x in lists), np.float64, fields * len(lists)
+    ).reshape(len(lists), fields)
+    return words, hashes, weights, n_words, n_occ, occ, counts, lengths, totals
+
+
+def _forward(
+    job: JobFacts, pool: Sequence[CandidateFacts], stats: TermStats, lists: tuple
+) -> np.ndarray:
     """`lexical.keyword_relevance` over the pool: a candidates x query-terms tf matrix.
 
-    The pool's term occurrences are concatenated and matched to the query's terms by hash
+    The pool's term occurrences (`_pool_lists`) are matched to the query's terms by hash
     (`np.searchsorted`; Python's 64-bit string hashes, fixed within a process: a collision is
     a 2^-64 event); each cell sums its fields' `fw * count` in field order (`np.bincount` adds
     in input order), as the scalar loop does."""
@@ -78,12 +119,10 @@ def _forward(job: JobFacts, pool: Sequence[CandidateFacts], stats: TermStats) ->
     n = len(pool)
     if not ideal or not n:
         return np.zeros(n)
-    occurrences = [_occurrences(c) for c in pool]
-    hashes = np.concatenate([o[0] for o in occurrences])
-    fields = np.concatenate([o[1] for o in occurrences])
-    counts = np.concatenate([o[2] for o in occurrences])
-    rows = np.repeat(np.arange(n), [len(o[0]) for o in occurrences])
-    totals = np.array([o[3] for o in occurrences], dtype=np.float64).reshape(n, len(FIELD_WEIGHTS))
+    _, word_hashes, _, _, n_occ, occ, counts, lengths, totals = lists
+    hashes = word_hashes[occ]
+    fields = np.repeat(np.tile(_FIELDS, n), lengths)
+    rows = np.repeat(np.arange(n), n_occ)
     avg = np.array([stats.avg_len.get(name) or 0.0 for name in FIELD_WEIGHTS])
     avg = np.where(avg != 0, avg, np.maximum(totals, 1))  # `avg_len.get(name) or max(total, 1)`
     field_weight = np.array(list(FIELD_WEIGHTS.values()))
@@ -99,33 +138,21 @@ def _forward(job: JobFacts, pool: Sequence[CandidateFacts], stats: TermStats) ->
     return (w * tf * (K1 + 1.0) / (tf + K1)).sum(axis=1) / ideal
 
 
-def _term_arrays(candidate: CandidateFacts) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
-    """The candidate's query terms, their hashes and field weights (`lexical.candidate_query`)."""
-
-    def compute() -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
-        query = candidate_query(candidate)
-        hashes = np.fromiter(map(hash, query), dtype=np.int64, count=len(query))
-        return tuple(query), hashes, np.fromiter(query.values(), np.float64, len(query))
-
-    return cached(candidate, "_term_arrays", compute)
-
-
-def _reverse(job: JobFacts, pool: Sequence[CandidateFacts], stats: TermStats) -> np.ndarray:
+def _reverse(
+    job: JobFacts, pool: Sequence[CandidateFacts], stats: TermStats, lists: tuple
+) -> np.ndarray:
     """`lexical.reverse_relevance` over the pool: the candidates' query terms concatenated,
     IDF and the job's saturated tf looked up once per distinct term (told apart by hash, as in
     `_forward`), summed per candidate."""
-    arrays = [_term_arrays(c) for c in pool]
-    lengths = np.array([len(a[0]) for a in arrays], dtype=np.intp)
+    words, hashes, query_weights, lengths = lists[:4]
     if not lengths.sum():
         return np.zeros(len(pool))
-    hashes = np.concatenate([a[1] for a in arrays])
     _, first, idx = np.unique(hashes, return_index=True, return_inverse=True)
-    words = list(chain.from_iterable(a[0] for a in arrays))
     vocabulary = [words[i] for i in first.tolist()]
     idf = np.fromiter(map(stats.idf, vocabulary), dtype=np.float64, count=len(vocabulary))
     job_tf = cached(job, "_lexical_tf", lambda: _job_tf(job))
     tf = np.fromiter((job_tf.get(t, 0.0) for t in vocabulary), np.float64, len(vocabulary))[idx]
-    weight = np.concatenate([a[2] for a in arrays]) * idf[idx]
+    weight = query_weights * idf[idx]
     gained = weight * tf / (tf + K1)  # 0 for terms the job lacks, as the scalar skips them
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     nonempty = lengths > 0
@@ -189,7 +216,8 @@ def subscore_arrays(
     unknown = np.full(n, np.nan)
     have_req = np.array([len(required & c.skills) for c in pool], dtype=np.float64)
     have_pref = np.array([len(preferred & c.skills) for c in pool], dtype=np.float64)
-    raw, reverse = _forward(job, pool, stats), _reverse(job, pool, stats)
+    lists = _pool_lists(pool)
+    raw, reverse = _forward(job, pool, stats, lists), _reverse(job, pool, stats, lists)
     profile, best = _cosines(job, pool, profile_cosines, experience_cosines)
     total = s.REQUIRED_SKILL_WEIGHT * len(required) + len(preferred)
     arrays = {
