@@ -5,12 +5,16 @@ wrote it: any change of the row, even one that bypasses `save()`, gives it a new
 profile<->job cosine and every experience entry's cosine to the job (pgvector computes them from
 the profile's vector column and its `ExperienceVector` rows; no vector is sent back or parsed),
 and the candidate's facts as stored in `matching_profilefacts` (`matching.factrows`: built once
-per version of the profile, with their term counts and digest) unless this process already holds
+per version of the profile, with their term lists and digest) unless this process already holds
 that version. No model instance is made. Only candidates whose stored facts are missing or stale
 (the profile changed, a new `FACTS_FORMAT`) cost a second statement reading their columns; their
 facts are built and the rows upserted, so the next pool reads them. Facts are immutable and keep
-their memoised derived values (term arrays, digest): a candidate met again in this process costs
+their memoised derived values (term lists, digest): a candidate met again in this process costs
 nothing on the Python side.
+
+`ranking_pool` runs the job's retrieval (vector search, skill union, stored matches) inside the
+same statement, behind its search settings in the same round trip: the re-rank's whole pool
+costs one round trip to the database.
 """
 
 from __future__ import annotations
@@ -19,17 +23,19 @@ import json
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.db import connection
 
 from jobs.models import Job
 from matching.adapters import candidate_facts
 from matching.factrows import FACTS_FORMAT, facts_from_record, record_json
 from matching.facts import CandidateFacts
-from matching.models import ExperienceVector, ProfileVectors
+from matching.models import ExperienceVector, Match, ProfileVectors
+from matching.services.retrieval import candidate_search, skill_union_sql
 from resumes.models import CandidateProfile
 
 # What `candidate_facts` reads of a profile: the rows are loaded with these columns only.
@@ -42,6 +48,7 @@ FACT_COLUMNS = (
 _PROFILES = CandidateProfile._meta.db_table
 _VECTORS = ProfileVectors._meta.db_table
 _ENTRIES = ExperienceVector._meta.db_table
+_MATCHES = Match._meta.db_table
 FACTS_TABLE = "matching_profilefacts"
 
 # Per candidate: id, version, embedding model, cosine to the job, each experience entry's cosine
@@ -64,6 +71,31 @@ LEFT JOIN {FACTS_TABLE} f ON f.profile_id = p.id AND f.version = p.xmin::text
 LEFT JOIN unnest(%(held_ids)s::bigint[], %(held_versions)s::text[]) c(id, version)
     ON c.id = p.id
 WHERE p.id = ANY(%(ids)s)
+ORDER BY p.id
+"""  # noqa: S608 (the models' own table names; every value is a bound parameter)
+
+# `ranking_pool`: the same columns for the candidates a job retrieves (`{ids}`: the union of
+# its vector search and its skill union) and its stored matches, whether each is one of those,
+# every stored row returned as text (the ids are not known in advance: the held ones are
+# skipped in Python, not parsed). Positional parameters: the job's id, the ids query's, the
+# model twice, the job's vector, the format.
+_RANKING_SQL = f"""
+WITH stored AS (SELECT candidate_id AS id FROM {_MATCHES} WHERE job_id = %s),
+ids AS ({{ids}})
+SELECT p.id, p.xmin::text, p.embedding_model,
+    1 - (p.embedding <=> q.v),
+    (SELECT ARRAY(
+        SELECT 1 - (x.embedding <=> q.v) FROM {_ENTRIES} x
+        WHERE x.vectors_id = v.id ORDER BY x.position
+    ) FROM {_VECTORS} v
+    WHERE v.profile_id = p.id AND v.model_id = %s AND p.embedding_model = %s),
+    f.data::text,
+    s.id IS NOT NULL
+FROM (SELECT %s::vector AS v) q
+CROSS JOIN {_PROFILES} p
+LEFT JOIN {FACTS_TABLE} f ON f.profile_id = p.id AND f.version = p.xmin::text AND f.format = %s
+LEFT JOIN stored s ON s.id = p.id
+WHERE p.id IN (SELECT id FROM ids)
 ORDER BY p.id
 """  # noqa: S608 (the models' own table names; every value is a bound parameter)
 
@@ -151,18 +183,22 @@ class Pool:
     facts: list[CandidateFacts]
     profile_cosines: list[float | None]
     experience_cosines: list[tuple[float | None, ...] | None]
+    # Ids of the candidates with a stored match for the job (`ranking_pool`).
+    stored: set[int] = field(default_factory=set)
 
 
 def _number(value: float | None) -> float | None:
     return None if value is None or math.isnan(value) else value  # NaN: a zero vector
 
 
+def _vector_text(job: Job) -> str | None:
+    return None if job.embedding is None else "[" + ",".join(map(repr, job.embedding)) + "]"
+
+
 def pool_for_job(job: Job, ids: Sequence[int]) -> Pool:
     """The pool's facts and cosines, in id order."""
     held = _held(ids)
-    vector = None
-    if job.embedding is not None:
-        vector = "[" + ",".join(map(repr, job.embedding)) + "]"
+    vector = _vector_text(job)
     params = {
         "vector": vector,
         "model": job.embedding_model,
@@ -174,9 +210,64 @@ def pool_for_job(job: Job, ids: Sequence[int]) -> Pool:
     with connection.cursor() as cursor:
         cursor.execute(_POOL_SQL, params)
         found = cursor.fetchall()
+    return _pool_of(job, found, held, vector is not None)
+
+
+def ranking_pool(
+    job: Job,
+    *,
+    exact: bool = False,
+    k: int | None = None,
+    fetched: Callable[[], None] | None = None,
+) -> Pool:
+    """The pool `rank_candidates_for_job` re-ranks, retrieved and loaded in one round trip:
+    the candidates of `retrieval.retrieve_candidates(job)` (the job's vector search, its skill
+    union: the same statements) and its stored matches, with `pool_for_job`'s columns.
+
+    One string of two statements (psycopg's client-side cursors, Django's default, send it as
+    one simple query: one round trip, one implicit transaction, so the search settings of the
+    first hold for the second, as `candidate_vector_ids`' own transaction does; server-side
+    binding would refuse it), instead of a round trip per query and four for the search's
+    transaction: on a loaded machine each waits for the server process to be scheduled.
+    `fetched`, when given, is called once the rows arrived
+    (the benchmark's phases: retrieval and the database's part of the load, then the facts)."""
+    k = k or settings.MATCH_RETRIEVAL_K
+    parts, params, setup = [], [job.pk], ""
+    if job.embedding is not None:
+        setup, sql, arguments, _ = candidate_search(job, k, exact=True if exact else None)
+        setup += ";\n"
+        parts.append(f"SELECT profile_id AS id FROM ({sql}) nearest")  # noqa: S608
+        params += arguments
+    if job.required_skills:
+        sql, arguments = skill_union_sql(job, k)
+        parts.append(f"SELECT id FROM ({sql}) lexical")  # noqa: S608
+        params += arguments
+    parts.append("SELECT id FROM stored")
+    vector = _vector_text(job)
+    params += [job.embedding_model, job.embedding_model, vector, FACTS_FORMAT]
+    with connection.cursor() as cursor:
+        cursor.execute(setup + _RANKING_SQL.format(ids=" UNION ".join(parts)), params)
+        if setup:
+            cursor.nextset()
+        found = cursor.fetchall()
+    if fetched is not None:
+        fetched()
+    pool = _pool_of(job, found, _held(row[0] for row in found), vector is not None)
+    pool.stored.update(row[0] for row in found if row[6])
+    return pool
+
+
+def _pool_of(
+    job: Job,
+    found: list[tuple],
+    held: dict[int, tuple[str, CandidateFacts]],
+    with_vector: bool,
+) -> Pool:
+    """The pool from the statement's rows: held facts of the same version, else the stored
+    row's, else built (and stored) now."""
     facts_by_id: dict[int, CandidateFacts] = {}
     stale = []
-    for pk, version, _, _, _, record in found:
+    for pk, version, _, _, _, record, *_ in found:
         mine = held.get(pk)
         if mine is not None and mine[0] == version:
             facts_by_id[pk] = mine[1]
@@ -188,8 +279,8 @@ def pool_for_job(job: Job, ids: Sequence[int]) -> Pool:
             stale.append(pk)
     if stale:
         facts_by_id |= {pk: facts for pk, (_, facts) in build_facts(stale).items()}
-    pool = Pool([], [], [])
-    for pk, _, model, cosine, entries, _ in found:
+    pool = Pool([], [], [], set())
+    for pk, _, model, cosine, entries, *_ in found:
         facts = facts_by_id.get(pk)
         if facts is None:
             continue  # deleted between the two statements
@@ -200,6 +291,6 @@ def pool_for_job(job: Job, ids: Sequence[int]) -> Pool:
         pool.facts.append(facts)
         pool.profile_cosines.append(_number(cosine))
         pool.experience_cosines.append(
-            None if entries is None or vector is None else tuple(_number(c) for c in entries)
+            None if entries is None or not with_vector else tuple(_number(c) for c in entries)
         )
     return pool

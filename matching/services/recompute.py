@@ -26,8 +26,8 @@ from matching.scoring import (
 )
 from matching.services.debounce import request_rerank
 from matching.services.embedding import embed_job, embed_profile
-from matching.services.pool import build_facts, pool_for_job
-from matching.services.retrieval import retrieve_candidates, retrieve_jobs
+from matching.services.pool import build_facts, ranking_pool
+from matching.services.retrieval import retrieve_jobs
 from resumes.models import CandidateProfile
 
 
@@ -107,7 +107,8 @@ def rank_candidates_for_job(
 ) -> tuple[list[MatchResult], set[int]]:
     """Retrieved and already matched candidates, re-ranked: (kept results, passing ids).
 
-    The pool is loaded in one statement (`services.pool`: stored facts, SQL cosines) and every
+    The pool is retrieved and loaded in one round trip (`services.pool.ranking_pool`: the
+    vector search, the skill union, the stored matches, stored facts, SQL cosines) and every
     sub-score computed once as an array over it (`matching.ranking.subscore_arrays`, numpy);
     the full result with its explanation and hash is built only for the top N and the pairs
     already stored, from those arrays (`matching.ranking.results_of`, the rows `score_match`
@@ -122,10 +123,8 @@ def rank_candidates_for_job(
             timings[name] = timings.get(name, 0.0) + now - clock[0]
         clock[0] = now
 
-    stored = set(Match.objects.filter(job=job).values_list("candidate_id", flat=True))
-    ids = set(retrieve_candidates(job, exact=exact)) | stored
-    lap("retrieval")
-    pool = pool_for_job(job, sorted(ids))
+    pool = ranking_pool(job, exact=exact, fetched=lambda: lap("retrieval"))
+    stored = pool.stored
     jf = job_facts(job)
     stats = TermStats.build(pool.facts, [jf])
     lap("load")

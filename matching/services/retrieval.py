@@ -217,6 +217,23 @@ def estimated_pool(cursor, where: str, params: list) -> int:
     return rows
 
 
+def candidate_search(
+    job: Job, k: int, *, exact: bool | None = None, vector: Sequence[float] | None = None
+) -> tuple[str, str, list, bool]:
+    """`candidate_vector_ids`' statements: (its search settings, its top-k query, the query's
+    parameters, whether the search is exact), for a caller to run in one round trip with
+    more (`services.pool.ranking_pool`)."""
+    where, params = candidate_filter(job, job.embedding_model)
+    text = vector_literal(job.embedding if vector is None else vector)
+    if exact is None:
+        with connection.cursor() as cursor:
+            # A country with its own index: its graph holds the pool's rows alone.
+            own_index = ONSITE_IN_COUNTRY in where and params[-1] in indexed_countries(cursor)
+            exact = not own_index and estimated_pool(cursor, where, params) <= EXACT_MAX_ROWS
+    arguments = [*params, text, k] if exact else [text, *params, text, OVERFETCH * k, k]
+    return search_settings(exact=exact, k=k), search_sql(where, exact=exact), arguments, exact
+
+
 def candidate_vector_ids(
     job: Job, k: int, *, exact: bool | None = None, vector: Sequence[float] | None = None
 ) -> tuple[list[int], bool]:
@@ -225,17 +242,32 @@ def candidate_vector_ids(
     None: HNSW when the job's country has its own partial index (`ensure_country_indexes`), else
     exact when the planner estimates the pool at most `EXACT_MAX_ROWS` rows, else HNSW over the
     whole table with the filter (iterative scan); True / False: exact / HNSW whatever the pool."""
-    where, params = candidate_filter(job, job.embedding_model)
-    text = vector_literal(job.embedding if vector is None else vector)
+    setup, sql, arguments, exact = candidate_search(job, k, exact=exact, vector=vector)
     with transaction.atomic(), connection.cursor() as cursor:
-        if exact is None:
-            # A country with its own index: its graph holds the pool's rows alone.
-            own_index = ONSITE_IN_COUNTRY in where and params[-1] in indexed_countries(cursor)
-            exact = not own_index and estimated_pool(cursor, where, params) <= EXACT_MAX_ROWS
-        cursor.execute(search_settings(exact=exact, k=k))
-        arguments = [*params, text, k] if exact else [text, *params, text, OVERFETCH * k, k]
-        cursor.execute(search_sql(where, exact=exact), arguments)
+        cursor.execute(setup)
+        cursor.execute(sql, arguments)
         return [pk for (pk,) in cursor.fetchall()], exact
+
+
+def skill_union_sql(job: Job, k: int) -> tuple[str, list]:
+    """Up to k candidates holding every required skill of the job among those its hard filters
+    admit (`candidate_pool`'s SQL), whatever their vectors say: the first the skills' GIN
+    index yields, unordered. Any order would read every match's row (thousands for common
+    skills at a million profiles) to keep k of them; the re-rank orders the union anyway."""
+    where, params = [], []
+    if job.workplace != Job.Workplace.REMOTE:
+        where.append("NOT (remote_preference = %s)")
+        params.append(CandidateProfile.RemotePreference.REMOTE.value)
+        if job.country:
+            where.append(
+                "(work_authorization = '{}'::varchar(2)[] "
+                "OR work_authorization @> ARRAY[%s]::varchar(2)[])"
+            )
+            params.append(job.country.upper())
+    where.append("skills @> %s::varchar(120)[]")
+    params.append(list(job.required_skills))
+    table = CandidateProfile._meta.db_table
+    return f"SELECT id FROM {table} WHERE {' AND '.join(where)} LIMIT %s", [*params, k]  # noqa: S608
 
 
 def candidate_pool(job: Job) -> QuerySet[CandidateProfile]:
@@ -252,18 +284,15 @@ def candidate_pool(job: Job) -> QuerySet[CandidateProfile]:
 
 def retrieve_candidates(job: Job, *, k: int | None = None, exact: bool = False) -> list[int]:
     k = k or settings.MATCH_RETRIEVAL_K
-    pool = candidate_pool(job)
     ids: list[int] = []
     if job.embedding is not None:
         ids, _ = candidate_vector_ids(job, k, exact=True if exact else None)
     if job.required_skills:
-        # Up to k candidates holding every required skill, whatever their vectors say: the
-        # first the skills' GIN index yields, unordered. Any order would read every match's
-        # row (thousands for common skills at a million profiles) to keep k of them; the re-rank
-        # orders the union anyway.
-        lexical = pool.filter(skills__contains=list(job.required_skills)).order_by()
-        seen = set(ids)
-        ids += [pk for pk in lexical.values_list("pk", flat=True)[:k] if pk not in seen]
+        sql, params = skill_union_sql(job, k)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            seen = set(ids)
+            ids += [pk for (pk,) in cursor.fetchall() if pk not in seen]
     return ids
 
 

@@ -8,7 +8,9 @@ from django.test.utils import CaptureQueriesContext
 
 from matching.adapters import candidate_facts
 from matching.factrows import FACTS_FORMAT
-from matching.services.pool import FACTS_TABLE, clear_facts_cache, pool_for_job
+from matching.models import Match
+from matching.services import retrieve_candidates
+from matching.services.pool import FACTS_TABLE, clear_facts_cache, pool_for_job, ranking_pool
 from resumes.models import CandidateProfile
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +101,50 @@ def test_a_deleted_profile_loses_its_stored_facts(people, job) -> None:
     pool_for_job(job, [p.pk for p in people.values()])
     people["chef"].delete()
     assert people["chef"].pk not in _stored() and len(_stored()) == 2
+
+
+def _same_pool(one, other) -> None:
+    assert one.facts == other.facts
+    assert (one.profile_cosines, one.experience_cosines) == (
+        other.profile_cosines,
+        other.experience_cosines,
+    )
+
+
+@pytest.mark.parametrize("exact", [False, True])
+def test_the_ranking_pool_is_the_retrieved_and_stored_candidates_in_one_round_trip(
+    people, job, exact
+) -> None:
+    stored = people["remo"]  # remote only: left out by the job's SQL filters, yet stored
+    Match.objects.create(job=job, candidate=stored, score=0.1, inputs_hash="x")
+    retrieved = set(retrieve_candidates(job, exact=exact))
+    assert retrieved and stored.pk not in retrieved
+    ranking_pool(job, exact=exact)  # the planner's estimate of the filter, cached from here
+    clear_facts_cache()
+    with CaptureQueriesContext(connection) as queries:
+        pool = ranking_pool(job, exact=exact)
+    assert len(queries) == 1
+    _same_pool(pool, pool_for_job(job, sorted(retrieved | {stored.pk})))
+    assert pool.stored == {stored.pk}
+    # Met again: the held facts are kept, not parsed again.
+    again = ranking_pool(job, exact=exact)
+    assert all(a is b for a, b in zip(again.facts, pool.facts, strict=True))
+
+
+def test_the_ranking_pool_of_a_job_without_vector_or_skills_is_its_stored_matches(
+    people, job
+) -> None:
+    job.embedding = None
+    job.required_skills = []
+    Match.objects.create(job=job, candidate=people["pia"], score=0.1, inputs_hash="x")
+    pool = ranking_pool(job)
+    assert [int(f.id) for f in pool.facts] == [people["pia"].pk]
+    assert pool.profile_cosines == [None] and pool.experience_cosines == [None]
+    assert pool.stored == {people["pia"].pk}
+
+
+def test_the_ranking_pool_builds_and_stores_missing_facts(people, job) -> None:
+    pool = ranking_pool(job)
+    assert pool.facts and sorted(_stored()) == sorted(int(f.id) for f in pool.facts)
+    clear_facts_cache()
+    _same_pool(ranking_pool(job), pool)
