@@ -33,6 +33,13 @@ import json
 from dataclasses import fields
 from typing import Any
 
+try:
+    # Parses these rows ~3x faster than the standard library (a pool reads ~100 of them);
+    # both read the same values (floats exactly: `repr` round trip).
+    from orjson import loads
+except ImportError:  # pragma: no cover - pinned in pyproject.toml
+    from json import loads
+
 from matching.digest import facts_digest
 from matching.facts import CandidateFacts, Experience
 from matching.lexical import FIELD_WEIGHTS
@@ -78,6 +85,10 @@ def _entry(values: list[Any]) -> Experience:
     entry = object.__new__(Experience)
     entry.__dict__.update(zip(_ENTRY_FIELDS, values, strict=True), embedding=None)
     return entry
+
+
+def facts_from_json(text: str | bytes) -> CandidateFacts:
+    return facts_from_record(loads(text))
 
 
 def facts_from_record(record: list[Any]) -> CandidateFacts:

@@ -32,7 +32,7 @@ from django.db import connection
 
 from jobs.models import Job
 from matching.adapters import candidate_facts
-from matching.factrows import FACTS_FORMAT, facts_from_record, record_json
+from matching.factrows import FACTS_FORMAT, facts_from_json, record_json
 from matching.facts import CandidateFacts
 from matching.models import ExperienceVector, Match, ProfileVectors
 from matching.services.retrieval import candidate_search, skill_union_sql
@@ -63,7 +63,7 @@ SELECT p.id, p.xmin::text, p.embedding_model,
         WHERE x.vectors_id = v.id ORDER BY x.position
     ) FROM {_VECTORS} v
     WHERE v.profile_id = p.id AND v.model_id = %(model)s AND p.embedding_model = %(model)s),
-    CASE WHEN c.version IS DISTINCT FROM p.xmin::text THEN f.data END
+    CASE WHEN c.version IS DISTINCT FROM p.xmin::text THEN f.data::text END
 FROM (SELECT %(vector)s::vector AS v) q
 CROSS JOIN {_PROFILES} p
 LEFT JOIN {FACTS_TABLE} f ON f.profile_id = p.id AND f.version = p.xmin::text
@@ -272,7 +272,7 @@ def _pool_of(
         if mine is not None and mine[0] == version:
             facts_by_id[pk] = mine[1]
         elif record is not None:
-            facts = facts_from_record(_json(record))
+            facts = facts_from_json(record)
             facts_by_id[pk] = facts
             _remember(pk, version, facts)
         else:

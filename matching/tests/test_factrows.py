@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from matching.digest import facts_digest
-from matching.factrows import facts_from_record, facts_record, record_json
+from matching.factrows import facts_from_json, facts_from_record, facts_record, record_json
 from matching.lexical import _document, candidate_counts
 from matching.ranking import LISTS_KEY, lexical_lists
 from matching.tests.test_ranking import make_candidate
@@ -46,6 +46,17 @@ def test_the_row_carries_the_digest_and_term_lists_of_fresh_facts(pool) -> None:
         # scorer), they are the same (a field's terms may come in another order: the skills'
         # set was built anew).
         assert candidate_counts(restored) == candidate_counts(fresh)
+
+
+def test_the_fast_parser_reads_the_rows_as_the_standard_library_does(pool) -> None:
+    import orjson
+
+    for facts in pool:
+        text = record_json(facts)
+        assert orjson.loads(text) == json.loads(text)
+        restored = facts_from_json(text)
+        assert restored == facts
+        assert restored.__dict__[LISTS_KEY] == lexical_lists(replace(facts))
 
 
 def test_the_row_is_an_array_without_keys(pool) -> None:
