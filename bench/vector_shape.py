@@ -1,0 +1,84 @@
+"""How hard are bench_matching's synthetic vectors for an approximate index, next to the real
+embeddings of the same profile texts?
+
+Draws N synthetic profiles (`matching.bench.chunks`, the benchmark's generator), embeds each
+profile's text for real (what `embed_profile` would store) and prints, for those real
+embeddings, for the composed vectors of the same profiles (the default) and for the earlier
+isotropic "blobs" (role vectors + noise of 0.03 per dimension): the median local intrinsic
+dimensionality (LID, maximum-likelihood estimate over the 20 nearest neighbours: the higher,
+the more the neighbours are near-ties that a graph index misses), the relative contrast (mean
+distance / nearest distance: the lower, the harder) and the cosines of the 1st and 50th nearest
+neighbours, plus the mean cosine between composed and real vectors.
+
+    .venv/bin/python bench/vector_shape.py [--profiles 1500]
+
+Run of 2026-11-25 (1,500 profiles): real LID 4.9, contrast 3.63, 1st / 50th neighbour 0.961 /
+0.855; composed LID 24.2, contrast 4.32, 0.978 / 0.968 (cosine to the real vector 0.892);
+blobs LID 52.0, contrast 1.95, 0.780 / 0.737. The composed vectors sit between the two: their
+neighbourhoods are denser than the real embeddings' (a recall measured on them is, if
+anything, pessimistic), the blobs' are near-ties throughout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+
+def shape(vectors: np.ndarray, k: int = 20) -> str:
+    n = len(vectors)
+    cos = vectors @ vectors.T
+    np.fill_diagonal(cos, -2)
+    dist = np.sqrt(np.maximum(2 - 2 * cos, 0))
+    np.fill_diagonal(dist, np.inf)
+    near = np.sort(dist, axis=1)[:, :k]
+    lid = -1 / np.mean(np.log(near[:, :-1] / near[:, -1:]), axis=1)
+    contrast = dist[np.isfinite(dist)].reshape(n, n - 1).mean(axis=1) / near[:, 0]
+    top = -np.sort(-cos, axis=1)[:, :50]
+    return (
+        f"LID@{k} {np.median(lid):5.1f}, relative contrast {np.median(contrast):.2f}, "
+        f"1st / 50th neighbour cosine {np.median(top[:, 0]):.3f} / {np.median(top[:, 49]):.3f}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--profiles", type=int, default=1500)
+    args = parser.parse_args()
+    import django
+
+    django.setup()
+    from matching import bench
+    from matching.adapters import candidate_facts
+    from matching.embeddings import get_embedder
+    from resumes.models import CandidateProfile
+    from resumes.skills import all_skills
+
+    embedder = get_embedder()
+    known = {s.slug for s in all_skills()}
+    composer = bench.composer_for(embedder, known)
+    n = args.profiles
+    [chunk] = bench.chunks(n, composer.role_vectors, seed=42, known_skills=known,
+                           composer=composer)  # fmt: skip
+    texts = [
+        candidate_facts(CandidateProfile(headline=h, summary=s, experiences=e)).profile_text
+        for h, s, e in zip(chunk.headline, chunk.summary, chunk.experiences, strict=True)
+    ]
+    real = np.asarray(embedder.embed(texts), dtype=np.float32)
+    [blobs] = bench.chunks(n, composer.role_vectors, seed=42, known_skills=known)
+    fidelity = float((chunk.vectors * real).sum(axis=1).mean())
+    print(f"{n} profiles ({embedder.model_id})")
+    print(f"  real embeddings of the texts: {shape(real)}")
+    print(f"  composed (the default):       {shape(chunk.vectors)}; cosine to real {fidelity:.3f}")
+    print(f"  blobs (sigma 0.03):           {shape(blobs.vectors)}")
+
+
+if __name__ == "__main__":
+    main()
