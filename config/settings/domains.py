@@ -151,6 +151,9 @@ MATCH_RETRIEVAL_K = env.int("MATCH_RETRIEVAL_K", default=200)
 MATCH_KEEP_TOP_N = env.int("MATCH_KEEP_TOP_N", default=100)
 # HNSW search breadth: at 100k profiles ef 200 gave recall@50 0.93, ef 400 0.98 (bench_matching).
 MATCH_HNSW_EF_SEARCH = env.int("MATCH_HNSW_EF_SEARCH", default=400)
+# The same in a country's own partial index (matching.services.retrieval): small graphs, searched
+# wider so that tight clusters cannot trap the search (bench_matching at 1M).
+MATCH_HNSW_COUNTRY_EF_SEARCH = env.int("MATCH_HNSW_COUNTRY_EF_SEARCH", default=800)
 # A burst of edits within this window makes one recompute.
 MATCH_RECOMPUTE_DEBOUNCE_SECONDS = env.int("MATCH_RECOMPUTE_DEBOUNCE_SECONDS", default=30)
 # Optional LLM re-ranker/explainer (Bedrock Converse) for each job's top N: off unless a model

@@ -8,6 +8,7 @@ import json
 
 import numpy as np
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
 
 from accounts.models import User
@@ -18,6 +19,7 @@ from matching.services import retrieval
 from matching.services.retrieval import (
     OVERFETCH,
     candidate_filter,
+    candidate_search,
     candidate_vector_ids,
     ensure_country_indexes,
     search_settings,
@@ -221,6 +223,11 @@ def test_a_country_with_its_own_partial_index_is_searched_in_it(
     where, params = candidate_filter(job, MODEL)
     plan = _plan(where, params, exact=False, vector=list(job.embedding))
     assert "matching_candidatevector_hnsw_in_pt" in plan
+    # Its graph is searched at the country breadth; the global one at the default breadth.
+    setup = candidate_search(job, 10)[0]
+    assert f"'hnsw.ef_search', '{settings.MATCH_HNSW_COUNTRY_EF_SEARCH}'" in setup
+    remote = candidate_search(make_job(acme, "", Job.Workplace.REMOTE), 10, exact=False)[0]
+    assert f"'hnsw.ef_search', '{settings.MATCH_HNSW_EF_SEARCH}'" in remote
     # A job in a country without its own index: exact (a pool this small), as before.
     assert candidate_vector_ids(make_job(acme, "IE", Job.Workplace.ONSITE), 10)[1]
 
