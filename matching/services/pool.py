@@ -51,18 +51,26 @@ _ENTRIES = ExperienceVector._meta.db_table
 _MATCHES = Match._meta.db_table
 FACTS_TABLE = "matching_profilefacts"
 
+
+def _cosines(model: str) -> str:
+    """The profile's cosine to the job (`q.v`) and its experience entries' (in entry order;
+    NULL unless the entries were embedded by the job's model, bound as `model` twice)."""
+    return (
+        "1 - (p.embedding <=> q.v), (SELECT ARRAY("  # noqa: S608 (models' tables, a placeholder)
+        f"SELECT 1 - (x.embedding <=> q.v) FROM {_ENTRIES} x "
+        "WHERE x.vectors_id = v.id ORDER BY x.position) "
+        f"FROM {_VECTORS} v WHERE v.profile_id = p.id AND v.model_id = {model} "
+        f"AND p.embedding_model = {model})"
+    )
+
+
 # Per candidate: id, version, embedding model, cosine to the job, each experience entry's cosine
 # (in entry order; NULL unless the entries were embedded by the job's model), the stored facts
 # when they are current and this process does not hold that version (else NULL). The job's
 # vector is bound once; without one, NULL cosines.
 _POOL_SQL = f"""
 SELECT p.id, p.xmin::text, p.embedding_model,
-    1 - (p.embedding <=> q.v),
-    (SELECT ARRAY(
-        SELECT 1 - (x.embedding <=> q.v) FROM {_ENTRIES} x
-        WHERE x.vectors_id = v.id ORDER BY x.position
-    ) FROM {_VECTORS} v
-    WHERE v.profile_id = p.id AND v.model_id = %(model)s AND p.embedding_model = %(model)s),
+    {_cosines("%(model)s")},
     CASE WHEN c.version IS DISTINCT FROM p.xmin::text THEN f.data::text END
 FROM (SELECT %(vector)s::vector AS v) q
 CROSS JOIN {_PROFILES} p
@@ -83,12 +91,7 @@ _RANKING_SQL = f"""
 WITH stored AS (SELECT candidate_id AS id FROM {_MATCHES} WHERE job_id = %s),
 ids AS ({{ids}})
 SELECT p.id, p.xmin::text, p.embedding_model,
-    1 - (p.embedding <=> q.v),
-    (SELECT ARRAY(
-        SELECT 1 - (x.embedding <=> q.v) FROM {_ENTRIES} x
-        WHERE x.vectors_id = v.id ORDER BY x.position
-    ) FROM {_VECTORS} v
-    WHERE v.profile_id = p.id AND v.model_id = %s AND p.embedding_model = %s),
+    {_cosines("%s")},
     f.data::text,
     s.id IS NOT NULL
 FROM (SELECT %s::vector AS v) q
