@@ -18,8 +18,9 @@ through PostgreSQL's binary COPY (`copy_binary`), so no float is ever formatted 
 per-row Python is a few string joins. `bulk_load` drops the loaded tables' secondary indexes
 before the COPY and rebuilds them after (with more maintenance memory and parallel workers), and
 skips foreign-key triggers (`session_replication_role = replica`: every id is generated here).
-That also skips the triggers that keep retrieval's narrow `matching_candidatevector` table:
-the command COPYs each chunk's vectors and filter columns into it as well (`copy_table`).
+That also skips the triggers that keep retrieval's narrow `matching_candidatevector` and
+`matching_candidateskill` tables: the command COPYs each chunk's vectors and filter columns,
+and its (skill, profile) rows, into them as well (`copy_table`).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ INDEX = "matching_profile_embedding_hnsw"  # on the wide profile rows (the old r
 NARROW_INDEX = "matching_candidatevector_hnsw"  # on the narrow vector table (migration 0006)
 TABLES = [
     "resumes_candidateprofile", "matching_profilevectors", "matching_experiencevector",
-    "matching_candidatevector",
+    "matching_candidatevector", "matching_candidateskill",
 ]  # fmt: skip
 NARROW_COLUMNS = [
     "profile_id", "embedding_model", "remote_only", "work_authorization", "country", "embedding",
@@ -116,6 +116,11 @@ def load(options: dict[str, Any], say: Callable[[str], None]) -> tuple[list[Any]
                 ),
                 raw=["embedding"],
             )  # fmt: skip
+            bench.copy_table(
+                "matching_candidateskill",
+                ["skill", "profile_id"],
+                ((skill, pk) for i, pk in enumerate(ids) for skill in chunk.skills[i]),
+            )
             counts = chunk.entry_counts
             bench.copy_binary(
                 ProfileVectors,

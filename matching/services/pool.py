@@ -235,14 +235,17 @@ def ranking_pool(
     `fetched`, when given, is called once the rows arrived
     (the benchmark's phases: retrieval and the database's part of the load, then the facts)."""
     k = k or settings.MATCH_RETRIEVAL_K
-    parts, params, setup = [], [job.pk], ""
+    parts, params, setup, searched_exactly = [], [job.pk], "", False
     if job.embedding is not None:
-        setup, sql, arguments, _ = candidate_search(job, k, exact=True if exact else None)
+        setup, sql, arguments, searched_exactly = candidate_search(
+            job, k, exact=True if exact else None
+        )
         setup += ";\n"
         parts.append(f"SELECT profile_id AS id FROM ({sql}) nearest")  # noqa: S608
         params += arguments
     if job.required_skills:
-        sql, arguments = skill_union_sql(job, k)
+        # The exact search's settings forbid index scans for the whole statement.
+        sql, arguments = skill_union_sql(job, k, index_scans=not searched_exactly)
         parts.append(f"SELECT id FROM ({sql}) lexical")  # noqa: S608
         params += arguments
     parts.append("SELECT id FROM stored")

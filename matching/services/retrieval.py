@@ -257,25 +257,68 @@ def candidate_vector_ids(
         return [pk for (pk,) in cursor.fetchall()], exact
 
 
-def skill_union_sql(job: Job, k: int) -> tuple[str, list]:
+# How common each skill is, for `SKILL_SHARES_SECONDS`: ANALYZE's most common values of
+# `matching_candidateskill.skill` (a skill it does not list is rarer than those it does).
+_skill_shares: dict[str, tuple[float, dict[str, float]]] = {}
+SKILL_SHARES_SECONDS = 60.0
+SKILL_TABLE = "matching_candidateskill"  # migration 0012
+
+
+def skill_shares() -> dict[str, float]:
+    key = connection.settings_dict["NAME"]
+    now = time.monotonic()
+    cached = _skill_shares.get(key)
+    if cached and now - cached[0] < SKILL_SHARES_SECONDS:
+        return cached[1]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_vals::text::text[], most_common_freqs FROM pg_stats "
+            "WHERE schemaname = current_schema() AND tablename = %s AND attname = 'skill'",
+            [SKILL_TABLE],
+        )
+        row = cursor.fetchone()
+    shares = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
+    _skill_shares[key] = (now, shares)
+    return shares
+
+
+def skill_union_sql(job: Job, k: int, *, index_scans: bool = True) -> tuple[str, list]:
     """Up to k candidates holding every required skill of the job among those its hard filters
-    admit (`candidate_pool`'s SQL), whatever their vectors say: the first the skills' GIN
-    index yields, unordered. Any order would read every match's row (thousands for common
-    skills at a million profiles) to keep k of them; the re-rank orders the union anyway."""
+    admit (`candidate_pool`'s SQL), whatever their vectors say, unordered: the re-rank orders
+    the union anyway.
+
+    Without a country filter (and when the statement may use index scans): the lowest ids
+    holding the rarest required skill (`matching_candidateskill`, in its primary key's order)
+    whose profile rows hold the others and pass the filters; the walk stops at the k-th, no
+    posting list is read in full. The skills' GIN index builds a bitmap of every holder first:
+    35-47 ms at a million profiles for three common skills (~26k holders), 1-7 ms walked.
+    With a country filter the walk would probe ~1/share profile rows per kept one (IE, 1 %:
+    156-199 ms): the GIN index (which intersects the authorization's bitmap) stays."""
     where, params = [], []
     if job.workplace != Job.Workplace.REMOTE:
-        where.append("NOT (remote_preference = %s)")
+        where.append("NOT (p.remote_preference = %s)")
         params.append(CandidateProfile.RemotePreference.REMOTE.value)
         if job.country:
             where.append(
-                "(work_authorization = '{}'::varchar(2)[] "
-                "OR work_authorization @> ARRAY[%s]::varchar(2)[])"
+                "(p.work_authorization = '{}'::varchar(2)[] "
+                "OR p.work_authorization @> ARRAY[%s]::varchar(2)[])"
             )
             params.append(job.country.upper())
-    where.append("skills @> %s::varchar(120)[]")
+    where.append("p.skills @> %s::varchar(120)[]")
     params.append(list(job.required_skills))
     table = CandidateProfile._meta.db_table
-    return f"SELECT id FROM {table} WHERE {' AND '.join(where)} LIMIT %s", [*params, k]  # noqa: S608
+    if (job.workplace != Job.Workplace.REMOTE and job.country) or not index_scans:
+        return f"SELECT p.id FROM {table} p WHERE {' AND '.join(where)} LIMIT %s", [*params, k]  # noqa: S608
+    shares = skill_shares()
+    rarest = min(job.required_skills, key=lambda slug: (shares.get(slug, 0.0), slug))
+    # OFFSET 0 keeps the EXISTS a per-row probe of the profile's primary key: as a join, the
+    # planner (which cannot estimate `skills @>`) read the profiles in full instead.
+    check = f"SELECT 1 FROM {table} p WHERE p.id = s.profile_id AND {' AND '.join(where)} OFFSET 0"  # noqa: S608
+    sql = (
+        f"SELECT s.profile_id AS id FROM {SKILL_TABLE} s "  # noqa: S608 (constant names)
+        f"WHERE s.skill = %s AND EXISTS ({check}) ORDER BY s.profile_id LIMIT %s"
+    )
+    return sql, [rarest, *params, k]
 
 
 def candidate_pool(job: Job) -> QuerySet[CandidateProfile]:
