@@ -11,6 +11,7 @@ from django.db import connection
 
 from matching import bench
 from matching.adapters import candidate_facts
+from matching.bench_vectors import Composer
 from matching.management.commands.bench_matching import Command as BenchMatching
 from resumes.models import CandidateProfile
 from resumes.skills import all_skills
@@ -19,7 +20,7 @@ KNOWN = {s.slug for s in all_skills()}
 
 
 @pytest.fixture(scope="module")
-def composer(local_embedder) -> bench.Composer:
+def composer(local_embedder) -> Composer:
     return bench.composer_for(local_embedder, KNOWN, rare=60, activities=60, fit=150)
 
 
