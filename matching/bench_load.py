@@ -118,8 +118,12 @@ def load(options: dict[str, Any], say: Callable[[str], None]) -> tuple[list[Any]
             )  # fmt: skip
             bench.copy_table(
                 "matching_candidateskill",
-                ["skill", "profile_id"],
-                ((skill, pk) for i, pk in enumerate(ids) for skill in chunk.skills[i]),
+                ["skill", "profile_id", "remote_only", "work_authorization"],
+                (
+                    (skill, pk, chunk.remote[i] == "remote", [chunk.country[i]])
+                    for i, pk in enumerate(ids)
+                    for skill in chunk.skills[i]
+                ),
             )
             counts = chunk.entry_counts
             bench.copy_binary(

@@ -287,38 +287,51 @@ def skill_union_sql(job: Job, k: int, *, index_scans: bool = True) -> tuple[str,
     admit (`candidate_pool`'s SQL), whatever their vectors say, unordered: the re-rank orders
     the union anyway.
 
-    Without a country filter (and when the statement may use index scans): the lowest ids
-    holding the rarest required skill (`matching_candidateskill`, in its primary key's order)
-    whose profile rows hold the others and pass the filters; the walk stops at the k-th, no
-    posting list is read in full. The skills' GIN index builds a bitmap of every holder first:
-    35-47 ms at a million profiles for three common skills (~26k holders), 1-7 ms walked.
-    With a country filter the walk would probe ~1/share profile rows per kept one (IE, 1 %:
-    156-199 ms): the GIN index (which intersects the authorization's bitmap) stays."""
-    where, params = [], []
-    if job.workplace != Job.Workplace.REMOTE:
-        where.append("NOT (p.remote_preference = %s)")
-        params.append(CandidateProfile.RemotePreference.REMOTE.value)
-        if job.country:
-            where.append(
-                "(p.work_authorization = '{}'::varchar(2)[] "
-                "OR p.work_authorization @> ARRAY[%s]::varchar(2)[])"
-            )
-            params.append(job.country.upper())
-    where.append("p.skills @> %s::varchar(120)[]")
-    params.append(list(job.required_skills))
+    The lowest ids holding the rarest required skill (ANALYZE's frequencies) in
+    `matching_candidateskill`'s primary key, whose included filter columns pass, and whose
+    profile row holds the other skills: the walk stops at the k-th, no posting list is read in
+    full. The skills' GIN index builds a bitmap of every holder first (35-47 ms at a million
+    profiles for three common skills, ~26k holders); it serves only statements whose settings
+    forbid index scans (the exact vector search's)."""
     table = CandidateProfile._meta.db_table
-    if (job.workplace != Job.Workplace.REMOTE and job.country) or not index_scans:
+    if not index_scans:
+        where, params = _union_filters(job, "p")
+        where.append("p.skills @> %s::varchar(120)[]")
+        params.append(list(job.required_skills))
         return f"SELECT p.id FROM {table} p WHERE {' AND '.join(where)} LIMIT %s", [*params, k]  # noqa: S608
     shares = skill_shares()
     rarest = min(job.required_skills, key=lambda slug: (shares.get(slug, 0.0), slug))
+    where, params = _union_filters(job, "s")
     # OFFSET 0 keeps the EXISTS a per-row probe of the profile's primary key: as a join, the
     # planner (which cannot estimate `skills @>`) read the profiles in full instead.
-    check = f"SELECT 1 FROM {table} p WHERE p.id = s.profile_id AND {' AND '.join(where)} OFFSET 0"  # noqa: S608
+    check = (
+        f"SELECT 1 FROM {table} p "  # noqa: S608 (constant names)
+        "WHERE p.id = s.profile_id AND p.skills @> %s::varchar(120)[] OFFSET 0"
+    )
     sql = (
         f"SELECT s.profile_id AS id FROM {SKILL_TABLE} s "  # noqa: S608 (constant names)
-        f"WHERE s.skill = %s AND EXISTS ({check}) ORDER BY s.profile_id LIMIT %s"
+        f"WHERE {' AND '.join(['s.skill = %s', *where])} AND EXISTS ({check}) "
+        "ORDER BY s.profile_id LIMIT %s"
     )
-    return sql, [rarest, *params, k]
+    return sql, [rarest, *params, list(job.required_skills), k]
+
+
+def _union_filters(job: Job, alias: str) -> tuple[list[str], list]:
+    """The hard filters of `candidate_pool` on a profile row (`p`) or a skill row (`s`)."""
+    where, params = [], []
+    if job.workplace != Job.Workplace.REMOTE:
+        if alias == "p":
+            where.append("NOT (p.remote_preference = %s)")
+            params.append(CandidateProfile.RemotePreference.REMOTE.value)
+        else:
+            where.append("NOT s.remote_only")
+        if job.country:
+            where.append(
+                f"({alias}.work_authorization = '{{}}'::varchar(2)[] "
+                f"OR {alias}.work_authorization @> ARRAY[%s]::varchar(2)[])"
+            )
+            params.append(job.country.upper())
+    return where, params
 
 
 def candidate_pool(job: Job) -> QuerySet[CandidateProfile]:
