@@ -33,12 +33,9 @@ import json
 from dataclasses import fields
 from typing import Any
 
-try:
-    # Parses these rows ~3x faster than the standard library (a pool reads ~100 of them);
-    # both read the same values (floats exactly: `repr` round trip).
-    from orjson import loads
-except ImportError:  # pragma: no cover - pinned in pyproject.toml
-    from json import loads
+# orjson parses these rows ~3x faster than the standard library (a pool reads ~100 of them);
+# both read the same values (floats exactly: `repr` round trip).
+from orjson import loads
 
 from matching.digest import facts_digest
 from matching.facts import CandidateFacts, Experience
