@@ -42,8 +42,7 @@ def holders() -> list[CandidateProfile]:
 def table_rows() -> set[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT skill, profile_id, remote_only, work_authorization "
-            "FROM matching_candidateskill"
+            "SELECT skill, profile_id, remote_only, work_authorization FROM matching_candidateskill"
         )
         return {(*row[:3], tuple(row[3])) for row in cursor.fetchall()}
 
