@@ -5,16 +5,17 @@ wrote it: any change of the row, even one that bypasses `save()`, gives it a new
 profile<->job cosine and every experience entry's cosine to the job (pgvector computes them from
 the profile's vector column and its `ExperienceVector` rows; no vector is sent back or parsed),
 and the candidate's facts as stored in `matching_profilefacts` (`matching.factrows`: built once
-per version of the profile, with their term lists and digest) unless this process already holds
-that version. No model instance is made. Only candidates whose stored facts are missing or stale
-(the profile changed, a new `FACTS_FORMAT`) cost a second statement reading their columns; their
-facts are built and the rows upserted, so the next pool reads them. Facts are immutable and keep
+per version of the profile, with their term lists and digest), which are parsed only when this
+process does not already hold that version. No model instance is made. Only candidates whose
+stored facts are missing or stale (the profile changed, a new `FACTS_FORMAT`) cost a second
+statement reading their columns; their facts are built and the rows upserted, so the next pool
+reads them. Facts are immutable and keep
 their memoised derived values (term lists, digest): a candidate met again in this process costs
 nothing on the Python side.
 
 `ranking_pool` runs the job's retrieval (vector search, skill union, stored matches) inside the
 same statement, behind its search settings in the same round trip: the re-rank's whole pool
-costs one round trip to the database.
+costs one round trip to the database. `pool_for_job` runs the same statement for a given list.
 """
 
 from __future__ import annotations
@@ -64,30 +65,13 @@ def _cosines(model: str) -> str:
     )
 
 
-# Per candidate: id, version, embedding model, cosine to the job, each experience entry's cosine
-# (in entry order; NULL unless the entries were embedded by the job's model), the stored facts
-# when they are current and this process does not hold that version (else NULL). The job's
-# vector is bound once; without one, NULL cosines.
+# Per candidate of `{ids}` (a query: `ranking_pool`'s retrieval, or `pool_for_job`'s list):
+# id, version, embedding model, cosine to the job, each experience entry's cosine (in entry
+# order; NULL unless the entries were embedded by the job's model), the stored facts row as
+# text when it is current (the held ones are skipped in Python, not parsed), whether the job
+# has a stored match for it. Positional parameters: the job's id, the ids query's, the model
+# twice, the job's vector (NULL: NULL cosines), the format.
 _POOL_SQL = f"""
-SELECT p.id, p.xmin::text, p.embedding_model,
-    {_cosines("%(model)s")},
-    CASE WHEN c.version IS DISTINCT FROM p.xmin::text THEN f.data::text END
-FROM (SELECT %(vector)s::vector AS v) q
-CROSS JOIN {_PROFILES} p
-LEFT JOIN {FACTS_TABLE} f ON f.profile_id = p.id AND f.version = p.xmin::text
-    AND f.format = %(format)s
-LEFT JOIN unnest(%(held_ids)s::bigint[], %(held_versions)s::text[]) c(id, version)
-    ON c.id = p.id
-WHERE p.id = ANY(%(ids)s)
-ORDER BY p.id
-"""  # noqa: S608 (the models' own table names; every value is a bound parameter)
-
-# `ranking_pool`: the same columns for the candidates a job retrieves (`{ids}`: the union of
-# its vector search and its skill union) and its stored matches, whether each is one of those,
-# every stored row returned as text (the ids are not known in advance: the held ones are
-# skipped in Python, not parsed). Positional parameters: the job's id, the ids query's, the
-# model twice, the job's vector, the format.
-_RANKING_SQL = f"""
 WITH stored AS (SELECT candidate_id AS id FROM {_MATCHES} WHERE job_id = %s),
 ids AS ({{ids}})
 SELECT p.id, p.xmin::text, p.embedding_model,
@@ -199,21 +183,8 @@ def _vector_text(job: Job) -> str | None:
 
 
 def pool_for_job(job: Job, ids: Sequence[int]) -> Pool:
-    """The pool's facts and cosines, in id order."""
-    held = _held(ids)
-    vector = _vector_text(job)
-    params = {
-        "vector": vector,
-        "model": job.embedding_model,
-        "format": FACTS_FORMAT,
-        "held_ids": list(held),
-        "held_versions": [version for version, _ in held.values()],
-        "ids": list(ids),
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(_POOL_SQL, params)
-        found = cursor.fetchall()
-    return _pool_of(job, found, held, vector is not None)
+    """The pool's facts and cosines for these candidates, in id order."""
+    return _load(job, "", ["SELECT unnest(%s::bigint[]) AS id"], [list(ids)])
 
 
 def ranking_pool(
@@ -235,12 +206,11 @@ def ranking_pool(
     `fetched`, when given, is called once the rows arrived
     (the benchmark's phases: retrieval and the database's part of the load, then the facts)."""
     k = k or settings.MATCH_RETRIEVAL_K
-    parts, params, setup, searched_exactly = [], [job.pk], "", False
+    parts, params, setup, searched_exactly = [], [], "", False
     if job.embedding is not None:
         setup, sql, arguments, searched_exactly = candidate_search(
             job, k, exact=True if exact else None
         )
-        setup += ";\n"
         parts.append(f"SELECT profile_id AS id FROM ({sql}) nearest")  # noqa: S608
         params += arguments
     if job.required_skills:
@@ -249,10 +219,23 @@ def ranking_pool(
         parts.append(f"SELECT id FROM ({sql}) lexical")  # noqa: S608
         params += arguments
     parts.append("SELECT id FROM stored")
+    return _load(job, setup, parts, params, fetched)
+
+
+def _load(
+    job: Job,
+    setup: str,
+    parts: list[str],
+    params: list,
+    fetched: Callable[[], None] | None = None,
+) -> Pool:
+    """`_POOL_SQL` over the union of the `parts` queries (bound to `params`), behind the
+    `setup` statement in the same round trip."""
     vector = _vector_text(job)
-    params += [job.embedding_model, job.embedding_model, vector, FACTS_FORMAT]
+    arguments = [job.pk, *params, job.embedding_model, job.embedding_model, vector]
+    sql = _POOL_SQL.format(ids=" UNION ".join(parts))
     with connection.cursor() as cursor:
-        cursor.execute(setup + _RANKING_SQL.format(ids=" UNION ".join(parts)), params)
+        cursor.execute(f"{setup};\n{sql}" if setup else sql, [*arguments, FACTS_FORMAT])
         if setup:
             cursor.nextset()
         found = cursor.fetchall()
