@@ -56,9 +56,8 @@ def main() -> None:
 
     django.setup()
     from matching import bench
-    from matching.adapters import candidate_facts
+    from matching.bench_vectors import profile_texts
     from matching.embeddings import get_embedder
-    from resumes.models import CandidateProfile
     from resumes.skills import all_skills
 
     embedder = get_embedder()
@@ -67,10 +66,7 @@ def main() -> None:
     n = args.profiles
     [chunk] = bench.chunks(n, composer.role_vectors, seed=42, known_skills=known,
                            composer=composer)  # fmt: skip
-    texts = [
-        candidate_facts(CandidateProfile(headline=h, summary=s, experiences=e)).profile_text
-        for h, s, e in zip(chunk.headline, chunk.summary, chunk.experiences, strict=True)
-    ]
+    texts = profile_texts(chunk)
     real = np.asarray(embedder.embed(texts), dtype=np.float32)
     [blobs] = bench.chunks(n, composer.role_vectors, seed=42, known_skills=known)
     fidelity = float((chunk.vectors * real).sum(axis=1).mean())

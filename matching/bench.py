@@ -265,7 +265,7 @@ def composer_for(
     # A throwaway sample of the same generator, its own seed: the profiles the fit sees.
     [sample] = chunks(fit, composer.role_vectors, seed=99, known_skills=known_skills,
                       composer=composer, rare=rare)  # fmt: skip
-    composer.fit(embedder, sample, sample.roles, sample.activities)
+    composer.fit(embedder, sample)
     return composer
 
 

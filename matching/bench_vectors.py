@@ -93,18 +93,13 @@ class Composer:
         composed /= np.linalg.norm(composed, axis=1, keepdims=True)
         return composed.astype(np.float32)
 
-    def fit(self, embedder, sample: Chunk, roles: np.ndarray, activities: np.ndarray) -> None:
+    def fit(self, embedder, sample: Chunk) -> None:
         """Fit the weights and the bias on the real embeddings of a sample chunk's profile
         texts (what `embed_profile` embeds: headline, summary, roles); the last third is held
         out to measure `fidelity`."""
-        from matching.adapters import candidate_facts
-        from resumes.models import CandidateProfile
-
-        texts = [
-            candidate_facts(CandidateProfile(headline=h, summary=s, experiences=e)).profile_text
-            for h, s, e in zip(sample.headline, sample.summary, sample.experiences, strict=True)
-        ]
+        texts = profile_texts(sample)
         real = np.asarray(embedder.embed(texts), dtype=np.float32)
+        roles, activities = sample.roles, sample.activities
         parts = self.parts(roles, sample.skills, activities)
         n = len(texts)
         train, test = slice(0, n - n // 3), slice(n - n // 3, n)
@@ -119,3 +114,15 @@ class Composer:
         self.fidelity = (float(cosines.mean()), float(np.percentile(cosines, 5)))
         pairs = (real[test][: n // 6] * real[test][n // 6 : 2 * (n // 6)]).sum(axis=1)
         self.random_pair = float(pairs.mean())
+
+
+def profile_texts(chunk: Chunk) -> list[str]:
+    """What `embed_profile` would embed for each profile of the chunk (headline, summary,
+    roles: `CandidateFacts.profile_text`)."""
+    from matching.adapters import candidate_facts
+    from resumes.models import CandidateProfile
+
+    return [
+        candidate_facts(CandidateProfile(headline=h, summary=s, experiences=e)).profile_text
+        for h, s, e in zip(chunk.headline, chunk.summary, chunk.experiences, strict=True)
+    ]

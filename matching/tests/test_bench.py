@@ -10,8 +10,7 @@ import pytest
 from django.db import connection
 
 from matching import bench
-from matching.adapters import candidate_facts
-from matching.bench_vectors import Composer
+from matching.bench_vectors import Composer, profile_texts
 from matching.management.commands.bench_matching import Command as BenchMatching
 from resumes.models import CandidateProfile
 from resumes.skills import all_skills
@@ -33,10 +32,7 @@ def test_composed_vectors_stand_for_the_embeddings_of_the_profiles_own_texts(
 
     [chunk] = bench.chunks(40, composer.role_vectors, seed=1, known_skills=KNOWN,
                            composer=composer, rare=60)  # fmt: skip
-    texts = [
-        candidate_facts(CandidateProfile(headline=h, summary=s, experiences=e)).profile_text
-        for h, s, e in zip(chunk.headline, chunk.summary, chunk.experiences, strict=True)
-    ]
+    texts = profile_texts(chunk)
     assert all(f"Skilled in {composer.skill_names[composer.index[s]]}" in text
                for text, skills in zip(texts, chunk.skills, strict=True)
                for s in skills[:1])  # fmt: skip
