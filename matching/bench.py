@@ -229,7 +229,7 @@ def chunks(
                 ]
             )
         if composer is not None:
-            chunk.vectors = vectors = composer.vectors(picks, chunk.skills, activities)
+            chunk.vectors = vectors = composer.vectors(picks, chunk.skills, activities, rng)
         chunk.entry_vectors = perturb(
             np.repeat(vectors[:, None, :], 2, axis=1), rng, EXPERIENCE_SIGMA
         )
@@ -253,7 +253,7 @@ def composer_for(
     *,
     rare: int = RARE_SKILLS,
     activities: int = ACTIVITIES,
-    fit: int = 600,
+    fit: int = 1500,
 ) -> Composer:
     """The composer of `chunks(..., rare=rare)`, fitted on `fit` profiles' real embeddings."""
     from resumes.skills import get_skill

@@ -53,13 +53,16 @@ def load(options: dict[str, Any], say: Callable[[str], None]) -> tuple[list[Any]
         composer = bench.composer_for(
             embedder, known, rare=options["rare_skills"], activities=options["activities"]
         )
+        composer.residual_scale = options["residual_scale"]
         mean, low = composer.fidelity
         kind = (
             f"composed from the embeddings of their texts' parts ({len(bench.ROLES)} roles, "
             f"{len(composer.skills)} skills, {len(composer.activities)} activities; "
             f"{embedder.model_id}; built in {time.monotonic() - started:.0f} s): cosine to the "
             f"real embedding of the same profile text {mean:.3f} mean, {low:.3f} 5th "
-            f"percentile (two profiles' real embeddings: {composer.random_pair:.3f})"
+            f"percentile (two profiles' real embeddings: {composer.random_pair:.3f}); plus "
+            f"{composer.residual_scale} x a mix of two fit residuals: cosine to the real "
+            f"embedding {composer.fidelity_with_residual:.3f}"
         )
     elif options["vectors"] == "blobs":
         kind = f"embeddings of {len(bench.ROLES)} role texts + isotropic noise (sigma 0.03)"

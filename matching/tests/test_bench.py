@@ -48,6 +48,22 @@ def test_composed_vectors_stand_for_the_embeddings_of_the_profiles_own_texts(
     assert np.allclose(np.linalg.norm(chunk.vectors, axis=1), 1, atol=1e-5)
 
 
+def test_residuals_spread_profiles_that_share_their_parts_as_real_texts_spread(composer):
+    [chunk] = bench.chunks(200, composer.role_vectors, seed=2, known_skills=KNOWN,
+                           composer=composer, rare=60)  # fmt: skip
+    bare = composer.vectors(chunk.roles, chunk.skills, chunk.activities)  # no residual
+    assert composer.residuals is not None and len(composer.residuals) == 100  # the fit's 2/3
+    # Two profiles of one role: without residual nearly the same vector, with it apart.
+    same = chunk.roles[:, None] == chunk.roles[None, :]
+    np.fill_diagonal(same, False)
+    with_residual = (chunk.vectors @ chunk.vectors.T)[same].mean()
+    without = (bare @ bare.T)[same].mean()
+    assert with_residual < without - 0.03
+    # Each vector still points at its own parts.
+    assert (chunk.vectors * bare).sum(axis=1).min() > 0.8
+    assert 0.7 < composer.fidelity_with_residual < composer.fidelity[0]
+
+
 def test_blobs_and_random_vectors_remain_as_options(composer):
     [blobs] = bench.chunks(50, composer.role_vectors, seed=1, known_skills=KNOWN, rare=60)
     [uniform] = bench.chunks(

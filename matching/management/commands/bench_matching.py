@@ -65,6 +65,12 @@ class Command(BenchmarkCommand):
             "plus isotropic noise, or uniform unit vectors",
         )
         parser.add_argument(
+            "--residual-scale",
+            type=float,
+            default=bench_vectors.RESIDUAL_SCALE,
+            help="composed vectors: share of a text-specific residual added (0: none)",
+        )
+        parser.add_argument(
             "--rare-skills", type=int, default=bench.RARE_SKILLS, help="taxonomy skills sampled"
         )
         parser.add_argument(
