@@ -99,10 +99,51 @@ def _sentence(name: str, value: float | None, job: JobFacts, candidate: Candidat
     raise KeyError(name)
 
 
-def _job_skills(job: JobFacts) -> tuple[list[str], list[str]]:
-    """The job's required skills and its preferred ones not required, in order, once each."""
+def _job_skills(job: JobFacts) -> tuple[list[str], list[str], frozenset[str]]:
+    """The job's required skills and its preferred ones not required, in order, once each;
+    all of them as a set."""
     required = list(dict.fromkeys(job.required_skills))
-    return required, [s for s in dict.fromkeys(job.preferred_skills) if s not in required]
+    preferred = [s for s in dict.fromkeys(job.preferred_skills) if s not in required]
+    return required, preferred, frozenset(required + preferred)
+
+
+def _skills(job: JobFacts, have: frozenset[str]) -> tuple:
+    """(matched required, matched preferred, missing required names, missing preferred names,
+    the skills sentence) of a candidate with these of the job's skills."""
+    required, preferred, _ = cached(job, "_explain_skills", lambda: _job_skills(job))
+    matched_req = [s for s in required if s in have]
+    matched_pref = [s for s in preferred if s in have]
+    missing_req = tuple(skill_name(s) for s in required if s not in have)
+    missing_pref = tuple(skill_name(s) for s in preferred if s not in have)
+    if required or preferred:
+        sentence = (
+            f"Has {len(matched_req)} of {len(required)} required and {len(matched_pref)} of "
+            f"{len(preferred)} preferred skills"
+            + (f"; missing {', '.join(missing_req)}." if missing_req else ".")
+        )
+    else:
+        sentence = "The job lists no skills; only keyword relevance was used."
+    return matched_req, matched_pref, missing_req, missing_pref, sentence
+
+
+def _sentence_key(
+    name: str, value: float | None, job: JobFacts, candidate: CandidateFacts
+) -> tuple:
+    """What `_sentence(name, value, job, candidate)` reads of the candidate besides the value
+    (-0.0 and 0.0, equal keys, read the same: "0%", and `years or 0` is 0 for both)."""
+    if name == "years":
+        return name, value, candidate.years_of_experience or 0
+    if name == "seniority":
+        return name, value, candidate.seniority
+    if name == "location":
+        if job.workplace == "remote":
+            return name, value, candidate.remote_preference, candidate.country
+        return name, value, candidate.city or candidate.country
+    return name, value
+
+
+_FACTOR_NAMES = ("years", "seniority", "location", "salary", "education", "languages")
+_FACTORS = tuple((name, f"traditional.{name}") for name in _FACTOR_NAMES)
 
 
 def explain(
@@ -110,22 +151,25 @@ def explain(
     candidate: CandidateFacts,
     components: dict[str, float],
     subscores: dict[str, float | None],
+    *,
+    sentences: dict[tuple, object] | None = None,
 ) -> Explanation:
-    required, preferred = cached(job, "_explain_skills", lambda: _job_skills(job))
-    have = candidate.skills
-    matched_req = [s for s in required if s in have]
-    matched_pref = [s for s in preferred if s in have]
-    missing_req = tuple(skill_name(s) for s in required if s not in have)
-    missing_pref = tuple(skill_name(s) for s in preferred if s not in have)
-
-    if required or preferred:
-        skills = (
-            f"Has {len(matched_req)} of {len(required)} required and {len(matched_pref)} of "
-            f"{len(preferred)} preferred skills"
-            + (f"; missing {', '.join(missing_req)}." if missing_req else ".")
+    """`sentences`, when given, memoises the skills part and the factor sentences across the
+    candidates of one job (`matching.ranking.results_of`): the skills part is a function of the
+    job's skills the candidate has, a factor's sentence of the job, its value and the few facts
+    of the candidate it names (`_sentence_key`); most of them recur."""
+    if sentences is None:
+        matched_req, matched_pref, missing_req, missing_pref, skills = _skills(
+            job, candidate.skills
         )
     else:
-        skills = "The job lists no skills; only keyword relevance was used."
+        job_skills = cached(job, "_explain_skills", lambda: _job_skills(job))[2]
+        key = ("skills", job_skills & candidate.skills)
+        part = sentences.get(key)
+        if part is None:
+            part = sentences[key] = _skills(job, key[1])
+        matched_req, matched_pref, missing_req, missing_pref, skills = part
+    profile, best = subscores.get("semantic.profile"), subscores.get("semantic.best_experience")
     factors = {
         "skills": skills,
         "keywords": (
@@ -133,15 +177,21 @@ def explain(
             f"vocabulary (titles count most)."
         ),
         "semantic": (
-            f"Profile meaning similarity {_pct(subscores.get('semantic.profile'))}, "
-            f"closest past role {_pct(subscores.get('semantic.best_experience'))}."
-            if subscores.get("semantic.profile") is not None
-            or subscores.get("semantic.best_experience") is not None
+            f"Profile meaning similarity {_pct(profile)}, closest past role {_pct(best)}."
+            if profile is not None or best is not None
             else "No embeddings to compare yet."
         ),
     }
-    for name in ("years", "seniority", "location", "salary", "education", "languages"):
-        factors[name] = _sentence(name, subscores.get(f"traditional.{name}"), job, candidate)
+    for name, subscore in _FACTORS:
+        value = subscores.get(subscore)
+        if sentences is None:
+            factors[name] = _sentence(name, value, job, candidate)
+            continue
+        key = _sentence_key(name, value, job, candidate)
+        sentence = sentences.get(key)
+        if sentence is None:
+            sentence = sentences[key] = _sentence(name, value, job, candidate)
+        factors[name] = sentence
     return Explanation(
         matched_required=_evidence(candidate, matched_req),
         matched_preferred=_evidence(candidate, matched_pref),

@@ -297,6 +297,24 @@ def _known(value: float) -> float | None:
     return None if value != value else value  # NaN: unknown
 
 
+def rounded(values: np.ndarray) -> list[float | None]:
+    """`round(v, 6)` of each value, bit for bit, None for NaN.
+
+    Python's `round` rounds the exact value of v * 10^6 to an integer (half to even) and
+    returns the double nearest that integer / 10^6: `np.rint(v * 1e6) / 1e6` is the same
+    wherever the product's rounding (half an ulp at most) cannot cross a half; the values
+    that lie that close to a half (and NaN, inf) are rounded by `round` itself."""
+    scaled = values * 1e6
+    whole = np.rint(scaled)
+    out: list[float | None] = (whole / 1e6).tolist()
+    with np.errstate(invalid="ignore"):
+        near = np.abs(np.abs(scaled - whole) - 0.5) <= 1e-9 * np.maximum(1.0, np.abs(scaled))
+    for i in np.flatnonzero(near | ~np.isfinite(scaled)).tolist():
+        value = float(values[i])
+        out[i] = None if value != value else round(value, 6)
+    return out
+
+
 def results_of(
     job: JobFacts,
     pool: Sequence[CandidateFacts],
@@ -308,11 +326,31 @@ def results_of(
     arrays (`weights` normalized): the components by the scalar formulas
     (`scoring.components_of`), the explanation and the inputs hash from the same functions
     `score_match` calls, so a kept pair's stored row is the scalar one."""
-    columns = {key: values[list(rows)].tolist() for key, values in subs.items()}
+    rows = list(rows)
+    keys = list(subs)
+    # The kept rows' sub-scores (one row per pair), as floats (None: unknown) and rounded.
+    kept = np.stack([subs[key] for key in keys], axis=1)[rows]
+    exact = [[_known(v) for v in values] for values in kept.tolist()]
+    shown = rounded(kept.ravel())
+    width = len(keys)
+    hash_of = s.inputs_hasher(job, weights)
+    sentences: dict[tuple, object] = {}
     results = []
-    for j, i in enumerate(rows):
-        subscores = {key: _known(column[j]) for key, column in columns.items()}
-        results.append(s.result_of(job, pool[i], s.components_of(subscores), subscores, weights))
+    for j, (i, values) in enumerate(zip(rows, exact, strict=True)):
+        stored = shown[j * width : (j + 1) * width]
+        subscores = dict(zip(keys, values, strict=True))
+        candidate = pool[i]
+        result = s.result_of(
+            job,
+            candidate,
+            s.components_of(subscores),
+            subscores,
+            weights,
+            rounded=dict(zip(keys, stored, strict=True)),
+            hashed=hash_of(candidate),
+            sentences=sentences,
+        )
+        results.append(result)
     return results
 
 

@@ -10,12 +10,15 @@ guessed. Hard filters (work authorization, remote-only candidates vs on-site job
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 
-from matching.digest import inputs_hash
+from matching.digest import facts_digest, inputs_hash
 from matching.explain import Explanation, explain
 from matching.facts import CandidateFacts, JobFacts, Vector
 from matching.lexical import TermStats, cached, keyword_relevance, reverse_relevance
@@ -301,28 +304,49 @@ def components_of(subscores: dict[str, float | None]) -> dict[str, float]:
     return {"lexical": lexical, "semantic": semantic, "traditional": traditional}
 
 
+def inputs_hasher(job: JobFacts, weights: dict[str, float]) -> Callable[[CandidateFacts], str]:
+    """`digest.inputs_hash(job, c, weights, SCORER_VERSION)` for the candidates c of one job:
+    the JSON payload is encoded once around a marker, each candidate's digest put in its place
+    (a hex string: its JSON is itself in quotes)."""
+    marker = "candidate digest"
+    payload = json.dumps([facts_digest(job), marker, weights, SCORER_VERSION], sort_keys=True)
+    head, tail = payload.split(json.dumps(marker))
+
+    def hash_of(candidate: CandidateFacts) -> str:
+        return hashlib.sha256(f'{head}"{facts_digest(candidate)}"{tail}'.encode()).hexdigest()
+
+    return hash_of
+
+
 def result_of(
     job: JobFacts,
     candidate: CandidateFacts,
     components: dict[str, float],
     subscores: dict[str, float | None],
     weights: dict[str, float],
+    *,
+    rounded: dict[str, float | None] | None = None,
+    hashed: str | None = None,
+    sentences: dict[tuple, object] | None = None,
 ) -> MatchResult:
     """The stored result of a pair from its unrounded components, sub-scores and normalized
-    weights."""
+    weights. A ranking gives what it computed for its whole pool (`ranking.results_of`): the
+    sub-scores rounded, the inputs hash (`inputs_hasher`), the explanations' sentence memo."""
     score = sum(weights[k] * components[k] for k in components)
+    if rounded is None:
+        rounded = {k: (round(v, 6) if v is not None else None) for k, v in subscores.items()}
     return MatchResult(
         job_id=job.id,
         candidate_id=candidate.id,
         score=round(score, 6),
         components={k: round(v, 6) for k, v in components.items()},
-        subscores={k: (round(v, 6) if v is not None else None) for k, v in subscores.items()},
+        subscores=rounded,
         weights=weights,
         model_versions={
             "scorer": SCORER_VERSION,
             "job_embedding": job.embedding_model,
             "candidate_embedding": candidate.embedding_model,
         },
-        inputs_hash=inputs_hash(job, candidate, weights, SCORER_VERSION),
-        explanation=explain(job, candidate, components, subscores),
+        inputs_hash=hashed or inputs_hash(job, candidate, weights, SCORER_VERSION),
+        explanation=explain(job, candidate, components, subscores, sentences=sentences),
     )

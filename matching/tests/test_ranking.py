@@ -10,7 +10,7 @@ import pytest
 
 from matching.facts import SENIORITY_LEVELS, CandidateFacts, Experience, JobFacts
 from matching.lexical import TermStats
-from matching.ranking import pool_results, pool_scores
+from matching.ranking import pool_results, pool_scores, rounded
 from matching.scoring import passes_filters, score_match, score_value
 
 WORDS = [
@@ -197,3 +197,19 @@ def test_pool_results_equal_score_match_pair_by_pair(pool, job) -> None:
 
 def test_an_empty_pool_scores_nothing() -> None:
     assert pool_scores(JOBS[0], []).shape == (0,)
+
+
+def test_rounded_arrays_are_rounds_bit_for_bit() -> None:
+    rng = np.random.default_rng(6)
+    values = np.concatenate(
+        [
+            rng.random(20_000),
+            rng.uniform(-1, 1, 20_000),
+            rng.uniform(0, 1e6, 2_000),
+            (np.arange(-20_000, 20_000) + 0.5) / 1e6,  # halves of the sixth decimal
+            np.round(rng.random(2_000), 6) + 0.5e-6,
+            [0.0, -0.0, -1e-9, 5e-7, -5e-7, 2.5e-6, 1e300, np.nan, np.inf, -np.inf],
+        ]
+    )
+    expected = [None if v != v else round(v, 6) for v in values.tolist()]
+    assert list(map(repr, rounded(values))) == list(map(repr, expected))  # -0.0 too

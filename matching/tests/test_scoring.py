@@ -6,9 +6,12 @@ from dataclasses import replace
 
 import pytest
 
+from matching.digest import inputs_hash
 from matching.facts import CandidateFacts, Experience, JobFacts
 from matching.lexical import TermStats
 from matching.scoring import (
+    SCORER_VERSION,
+    inputs_hasher,
     lexical_component,
     location_fit,
     normalize_weights,
@@ -169,6 +172,13 @@ def test_the_result_records_weights_versions_and_a_stable_inputs_hash() -> None:
     assert first.model_versions["scorer"].startswith("hybrid")
     assert sum(first.weights.values()) == pytest.approx(1)
     assert first.as_json()["explanation"]["missing_required"] == ()
+
+
+def test_a_jobs_inputs_hasher_gives_each_candidates_inputs_hash() -> None:
+    weights = normalize_weights({"lexical": 0.2, "semantic": 0.5, "traditional": 0.3})
+    hash_of = inputs_hasher(JOB, weights)
+    for candidate in (ALICE, replace(ALICE, id="2", years_of_experience=2), CandidateFacts("3")):
+        assert hash_of(candidate) == inputs_hash(JOB, candidate, weights, SCORER_VERSION)
 
 
 def test_semantic_uses_only_vectors_of_the_same_model() -> None:
