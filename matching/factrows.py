@@ -10,7 +10,7 @@ little Python as possible: a JSON array (no keys to parse, no dictionaries to bu
 
 - the facts' fields but the vectors, positionally in `CandidateFacts` field order (sets as
   sorted lists, experience entries as arrays in `Experience` field order);
-- the keyword scorer's terms as `ranking.lexical_lists` gives them (query terms and weights,
+- the keyword scorer's terms as `lexical.lexical_lists` gives them (query terms and weights,
   occurrences as indexes into them with their counts, each field's size and length: the
   lists the pool's arrays are concatenated from, restored as they are);
 - `digest.facts_digest` of those facts, so the inputs hash of a kept pair costs one small
@@ -39,8 +39,7 @@ from orjson import loads
 
 from matching.digest import facts_digest
 from matching.facts import CandidateFacts, Experience
-from matching.lexical import FIELD_WEIGHTS
-from matching.ranking import LISTS_KEY, lexical_lists
+from matching.lexical import LISTS_KEY, lexical_lists
 
 # 1: a JSON object with the facts, term counts and digest; 2: the compact array.
 FACTS_FORMAT = 2
@@ -49,10 +48,8 @@ _ENTRY_FIELDS = tuple(f.name for f in fields(Experience) if f.name != "embedding
 _SETS = {"skills", "work_authorization", "languages"}
 _EXPERIENCES = _FIELDS.index("experiences")
 _SET_POSITIONS = tuple(i for i, name in enumerate(_FIELDS) if name in _SETS)
-# The memo keys of `digest.facts_digest` and `lexical._document` (TermStats' view of the
-# candidate: its distinct terms, its fields' lengths); tests/test_factrows.py checks them.
+# The memo key of `digest.facts_digest`; tests/test_factrows.py checks it.
 _DIGEST_KEY = "_digest"
-_DOCUMENT_KEY = "_document"
 
 
 def _plain(value: object) -> object:
@@ -79,9 +76,7 @@ def record_json(facts: CandidateFacts) -> str:
 
 
 def _entry(values: list[Any]) -> Experience:
-    entry = object.__new__(Experience)
-    entry.__dict__.update(zip(_ENTRY_FIELDS, values, strict=True), embedding=None)
-    return entry
+    return Experience(*values)  # `_ENTRY_FIELDS`: every field but the last, the vector
 
 
 def facts_from_json(text: str | bytes) -> CandidateFacts:
@@ -89,7 +84,7 @@ def facts_from_json(text: str | bytes) -> CandidateFacts:
 
 
 def facts_from_record(record: list[Any]) -> CandidateFacts:
-    """The facts of a stored array, with their term lists, digest and document memoised.
+    """The facts of a stored array, with their term lists and digest memoised.
 
     The frozen dataclasses are filled through their `__dict__` (what their `__init__` does
     field by field, without a `__post_init__` or slots): equal to the facts they were stored
@@ -103,5 +98,4 @@ def facts_from_record(record: list[Any]) -> CandidateFacts:
     memo.update(zip(_FIELDS, values, strict=True), embedding=None)
     memo[LISTS_KEY] = (words, weights, occurrences, counts, lengths, totals)
     memo[_DIGEST_KEY] = digest
-    memo[_DOCUMENT_KEY] = (frozenset(words), tuple(zip(FIELD_WEIGHTS, totals, strict=True)))
     return facts

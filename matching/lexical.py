@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from matching.facts import CandidateFacts, JobFacts
@@ -110,18 +111,6 @@ def _job_query(job: JobFacts) -> dict[str, float]:
     return weights
 
 
-def _document(candidate: CandidateFacts) -> tuple[frozenset[str], tuple[tuple[str, int], ...]]:
-    """The candidate's distinct terms and its fields' lengths, from its term counts (a
-    candidate loaded from a stored row has only them), memoised for every pool it joins."""
-
-    def compute() -> tuple[frozenset[str], tuple[tuple[str, int], ...]]:
-        counts = candidate_counts(candidate)
-        distinct = frozenset(t for terms_of in counts.values() for t in terms_of)
-        return distinct, tuple((name, terms_of.total()) for name, terms_of in counts.items())
-
-    return cached(candidate, "_document", compute)
-
-
 @dataclass(frozen=True)
 class TermStats:
     """Document frequencies and mean field lengths over a pool of candidates."""
@@ -137,22 +126,21 @@ class TermStats:
     def build(
         cls, candidates: Iterable[CandidateFacts], jobs: Iterable[JobFacts] = ()
     ) -> TermStats:
-        """Document frequencies over candidates and jobs; field lengths over candidates."""
-        df: Counter[str] = Counter()
-        lengths: Counter[str] = Counter()
-        n = pool = 0
-        for candidate in candidates:
-            n += 1
-            distinct, field_lengths = _document(candidate)
-            df.update(distinct)
-            for name, length in field_lengths:
-                lengths[name] += length
-        pool = n
+        """Document frequencies over candidates and jobs; field lengths over candidates.
+
+        A candidate's distinct terms are its query terms and its fields' lengths their totals
+        (`lexical_lists`, restored with stored facts): counted for the whole pool at once."""
+        lists = [lexical_lists(c) for c in candidates]
+        df = Counter(chain.from_iterable(terms_of[0] for terms_of in lists))
+        n = len(lists)
         for job in jobs:
-            pool += 1
+            n += 1
             df.update(set(job_query(job)))
-        avg = {name: lengths[name] / n for name in FIELD_WEIGHTS} if n else {}
-        return cls(documents=pool, df=dict(df), avg_len=avg)
+        # The lengths are integers: their sums are exact in any order.
+        totals = zip(*(terms_of[5] for terms_of in lists), strict=True)
+        lengths = [sum(column) / len(lists) for column in totals]
+        avg = dict(zip(FIELD_WEIGHTS, lengths, strict=True)) if lists else {}
+        return cls(documents=n, df=dict(df), avg_len=avg)
 
     def idf(self, term: str) -> float:
         memo = self._memo
@@ -215,6 +203,35 @@ def _candidate_query(candidate: CandidateFacts) -> dict[str, float]:
         for term, n in counts.items():
             weights[term] = weights.get(term, 0.0) + fw * (1.0 + math.log(n))
     return weights
+
+
+# The memo key of `lexical_lists` (`matching.factrows` restores it from a stored row).
+LISTS_KEY = "_lexical_lists"
+
+
+def lexical_lists(candidate: CandidateFacts) -> tuple[list, list, list, list, list, list]:
+    """The candidate's keyword terms as plain lists (memoised; stored with its facts):
+
+    - its query terms and their weights (`lexical.candidate_query`, in its order: each
+      distinct term where it first occurs, field after field);
+    - its term occurrences field after field (`FIELD_WEIGHTS` order, each field's terms in
+      `candidate_counts` order): each as the index of its term in the query terms, its count;
+    - each field's number of distinct terms and its length (the sum of its counts).
+
+    Lists, not arrays: a pool's are concatenated into arrays once (`ranking._pool_lists`)."""
+
+    def compute() -> tuple[list, list, list, list, list, list]:
+        query = candidate_query(candidate)
+        position = {term: i for i, term in enumerate(query)}
+        counts = candidate_counts(candidate)
+        fields = [counts.get(name, {}) for name in FIELD_WEIGHTS]
+        occurrences = [position[t] for f in fields for t in f]
+        values = [n for f in fields for n in f.values()]
+        lengths = [len(f) for f in fields]
+        totals = [sum(f.values()) for f in fields]
+        return list(query), list(query.values()), occurrences, values, lengths, totals
+
+    return cached(candidate, LISTS_KEY, compute)
 
 
 def reverse_relevance(job: JobFacts, candidate: CandidateFacts, stats: TermStats) -> float:

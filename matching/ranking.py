@@ -28,15 +28,15 @@ import numpy as np
 
 from matching import scoring as s
 from matching.facts import CandidateFacts, JobFacts
-from matching.lexical import (
+from matching.lexical import (  # noqa: F401 (LISTS_KEY re-exported)
     FIELD_WEIGHTS,
     K1,
+    LISTS_KEY,
     B,
     TermStats,
     _job_tf,
     cached,
-    candidate_counts,
-    candidate_query,
+    lexical_lists,
 )
 from matching.traditional import FACTOR_ARRAYS, traditional_array
 
@@ -54,34 +54,7 @@ def _clip(x: np.ndarray) -> np.ndarray:
 # --- Lexical -------------------------------------------------------------------------------
 
 
-# The memo key of `lexical_lists` (`matching.factrows` restores it from a stored row).
-LISTS_KEY = "_lexical_lists"
 _FIELDS = np.arange(len(FIELD_WEIGHTS))
-
-
-def lexical_lists(candidate: CandidateFacts) -> tuple[list, list, list, list, list, list]:
-    """The candidate's keyword terms as plain lists (memoised; stored with its facts):
-
-    - its query terms and their weights (`lexical.candidate_query`, in its order: each
-      distinct term where it first occurs, field after field);
-    - its term occurrences field after field (`FIELD_WEIGHTS` order, each field's terms in
-      `candidate_counts` order): each as the index of its term in the query terms, its count;
-    - each field's number of distinct terms and its length (the sum of its counts).
-
-    Lists, not arrays: a pool's are concatenated into arrays once (`_pool_lists`)."""
-
-    def compute() -> tuple[list, list, list, list, list, list]:
-        query = candidate_query(candidate)
-        position = {term: i for i, term in enumerate(query)}
-        counts = candidate_counts(candidate)
-        fields = [counts.get(name, {}) for name in FIELD_WEIGHTS]
-        occurrences = [position[t] for f in fields for t in f]
-        values = [n for f in fields for n in f.values()]
-        lengths = [len(f) for f in fields]
-        totals = [sum(f.values()) for f in fields]
-        return list(query), list(query.values()), occurrences, values, lengths, totals
-
-    return cached(candidate, LISTS_KEY, compute)
 
 
 def _pool_lists(pool: Sequence[CandidateFacts]) -> tuple:

@@ -128,10 +128,12 @@ def _held(ids: Iterable[int]) -> dict[int, tuple[str, CandidateFacts]]:
     return found
 
 
-def _remember(pk: int, version: str, facts: CandidateFacts) -> None:
+def _remember(entries: Iterable[tuple[int, str, CandidateFacts]]) -> None:
+    """Hold these (id, version, facts)."""
     with _lock:
-        _cache[pk] = (version, facts)
-        _cache.move_to_end(pk)
+        for pk, version, facts in entries:
+            _cache[pk] = (version, facts)
+            _cache.move_to_end(pk)
         while len(_cache) > FACTS_CACHE_SIZE:
             _cache.popitem(last=False)
 
@@ -153,7 +155,7 @@ def build_facts(ids: Sequence[int]) -> dict[int, tuple[str, CandidateFacts]]:
             facts = candidate_facts(SimpleNamespace(pk=pk, **columns), with_embedding=False)
             built[pk] = (version, facts)
             rows.append((pk, version, record_json(facts)))
-            _remember(pk, version, facts)
+        _remember((pk, version, facts) for pk, (version, facts) in built.items())
         if rows:
             rows.sort()  # one lock order for concurrent upserts
             pks, versions, data = zip(*rows, strict=True)
@@ -255,17 +257,17 @@ def _pool_of(
     """The pool from the statement's rows: held facts of the same version, else the stored
     row's, else built (and stored) now."""
     facts_by_id: dict[int, CandidateFacts] = {}
-    stale = []
+    stale, parsed = [], []
     for pk, version, _, _, _, record, *_ in found:
         mine = held.get(pk)
         if mine is not None and mine[0] == version:
             facts_by_id[pk] = mine[1]
         elif record is not None:
-            facts = facts_from_json(record)
-            facts_by_id[pk] = facts
-            _remember(pk, version, facts)
+            facts = facts_by_id[pk] = facts_from_json(record)
+            parsed.append((pk, version, facts))
         else:
             stale.append(pk)
+    _remember(parsed)
     if stale:
         facts_by_id |= {pk: facts for pk, (_, facts) in build_facts(stale).items()}
     pool = Pool([], [], [], set())

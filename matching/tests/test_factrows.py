@@ -10,8 +10,7 @@ import pytest
 
 from matching.digest import facts_digest
 from matching.factrows import facts_from_json, facts_from_record, facts_record, record_json
-from matching.lexical import _document, candidate_counts
-from matching.ranking import LISTS_KEY, lexical_lists
+from matching.lexical import LISTS_KEY, candidate_counts, lexical_lists
 from matching.tests.test_ranking import make_candidate
 
 
@@ -38,10 +37,9 @@ def test_the_row_carries_the_digest_and_term_lists_of_fresh_facts(pool) -> None:
         restored = facts_from_record(json.loads(record_json(facts)))
         fresh = replace(facts)  # a copy without memoised values
         assert restored.__dict__["_digest"] == facts_digest(fresh)
-        # Term lists and TermStats' document restored as computed, in the same order (sums
-        # over them add in the same order) and with the same floats (exact JSON round trip).
+        # Term lists restored as computed, in the same order (sums over them add in the same
+        # order) and with the same floats (exact JSON round trip).
         assert restored.__dict__[LISTS_KEY] == lexical_lists(fresh)
-        assert restored.__dict__["_document"] == _document(fresh)
         # The term counts are not stored: built from the restored facts (for the scalar
         # scorer), they are the same (a field's terms may come in another order: the skills'
         # set was built anew).
