@@ -39,11 +39,24 @@ def skill_name(slug: str) -> str:
     return skill.name if skill else slug
 
 
-def _evidence(candidate: CandidateFacts, slugs: list[str]) -> tuple[SkillEvidence, ...]:
-    return tuple(
-        SkillEvidence(slug=s, name=skill_name(s), evidence=candidate.skill_evidence.get(s, ""))
-        for s in slugs
-    )
+def _evidence(
+    candidate: CandidateFacts, slugs: list[str], memo: dict[tuple, object] | None = None
+) -> tuple[SkillEvidence, ...]:
+    """Each skill with its line; `memo` shares equal ones across a job's candidates (most
+    skills come without a line)."""
+    lines = candidate.skill_evidence
+    if memo is None:
+        return tuple(
+            SkillEvidence(slug=s, name=skill_name(s), evidence=lines.get(s, "")) for s in slugs
+        )
+    found = []
+    for slug in slugs:
+        key = ("evidence", slug, lines.get(slug, ""))
+        evidence = memo.get(key)
+        if evidence is None:
+            evidence = memo[key] = SkillEvidence(slug=slug, name=skill_name(slug), evidence=key[2])
+        found.append(evidence)
+    return tuple(found)  # type: ignore[arg-type]
 
 
 def _pct(value: float | None) -> str:
@@ -193,8 +206,8 @@ def explain(
             sentence = sentences[key] = _sentence(name, value, job, candidate)
         factors[name] = sentence
     return Explanation(
-        matched_required=_evidence(candidate, matched_req),
-        matched_preferred=_evidence(candidate, matched_pref),
+        matched_required=_evidence(candidate, matched_req, sentences),
+        matched_preferred=_evidence(candidate, matched_pref, sentences),
         missing_required=missing_req,
         missing_preferred=missing_pref,
         factors=factors,

@@ -17,11 +17,13 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, repeat
 from typing import Any
+
+import numpy as np
 
 from matching.facts import CandidateFacts, JobFacts
 
@@ -153,6 +155,15 @@ class TermStats:
                 value = math.log(1.0 + (self.documents - df + 0.5) / (df + 0.5))
             memo[term] = value
         return value
+
+    def idfs(self, terms: Sequence[str]) -> np.ndarray:
+        """`idf(t)` of each term as an array, by the same arithmetic (the counts are integers,
+        exact as floats) and the same logarithm (`math.log`)."""
+        if not self.documents:
+            return np.ones(len(terms))
+        df = np.fromiter(map(self.df.get, terms, repeat(0)), np.float64, len(terms))
+        ratio = 1.0 + (self.documents - df + 0.5) / (df + 0.5)
+        return np.fromiter(map(math.log, ratio.tolist()), np.float64, len(terms))
 
     def weighted_query(self, job: JobFacts) -> tuple[dict[str, float], float]:
         """The job's query terms weighted by IDF, and the ideal document's score."""

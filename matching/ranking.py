@@ -22,7 +22,7 @@ order of 1e-16). `matching/tests/test_ranking.py` compares both over a generated
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import chain
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -44,7 +44,7 @@ Cosines = tuple[float | None, ...] | None
 
 
 def _array(values: Sequence[float | None]) -> np.ndarray:
-    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+    return np.array(values, dtype=np.float64)  # None reads as NaN
 
 
 def _clip(x: np.ndarray) -> np.ndarray:
@@ -122,9 +122,9 @@ def _reverse(
         return np.zeros(len(pool))
     _, first, idx = np.unique(hashes, return_index=True, return_inverse=True)
     vocabulary = [words[i] for i in first.tolist()]
-    idf = np.fromiter(map(stats.idf, vocabulary), dtype=np.float64, count=len(vocabulary))
+    idf = stats.idfs(vocabulary)
     job_tf = cached(job, "_lexical_tf", lambda: _job_tf(job))
-    tf = np.fromiter((job_tf.get(t, 0.0) for t in vocabulary), np.float64, len(vocabulary))[idx]
+    tf = np.fromiter(map(job_tf.get, vocabulary, repeat(0.0)), np.float64, len(vocabulary))[idx]
     weight = query_weights * idf[idx]
     gained = weight * tf / (tf + K1)  # 0 for terms the job lacks, as the scalar skips them
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
@@ -266,10 +266,6 @@ def pool_scores(
 # --- Full results for the kept pairs -------------------------------------------------------
 
 
-def _known(value: float) -> float | None:
-    return None if value != value else value  # NaN: unknown
-
-
 def rounded(values: np.ndarray) -> list[float | None]:
     """`round(v, 6)` of each value, bit for bit, None for NaN.
 
@@ -301,9 +297,9 @@ def results_of(
     `score_match` calls, so a kept pair's stored row is the scalar one."""
     rows = list(rows)
     keys = list(subs)
-    # The kept rows' sub-scores (one row per pair), as floats (None: unknown) and rounded.
+    # The kept rows' sub-scores (one row per pair), as floats (None for NaN: unknown), rounded.
     kept = np.stack([subs[key] for key in keys], axis=1)[rows]
-    exact = [[_known(v) for v in values] for values in kept.tolist()]
+    exact = [[None if v != v else v for v in values] for values in kept.tolist()]
     shown = rounded(kept.ravel())
     width = len(keys)
     hash_of = s.inputs_hasher(job, weights)

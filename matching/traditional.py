@@ -121,7 +121,7 @@ def traditional_component(
 
 
 def _array(values: Sequence[float | None]) -> np.ndarray:
-    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+    return np.array(values, dtype=np.float64)  # None reads as NaN
 
 
 def _clip_array(x: np.ndarray) -> np.ndarray:

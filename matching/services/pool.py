@@ -282,6 +282,6 @@ def _pool_of(
         pool.facts.append(facts)
         pool.profile_cosines.append(_number(cosine))
         pool.experience_cosines.append(
-            None if entries is None or not with_vector else tuple(_number(c) for c in entries)
+            None if entries is None or not with_vector else tuple(map(_number, entries))
         )
     return pool

@@ -6,6 +6,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict
 
+import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -16,7 +17,13 @@ from matching.adapters import candidate_facts, job_facts
 from matching.facts import CandidateFacts, JobFacts
 from matching.lexical import TermStats
 from matching.models import Match
-from matching.ranking import component_arrays, results_of, subscore_arrays, weighted_total
+from matching.ranking import (
+    component_arrays,
+    results_of,
+    rounded,
+    subscore_arrays,
+    weighted_total,
+)
 from matching.scoring import (
     MatchResult,
     normalize_weights,
@@ -142,15 +149,12 @@ def rank_candidates_for_job(
         [pool.profile_cosines[i] for i in rows],
         [pool.experience_cosines[i] for i in rows],
     )
-    scores = weighted_total(component_arrays(subs), weights)
-    # Ordered as `_rank` orders: the score rounded as stored, then the id.
-    order = sorted(
-        zip((round(x, 6) for x in scores.tolist()), passing, range(len(facts)), strict=True),
-        key=lambda row: (-row[0], row[1]),
-    )
+    scores = np.array(rounded(weighted_total(component_arrays(subs), weights)))
+    # Ordered as `_rank` orders: the score rounded as stored, then the id (the last key first).
+    order = np.lexsort((np.array(passing), -scores)).tolist()
     lap("score")
     top_n = settings.MATCH_KEEP_TOP_N
-    kept = [j for rank, (_, pk, j) in enumerate(order) if rank < top_n or pk in stored]
+    kept = [j for rank, j in enumerate(order) if rank < top_n or passing[j] in stored]
     results = results_of(jf, facts, subs, kept, weights)
     lap("explain")
     return results, set(passing)

@@ -213,3 +213,10 @@ def test_rounded_arrays_are_rounds_bit_for_bit() -> None:
     )
     expected = [None if v != v else round(v, 6) for v in values.tolist()]
     assert list(map(repr, rounded(values))) == list(map(repr, expected))  # -0.0 too
+
+
+def test_the_idf_array_is_each_terms_idf(pool) -> None:
+    stats = TermStats.build(pool, JOBS)
+    terms = [*stats.df, "unseen"]
+    assert stats.idfs(terms).tolist() == [stats.idf(t) for t in terms]
+    assert TermStats().idfs(["any"]).tolist() == [TermStats().idf("any")]
