@@ -151,11 +151,10 @@ def _cosines(
     """Per candidate: (profile<->job cosine, best experience<->job cosine), None if unknown."""
     profile: list[float | None] = []
     best: list[float | None] = []
+    model = job.embedding_model
     for candidate, pc, ec in zip(pool, profile_cosines, experience_cosines, strict=True):
-        same = job.embedding_model == candidate.embedding_model or not (
-            job.embedding_model and candidate.embedding_model
-        )
-        if not same:
+        other = candidate.embedding_model
+        if model and other and model != other:  # vectors of another model: no cosine
             profile.append(None)
             best.append(None)
             continue
@@ -165,7 +164,7 @@ def _cosines(
             profile.append(subs["profile_cosine"])
             best.append(subs["best_experience_cosine"])
             continue
-        known = [x for x in ec if x is not None]
+        known = ec if None not in ec else [x for x in ec if x is not None]
         profile.append(pc)
         best.append(max(known) if known else None)
     return profile, best
