@@ -12,7 +12,7 @@ little Python as possible: a JSON array (no keys to parse, no dictionaries to bu
   sorted lists, experience entries as arrays in `Experience` field order);
 - the keyword scorer's terms as `lexical.lexical_lists` gives them (query terms and weights,
   occurrences as indexes into them with their counts, each field's size and length: the
-  lists the pool's arrays are concatenated from, restored as they are);
+  sequences the pool's arrays are concatenated from, restored as the same tuples);
 - `digest.facts_digest` of those facts, so the inputs hash of a kept pair costs one small
   SHA-256 instead of serialising the candidate.
 
@@ -66,7 +66,7 @@ def facts_record(facts: CandidateFacts) -> list[Any]:
         raise ValueError("facts are stored without their vectors")
     return [
         [_plain(getattr(facts, name)) for name in _FIELDS],
-        *lexical_lists(facts),
+        *map(list, lexical_lists(facts)),
         facts_digest(facts),
     ]
 
@@ -96,6 +96,6 @@ def facts_from_record(record: list[Any]) -> CandidateFacts:
     facts = object.__new__(CandidateFacts)
     memo = facts.__dict__
     memo.update(zip(_FIELDS, values, strict=True), embedding=None)
-    memo[LISTS_KEY] = (words, weights, occurrences, counts, lengths, totals)
+    memo[LISTS_KEY] = tuple(map(tuple, (words, weights, occurrences, counts, lengths, totals)))
     memo[_DIGEST_KEY] = digest
     return facts

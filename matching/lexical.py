@@ -220,8 +220,8 @@ def _candidate_query(candidate: CandidateFacts) -> dict[str, float]:
 LISTS_KEY = "_lexical_lists"
 
 
-def lexical_lists(candidate: CandidateFacts) -> tuple[list, list, list, list, list, list]:
-    """The candidate's keyword terms as plain lists (memoised; stored with its facts):
+def lexical_lists(candidate: CandidateFacts) -> tuple[tuple, ...]:
+    """The candidate's keyword terms as six tuples (memoised; stored with its facts):
 
     - its query terms and their weights (`lexical.candidate_query`, in its order: each
       distinct term where it first occurs, field after field);
@@ -229,18 +229,21 @@ def lexical_lists(candidate: CandidateFacts) -> tuple[list, list, list, list, li
       `candidate_counts` order): each as the index of its term in the query terms, its count;
     - each field's number of distinct terms and its length (the sum of its counts).
 
-    Lists, not arrays: a pool's are concatenated into arrays once (`ranking._pool_lists`)."""
+    Tuples, not arrays: a pool's are concatenated into arrays once (`ranking._pool_lists`).
+    Tuples, not lists: they hold numbers and strings only, so the garbage collector stops
+    tracking them, and a process holds thousands of facts (`services.pool`'s cache) that
+    every older-generation collection would walk again."""
 
-    def compute() -> tuple[list, list, list, list, list, list]:
+    def compute() -> tuple[tuple, ...]:
         query = candidate_query(candidate)
         position = {term: i for i, term in enumerate(query)}
         counts = candidate_counts(candidate)
         fields = [counts.get(name, {}) for name in FIELD_WEIGHTS]
-        occurrences = [position[t] for f in fields for t in f]
-        values = [n for f in fields for n in f.values()]
-        lengths = [len(f) for f in fields]
-        totals = [sum(f.values()) for f in fields]
-        return list(query), list(query.values()), occurrences, values, lengths, totals
+        occurrences = tuple(position[t] for f in fields for t in f)
+        values = tuple(n for f in fields for n in f.values())
+        lengths = tuple(len(f) for f in fields)
+        totals = tuple(sum(f.values()) for f in fields)
+        return tuple(query), tuple(query.values()), occurrences, values, lengths, totals
 
     return cached(candidate, LISTS_KEY, compute)
 
