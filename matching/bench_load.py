@@ -61,8 +61,8 @@ def load(options: dict[str, Any], say: Callable[[str], None]) -> tuple[list[Any]
             f"{embedder.model_id}; built in {time.monotonic() - started:.0f} s): cosine to the "
             f"real embedding of the same profile text {mean:.3f} mean, {low:.3f} 5th "
             f"percentile (two profiles' real embeddings: {composer.random_pair:.3f}); plus "
-            f"{composer.residual_scale} x a mix of two fit residuals: cosine to the real "
-            f"embedding {composer.fidelity_with_residual:.3f}"
+            f"{composer.residual_scale} x a residual drawn with the fit's covariance: cosine "
+            f"to the real embedding {composer.fidelity_with_residual:.3f}"
         )
     elif options["vectors"] == "blobs":
         kind = f"embeddings of {len(bench.ROLES)} role texts + isotropic noise (sigma 0.03)"

@@ -13,13 +13,13 @@ if TYPE_CHECKING:
     from matching.bench import Chunk
 
 ACTIVITIES = 3000  # ESCO activity labels sampled into profile texts (one each)
-# The share of a real text-specific residual added to each composed vector (`Composer.vectors`):
+# The scale of the text-specific residual added to each composed vector (`Composer.vectors`),
 # chosen with `bench/vector_shape.py` (1,500 profiles; real embeddings of the same texts: LID
 # 4.9, relative contrast 3.63, 1st / 50th neighbour cosine 0.961 / 0.855). Without residual
-# (0): 24.2, 4.32, 0.978 / 0.968, neighbourhoods far denser than text's; 0.6: 12.0, 2.87,
-# 0.945 / 0.877; 0.75: 10.5, 2.69, 0.934 / 0.831. 0.6 is the scale whose neighbours' cosines
-# stay at or above the real ones (at 0.75 they fall below) and is still harder than text on
-# LID and contrast.
+# (0): 24.2, 4.32, 0.978 / 0.968, neighbourhoods far denser than text's; 0.5: 17.9, 2.77,
+# 0.943 / 0.903; 0.6: 16.4, 2.58, 0.931 / 0.878; 0.7: 15.4, 2.41, 0.919 / 0.851. 0.6 is the
+# largest scale whose 50th neighbour stays at or above the real one; LID and contrast make it
+# harder than text for an index.
 RESIDUAL_SCALE = 0.6
 
 
@@ -38,8 +38,11 @@ class Composer:
     What the parts cannot say (the fit's residuals: real minus composed, about half the
     composed vector's norm) is what makes one text's embedding differ from another's with the
     same parts. Without it the composed vectors crowd into near-ties (`RESIDUAL_SCALE`). Each
-    vector gets `residual_scale` times a mix of two of the fit's residuals, drawn at random and
-    mixed at a random angle (a million profiles share no residual outright). Embedding a
+    vector gets `residual_scale` times its own draw from a normal distribution with the
+    residuals' covariance (`residual_basis`). Reusing the fit's residuals themselves (1,000 of
+    them, a mix of two per profile) left one job of 20 at a million profiles with recall 0.00
+    (HNSW ef 500: its exact top 50 all nearer than anything the search found), most likely an
+    island of profiles of one role sharing one residual, a repetition no text has. Embedding a
     million texts would take hours here; isotropic noise around a few role vectors instead (the
     `blobs` option) fills 384 dimensions with noise that no text has, and makes every
     neighbour a near-tie: an approximate index finds far fewer of them than it does on text.
@@ -55,7 +58,7 @@ class Composer:
     weights: np.ndarray = dataclass_field(default_factory=lambda: np.ones(3, dtype=np.float32))
     bias: np.ndarray | None = None
     fidelity: tuple[float, float] = (float("nan"), float("nan"))  # mean, 5th percentile
-    residuals: np.ndarray | None = None  # the fit's, centred (n, d)
+    residual_basis: np.ndarray | None = None  # (d, d): standard normal @ it ~ the residuals
     fidelity_with_residual: float = float("nan")  # mean, held-out, residual at its scale
     residual_scale: float = RESIDUAL_SCALE
     random_pair: float = float("nan")  # mean cosine of two profiles' real embeddings
@@ -115,11 +118,9 @@ class Composer:
         composed = self.parts(roles, skills, activities) @ self.weights
         if self.bias is not None:
             composed += self.bias
-        if rng is not None and self.residuals is not None and self.residual_scale:
-            n, pool = len(composed), self.residuals
-            first, second = pool[rng.integers(0, len(pool), n)], pool[rng.integers(0, len(pool), n)]
-            angle = rng.uniform(0, np.pi / 2, size=(n, 1)).astype(np.float32)
-            composed += self.residual_scale * (np.cos(angle) * first + np.sin(angle) * second)
+        if rng is not None and self.residual_basis is not None and self.residual_scale:
+            normal = rng.standard_normal(composed.shape, dtype=np.float32)
+            composed += self.residual_scale * (normal @ self.residual_basis)
         composed /= np.linalg.norm(composed, axis=1, keepdims=True)
         return composed.astype(np.float32)
 
@@ -140,7 +141,11 @@ class Composer:
             bias = (real[train] - parts[train] @ weights).mean(axis=0)
         self.weights, self.bias = weights.astype(np.float32), bias.astype(np.float32)
         residuals = real[train] - (parts[train] @ weights + bias)
-        self.residuals = (residuals - residuals.mean(axis=0)).astype(np.float32)
+        residuals -= residuals.mean(axis=0)
+        variances, axes = np.linalg.eigh(residuals.T @ residuals / len(residuals))
+        self.residual_basis = (np.sqrt(np.clip(variances, 0, None))[:, None] * axes.T).astype(
+            np.float32
+        )
         composed = self.vectors(roles[test], sample.skills[test], activities[test])
         cosines = (composed * real[test]).sum(axis=1)
         self.fidelity = (float(cosines.mean()), float(np.percentile(cosines, 5)))

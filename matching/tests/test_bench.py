@@ -52,7 +52,10 @@ def test_residuals_spread_profiles_that_share_their_parts_as_real_texts_spread(c
     [chunk] = bench.chunks(200, composer.role_vectors, seed=2, known_skills=KNOWN,
                            composer=composer, rare=60)  # fmt: skip
     bare = composer.vectors(chunk.roles, chunk.skills, chunk.activities)  # no residual
-    assert composer.residuals is not None and len(composer.residuals) == 100  # the fit's 2/3
+    assert composer.residual_basis is not None
+    # Its draws have the fit's residual spread (about half a composed vector's norm).
+    draws = np.random.default_rng(0).standard_normal((500, 384)) @ composer.residual_basis
+    assert 0.2 < np.linalg.norm(draws, axis=1).mean() < 0.8
     # Two profiles of one role: without residual nearly the same vector, with it apart.
     same = chunk.roles[:, None] == chunk.roles[None, :]
     np.fill_diagonal(same, False)
