@@ -14,8 +14,8 @@ neighbours, plus the mean cosine between composed and real vectors.
     .venv/bin/python bench/vector_shape.py [--profiles 1500]
 
 Run of 2026-11-26 (1,500 profiles): real LID 4.9, contrast 3.63, 1st / 50th neighbour 0.961 /
-0.855; composed + residual x 0.6 (the default) LID 12.3, contrast 2.81, 0.943 / 0.876 (cosine to
-the real vector 0.852); composed without residual 24.2, 4.14, 0.977 / 0.965 (0.892); blobs LID
+0.855; composed + residual x 0.6 (the default) LID 16.7, contrast 2.56, 0.931 / 0.878 (cosine to
+the real vector 0.853); composed without residual 24.2, 4.14, 0.977 / 0.965 (0.892); blobs LID
 52.0, contrast 1.95, 0.780 / 0.737. Without residual the composed neighbourhoods are far denser
 than the real embeddings' (near-ties an index misses); with it, the neighbours' cosines are
 close to the real ones, and LID and contrast still make the synthetic set the harder one.
