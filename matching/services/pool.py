@@ -21,6 +21,7 @@ costs one round trip to the database. `pool_for_job` runs the same statement for
 from __future__ import annotations
 
 import json
+import logging
 import math
 import threading
 from collections import OrderedDict
@@ -51,6 +52,7 @@ _VECTORS = ProfileVectors._meta.db_table
 _ENTRIES = ExperienceVector._meta.db_table
 _MATCHES = Match._meta.db_table
 FACTS_TABLE = "matching_profilefacts"
+logger = logging.getLogger(__name__)
 
 
 def _cosines(model: str) -> str:
@@ -69,15 +71,17 @@ def _cosines(model: str) -> str:
 # id, version, embedding model, cosine to the job, each experience entry's cosine (in entry
 # order; NULL unless the entries were embedded by the job's model), the stored facts row as
 # text when it is current (the held ones are skipped in Python, not parsed), whether the job
-# has a stored match for it. Positional parameters: the job's id, the ids query's, the model
-# twice, the job's vector (NULL: NULL cosines), the format.
+# has a stored match for it, whether the vector search returned it. `{ids}` has two columns:
+# id, nearest (from the vector search). Positional parameters: the job's id, the ids query's,
+# the model twice, the job's vector (NULL: NULL cosines), the format.
 _POOL_SQL = f"""
 WITH stored AS (SELECT candidate_id AS id FROM {_MATCHES} WHERE job_id = %s),
 ids AS ({{ids}})
 SELECT p.id, p.xmin::text, p.embedding_model,
     {_cosines("%s")},
     f.data::text,
-    s.id IS NOT NULL
+    s.id IS NOT NULL,
+    p.id IN (SELECT id FROM ids WHERE nearest)
 FROM (SELECT %s::vector AS v) q
 CROSS JOIN {_PROFILES} p
 LEFT JOIN {FACTS_TABLE} f ON f.profile_id = p.id AND f.version = p.xmin::text AND f.format = %s
@@ -174,6 +178,8 @@ class Pool:
     experience_cosines: list[tuple[float | None, ...] | None]
     # Ids of the candidates with a stored match for the job (`ranking_pool`).
     stored: set[int] = field(default_factory=set)
+    # Ids the vector search returned (`ranking_pool`).
+    nearest: set[int] = field(default_factory=set)
 
 
 def _number(value: float | None) -> float | None:
@@ -186,7 +192,7 @@ def _vector_text(job: Job) -> str | None:
 
 def pool_for_job(job: Job, ids: Sequence[int]) -> Pool:
     """The pool's facts and cosines for these candidates, in id order."""
-    return _load(job, "", ["SELECT unnest(%s::bigint[]) AS id"], [list(ids)])
+    return _load(job, "", ["SELECT unnest(%s::bigint[]) AS id, false AS nearest"], [list(ids)])
 
 
 def ranking_pool(
@@ -213,15 +219,54 @@ def ranking_pool(
         setup, sql, arguments, searched_exactly = candidate_search(
             job, k, exact=True if exact else None
         )
-        parts.append(f"SELECT profile_id AS id FROM ({sql}) nearest")  # noqa: S608
+        parts.append(f"SELECT profile_id AS id, true AS nearest FROM ({sql}) nearest")  # noqa: S608
         params += arguments
     if job.required_skills:
         # The exact search's settings forbid index scans for the whole statement.
         sql, arguments = skill_union_sql(job, k, index_scans=not searched_exactly)
-        parts.append(f"SELECT id FROM ({sql}) lexical")  # noqa: S608
+        parts.append(f"SELECT id, false AS nearest FROM ({sql}) lexical")  # noqa: S608
         params += arguments
-    parts.append("SELECT id FROM stored")
-    return _load(job, setup, parts, params, fetched)
+    parts.append("SELECT id, false AS nearest FROM stored")
+    pool = _load(job, setup, parts, params, fetched)
+    if not searched_exactly and trapped(pool, k):
+        # The graph held the job's neighbours out of the search's reach: searched exactly.
+        logger.warning(
+            "job %s: approximate vector search trapped (%d of the skill union and stored "
+            "matches nearer than its farthest); searched exactly",
+            job.pk, closer_than_nearest(pool), extra={"job_id": job.pk},
+        )  # fmt: skip
+        pool = ranking_pool(job, exact=True, k=k, fetched=fetched)
+    return pool
+
+
+# How many candidates outside the vector search's rows, nearer the job than the farthest of
+# them, `trapped` takes for a search that missed the job's neighbourhood: an HNSW graph of
+# clustered vectors can hold a whole cluster out of a search's reach (at 1M profiles one PT
+# posting's search in the country graph returned profiles at cosine distance 0.47-0.52 at any
+# ef_search, while its exact top 50 lay at 0.16-0.19). An ordinary search misses a few of its
+# neighbours (recall@50 0.96-0.98), which the union may hold: a share of K, at least 5.
+TRAP_MIN_CLOSER = 5
+TRAP_SHARE = 0.1
+
+
+def closer_than_nearest(pool: Pool) -> int:
+    """Candidates of the pool outside the vector search's rows (the skill union, the stored
+    matches) nearer the job than the farthest row the search returned."""
+    inside, outside = [], []
+    for facts, cosine in zip(pool.facts, pool.profile_cosines, strict=True):
+        if cosine is not None:
+            (inside if int(facts.id) in pool.nearest else outside).append(cosine)
+    if not inside:
+        return 0
+    floor = min(inside)
+    return sum(cosine > floor for cosine in outside)
+
+
+def trapped(pool: Pool, k: int) -> bool:
+    """Whether the approximate vector search returned rows far from the job's neighbourhood:
+    more of the other candidates lie nearer than its farthest row than a search that only
+    missed a few neighbours would leave (`TRAP_MIN_CLOSER`, `TRAP_SHARE` of k)."""
+    return closer_than_nearest(pool) >= max(TRAP_MIN_CLOSER, TRAP_SHARE * k)
 
 
 def _load(
@@ -245,6 +290,7 @@ def _load(
         fetched()
     pool = _pool_of(job, found, _held(row[0] for row in found), vector is not None)
     pool.stored.update(row[0] for row in found if row[6])
+    pool.nearest.update(row[0] for row in found if row[7])
     return pool
 
 

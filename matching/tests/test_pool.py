@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -9,8 +11,17 @@ from django.test.utils import CaptureQueriesContext
 from matching.adapters import candidate_facts
 from matching.factrows import FACTS_FORMAT
 from matching.models import Match
-from matching.services import retrieve_candidates
-from matching.services.pool import FACTS_TABLE, clear_facts_cache, pool_for_job, ranking_pool
+from matching.services import pool as pool_module
+from matching.services import retrieval, retrieve_candidates
+from matching.services.pool import (
+    FACTS_TABLE,
+    clear_facts_cache,
+    closer_than_nearest,
+    pool_for_job,
+    ranking_pool,
+    trapped,
+)
+from matching.services.retrieval import candidate_vector_ids, vector_literal
 from resumes.models import CandidateProfile
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +159,36 @@ def test_the_ranking_pool_builds_and_stores_missing_facts(people, job) -> None:
     assert pool.facts and sorted(_stored()) == sorted(int(f.id) for f in pool.facts)
     clear_facts_cache()
     _same_pool(ranking_pool(job), pool)
+
+
+def test_the_ranking_pool_marks_the_rows_of_the_vector_search(people, job) -> None:
+    pool = ranking_pool(job, k=1)
+    nearest, _ = candidate_vector_ids(job, 1)
+    assert pool.nearest == set(nearest) == {people["pia"].pk}
+    assert closer_than_nearest(pool) == 0 and not trapped(pool, 1)
+    assert pool_for_job(job, [people["pia"].pk]).nearest == set()
+
+
+def test_an_approximate_search_trapped_away_from_the_job_is_done_again_exactly(
+    people, job, monkeypatch, caplog
+) -> None:
+    """The search's rows lie farther from the job than candidates the skill union found: the
+    graph kept the search away from the job's neighbourhood. Here the vector table's row of the
+    pastry chef holds the job's own vector (the search returns the chef), while the profiles'
+    vectors (the pool's cosines) put the Django developer of the skill union nearer."""
+    monkeypatch.setattr(retrieval, "EXACT_MAX_ROWS", -1)  # the HNSW path, even this small
+    monkeypatch.setattr(pool_module, "TRAP_MIN_CLOSER", 1)
+    chef, pia = people["chef"], people["pia"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE matching_candidatevector SET embedding = %s::vector WHERE profile_id = %s",
+            [vector_literal(job.embedding), chef.pk],
+        )
+    approximate, searched_exactly = candidate_vector_ids(job, 1, exact=False)
+    assert approximate == [chef.pk] and not searched_exactly
+    with caplog.at_level(logging.WARNING, logger="matching.services.pool"):
+        pool = ranking_pool(job, k=1)
+    assert "trapped (1 of the skill union" in caplog.text
+    exact = ranking_pool(job, exact=True, k=1)
+    assert [f.id for f in pool.facts] == [f.id for f in exact.facts]
+    assert {int(f.id) for f in pool.facts} == {chef.pk, pia.pk}
