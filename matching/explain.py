@@ -40,15 +40,11 @@ def skill_name(slug: str) -> str:
 
 
 def _evidence(
-    candidate: CandidateFacts, slugs: list[str], memo: dict[tuple, object] | None = None
+    candidate: CandidateFacts, slugs: list[str], memo: dict[tuple, object]
 ) -> tuple[SkillEvidence, ...]:
     """Each skill with its line; `memo` shares equal ones across a job's candidates (most
     skills come without a line)."""
     lines = candidate.skill_evidence
-    if memo is None:
-        return tuple(
-            SkillEvidence(slug=s, name=skill_name(s), evidence=lines.get(s, "")) for s in slugs
-        )
     found = []
     for slug in slugs:
         key = ("evidence", slug, lines.get(slug, ""))
@@ -172,16 +168,13 @@ def explain(
     job's skills the candidate has, a factor's sentence of the job, its value and the few facts
     of the candidate it names (`_sentence_key`); most of them recur."""
     if sentences is None:
-        matched_req, matched_pref, missing_req, missing_pref, skills = _skills(
-            job, candidate.skills
-        )
-    else:
-        job_skills = cached(job, "_explain_skills", lambda: _job_skills(job))[2]
-        key = ("skills", job_skills & candidate.skills)
-        part = sentences.get(key)
-        if part is None:
-            part = sentences[key] = _skills(job, key[1])
-        matched_req, matched_pref, missing_req, missing_pref, skills = part
+        sentences = {}  # one candidate: nothing recurs
+    job_skills = cached(job, "_explain_skills", lambda: _job_skills(job))[2]
+    key = ("skills", job_skills & candidate.skills)
+    part = sentences.get(key)
+    if part is None:
+        part = sentences[key] = _skills(job, key[1])
+    matched_req, matched_pref, missing_req, missing_pref, skills = part
     profile, best = subscores.get("semantic.profile"), subscores.get("semantic.best_experience")
     factors = {
         "skills": skills,
@@ -197,9 +190,6 @@ def explain(
     }
     for name, subscore in _FACTORS:
         value = subscores.get(subscore)
-        if sentences is None:
-            factors[name] = _sentence(name, value, job, candidate)
-            continue
         key = _sentence_key(name, value, job, candidate)
         sentence = sentences.get(key)
         if sentence is None:

@@ -28,10 +28,9 @@ import numpy as np
 
 from matching import scoring as s
 from matching.facts import CandidateFacts, JobFacts
-from matching.lexical import (  # noqa: F401 (LISTS_KEY re-exported)
+from matching.lexical import (
     FIELD_WEIGHTS,
     K1,
-    LISTS_KEY,
     B,
     TermStats,
     _job_tf,
