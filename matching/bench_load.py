@@ -13,6 +13,7 @@ from django.db import connection, transaction
 
 from matching import bench
 from matching.embeddings import get_embedder
+from matching.services.retrieval import HNSW_PARAMETERS
 
 INDEX = "matching_profile_embedding_hnsw"  # on the wide profile rows (the old retrieval path)
 NARROW_INDEX = "matching_candidatevector_hnsw"  # on the narrow vector table (migration 0006)
@@ -187,7 +188,7 @@ def build_index(options: dict[str, Any], say: Callable[[str], None]) -> None:
             NARROW_INDEX,
             f"CREATE INDEX {NARROW_INDEX} ON matching_candidatevector USING hnsw "
             "((embedding::halfvec(384)) halfvec_cosine_ops) "
-            "WITH (m = 16, ef_construction = 64)",
+            f"WITH ({HNSW_PARAMETERS})",
         )
     ]
     if options["wide"]:
@@ -196,7 +197,7 @@ def build_index(options: dict[str, Any], say: Callable[[str], None]) -> None:
                 "wide profile rows",
                 INDEX,
                 f"CREATE INDEX {INDEX} ON resumes_candidateprofile "
-                "USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)",
+                f"USING hnsw (embedding vector_cosine_ops) WITH ({HNSW_PARAMETERS})",
             )
         )
     for label, name, statement in statements:
@@ -209,7 +210,7 @@ def build_index(options: dict[str, Any], say: Callable[[str], None]) -> None:
             cursor.execute("SELECT pg_size_pretty(pg_relation_size(%s))", [name])
             [size] = cursor.fetchone()
         say(
-            f"HNSW index on the {label} (m=16, ef_construction=64, maintenance_work_mem="
+            f"HNSW index on the {label} ({HNSW_PARAMETERS}, maintenance_work_mem="
             f"{options['maintenance_work_mem']}, 2 parallel workers): built in "
             f"{time.monotonic() - started:.1f} s, {size}; {load_average()}"
         )

@@ -232,6 +232,28 @@ def test_a_country_with_its_own_partial_index_is_searched_in_it(
     assert candidate_vector_ids(make_job(acme, "IE", Job.Workplace.ONSITE), 10)[1]
 
 
+def test_every_candidate_graph_is_built_with_the_wider_construction_list(
+    crowd, forget_indexes
+) -> None:
+    # The table's index comes from migration 0006 (64) raised by 0013; the country ones from
+    # `ensure_country_indexes`.
+    ensure_country_indexes(min_rows=5, max_share=0.5, concurrently=False)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
+            "AND indexdef ILIKE '%%using hnsw%%' ORDER BY 1",
+            [retrieval.VECTOR_TABLE],
+        )
+        found = dict(cursor.fetchall())
+    assert sorted(found) == [
+        "matching_candidatevector_hnsw",
+        *(f"{retrieval.COUNTRY_INDEX_PREFIX}{code}" for code in ("de", "fr", "pt")),
+    ]
+    assert retrieval.HNSW_PARAMETERS == "m = 16, ef_construction = 128"
+    for definition in found.values():
+        assert "WITH (m='16', ef_construction='128')" in definition
+
+
 def test_beat_builds_the_country_indexes_daily(crowd, forget_indexes):
     from django.conf import settings
 
