@@ -13,7 +13,12 @@ from django.db import connection, transaction
 
 from matching import bench
 from matching.embeddings import get_embedder
-from matching.services.retrieval import HNSW_PARAMETERS
+from matching.services.retrieval import (
+    HNSW_PARAMETERS,
+    IVF_INDEX,
+    IVF_MIN_ROWS,
+    ensure_partition_index,
+)
 
 INDEX = "matching_profile_embedding_hnsw"  # on the wide profile rows (the old retrieval path)
 NARROW_INDEX = "matching_candidatevector_hnsw"  # on the narrow vector table (migration 0006)
@@ -74,6 +79,7 @@ def load(options: dict[str, Any], say: Callable[[str], None]) -> tuple[list[Any]
     with connection.cursor() as cursor:
         cursor.execute(f"DROP INDEX IF EXISTS {INDEX}")
         cursor.execute(f"DROP INDEX IF EXISTS {NARROW_INDEX}")
+        cursor.execute(f"DROP INDEX IF EXISTS {IVF_INDEX}")
         cursor.execute("SELECT coalesce(max(id), 0) FROM accounts_user")
         first = cursor.fetchone()[0] + 1
     started = time.monotonic()
@@ -180,17 +186,20 @@ def load(options: dict[str, Any], say: Callable[[str], None]) -> tuple[list[Any]
 
 
 def build_index(options: dict[str, Any], say: Callable[[str], None]) -> None:
-    """The narrow table's HNSW index (the service's), and with `--wide` the old one on the
-    profile rows; each timed, with the tables' sizes."""
-    statements = [
-        (
-            "narrow vector table, half precision",
-            NARROW_INDEX,
-            f"CREATE INDEX {NARROW_INDEX} ON matching_candidatevector USING hnsw "
-            "((embedding::halfvec(384)) halfvec_cosine_ops) "
-            f"WITH ({HNSW_PARAMETERS})",
+    """The narrow table's vector index (the service's: its HNSW graph, or from `IVF_MIN_ROWS`
+    rows its IVF index), and with `--wide` the old HNSW one on the profile rows; each timed,
+    with the tables' sizes."""
+    statements = []
+    if options["candidates"] < IVF_MIN_ROWS:
+        statements.append(
+            (
+                "narrow vector table, half precision",
+                NARROW_INDEX,
+                f"CREATE INDEX {NARROW_INDEX} ON matching_candidatevector USING hnsw "
+                "((embedding::halfvec(384)) halfvec_cosine_ops) "
+                f"WITH ({HNSW_PARAMETERS})",
+            )
         )
-    ]
     if options["wide"]:
         statements.append(
             (
@@ -217,6 +226,8 @@ def build_index(options: dict[str, Any], say: Callable[[str], None]) -> None:
     with connection.cursor() as cursor:
         for table in TABLES:
             cursor.execute(f"VACUUM ANALYZE {table}")
+    if options["candidates"] >= IVF_MIN_ROWS:
+        partition_index(options, say)
     country_indexes(options, say)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -227,6 +238,24 @@ def build_index(options: dict[str, Any], say: Callable[[str], None]) -> None:
         )
         sizes = "; ".join(f"{t} {own} ({total} with indexes)" for t, own, total in cursor)
     say(f"tables (with TOAST): {sizes}")
+
+
+def partition_index(options: dict[str, Any], say: Callable[[str], None]) -> None:
+    """The table's IVF index (`ensure_partition_index`), timed."""
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET maintenance_work_mem = '{options['maintenance_work_mem']}'")
+        cursor.execute("SET max_parallel_maintenance_workers = 2")
+        lists = ensure_partition_index()
+        cursor.execute("RESET maintenance_work_mem")
+        cursor.execute("RESET max_parallel_maintenance_workers")
+        cursor.execute("SELECT pg_size_pretty(pg_relation_size(%s))", [IVF_INDEX])
+        [size] = cursor.fetchone()
+    say(
+        f"IVF index on the narrow vector table ({lists} lists, normalised half precision, "
+        f"maintenance_work_mem={options['maintenance_work_mem']}, 2 parallel workers): built "
+        f"in {time.monotonic() - started:.1f} s, {size}; {load_average()}"
+    )
 
 
 def country_indexes(options: dict[str, Any], say: Callable[[str], None]) -> None:

@@ -51,6 +51,14 @@ def ensure_country_indexes(min_rows: int | None = None, max_share: float | None 
     return services.ensure_country_indexes(**{k: v for k, v in limits.items() if v is not None})
 
 
+@shared_task(acks_late=True)
+def ensure_partition_index(min_rows: int | None = None) -> int:
+    """Beat, daily: the candidate table's IVF index once the table is large, rebuilt when it
+    has doubled or halved since (concurrently). Returns its lists (0: none yet)."""
+    limits = {} if min_rows is None else {"min_rows": min_rows}
+    return services.ensure_partition_index(**limits)
+
+
 @shared_task(
     autoretry_for=(TransientRerankError,),
     retry_backoff=True,

@@ -36,6 +36,7 @@ from matching.services.recompute import (
 from matching.services.retrieval import (
     candidate_pool,
     ensure_country_indexes,
+    ensure_partition_index,
     retrieve_candidates,
     retrieve_jobs,
     vector_ids,
@@ -51,6 +52,7 @@ __all__ = [
     "embed_job",
     "embed_profile",
     "ensure_country_indexes",
+    "ensure_partition_index",
     "match_pair",
     "rank_candidates_for_job",
     "rank_jobs_for_candidate",

@@ -1,11 +1,13 @@
-"""Retrieval of a ranking pool: pgvector nearest neighbours (HNSW or exact) with SQL filters,
-united with the lexical matches on required skills.
+"""Retrieval of a ranking pool: pgvector nearest neighbours (IVF, HNSW or exact) with SQL
+filters, united with the lexical matches on required skills.
 
 Candidates are searched in `matching_candidatevector` (migration 0006: one narrow row per
 embedded profile, the vector stored inline, the hard-filter columns beside it, kept by triggers
 on the profiles), not in the wide profile rows whose TOASTed vectors cost ~15x more to scan.
-Unfiltered and broad pools walk its HNSW index (half-precision, over-fetched, re-ordered by the
-full-precision distance); a job in a country with its own partial HNSW index
+Unfiltered and broad pools read the table's IVF index once it has `IVF_MIN_ROWS` rows
+(`ensure_partition_index`, daily: k-means lists, the nearest `MATCH_IVF_PROBE_SHARE` of them
+read), before that walk its HNSW graph; both over-fetched, in half precision, and re-ordered by
+the full-precision distance. A job in a country with its own partial HNSW index
 (`ensure_country_indexes`: countries between `COUNTRY_INDEX_MIN_ROWS` candidates and
 `COUNTRY_INDEX_MAX_SHARE` of the table) walks that graph, which holds its pool's rows alone;
 another pool the planner estimates at most `EXACT_MAX_ROWS` rows is read exactly through the
@@ -15,6 +17,7 @@ work-authorization GIN index. Jobs are few: they are searched in their own table
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Sequence
 
@@ -36,6 +39,7 @@ EXACT_MAX_ROWS = 6000
 # rounding); the k nearest of them by the full-precision distance are kept.
 OVERFETCH = 2
 VECTOR_TABLE = "matching_candidatevector"
+GRAPH = "matching_candidatevector_hnsw"  # the table's HNSW index (migration 0006)
 # The candidate graphs' build parameters (migration 0013). A graph built with a wider candidate
 # list (ef_construction) links each profile to better neighbours, and a search then needs a
 # narrower one (ef_search) for the same recall. 100k benchmark profiles, 20 remote jobs,
@@ -43,6 +47,23 @@ VECTOR_TABLE = "matching_candidatevector"
 # 0.982, the worst job 0.86 at any ef_search; with 128 0.985 / 0.998 / 1.000, the worst 0.96;
 # 256 was no better than 128. The build takes about 1.6x as long.
 HNSW_PARAMETERS = "m = 16, ef_construction = 128"
+# A large table is searched through an IVF index (`ensure_partition_index`) instead of its graph:
+# k-means lists, the query's nearest lists read in full. An HNSW graph of clustered profiles can
+# hold a job's neighbourhood out of every search's reach: at 1M benchmark profiles one posting of
+# 30 got recall@50 0.02 from the table's graph (ef_construction 128, at any ef_search; built
+# with 64, the PT country graph trapped another), and the IVF index has no such failure: 2,000
+# lists, 30 probed, recall@50 0.971 (the worst job 0.92) in 13.5 ms p50, where the graph took
+# 14.6 ms at ef_search 300 for 0.934. It builds in ~150 s (the graph: 1,225 s), 786 MB (1,116).
+# The vectors are normalised in the index and the query: the inner product orders them as the
+# cosine does, at a third of its arithmetic; the expression also keeps the planner from taking
+# one index for the other.
+IVF_INDEX = "matching_candidatevector_ivf"
+IVF_EXPRESSION = "(l2_normalize(embedding)::halfvec(384))"
+IVF_MIN_ROWS = 50_000  # fewer rows: the table's graph (k-means needs data to place the lists)
+IVF_ROWS_PER_LIST = 500
+IVF_MIN_PROBES = (
+    12  # 100k profiles, 200 lists: 8 probed, recall@50 0.984 (the worst 0.78); 12, 1.000
+)
 
 
 def estimated_rows(queryset: QuerySet) -> int:
@@ -165,25 +186,33 @@ def indexed_countries(cursor, *, fresh: bool = False) -> set[str]:
     return found
 
 
-def search_sql(where: str, *, exact: bool) -> str:
+def search_sql(where: str, *, exact: bool, ivf: bool = False) -> str:
     """The narrow table's top-k query for a filter; parameters: the filter's, then the query
-    vector and k (exact), or the vector, the filter's, the vector, the over-fetch and k."""
+    vector and k (exact), or the vector, the filter's, the vector, the over-fetch and k. `ivf`:
+    the approximate scan orders by the IVF index's expression, not the graph's."""
     if exact:
         rows = f"SELECT profile_id FROM {VECTOR_TABLE} WHERE {where}"  # noqa: S608
         return f"{rows} ORDER BY embedding <=> %s::vector, profile_id LIMIT %s"
+    order = (
+        f"{IVF_EXPRESSION} <#> l2_normalize(%s::vector)::halfvec(384)"
+        if ivf
+        else "embedding::halfvec(384) <=> %s::halfvec(384)"
+    )
     nearest = (
         "SELECT profile_id, embedding <=> %s::vector AS distance "  # noqa: S608
-        f"FROM {VECTOR_TABLE} WHERE {where} "
-        "ORDER BY embedding::halfvec(384) <=> %s::halfvec(384) LIMIT %s"
+        f"FROM {VECTOR_TABLE} WHERE {where} ORDER BY {order} LIMIT %s"
     )
     ordered = f"SELECT profile_id FROM ({nearest}) nearest"  # noqa: S608
     return f"{ordered} ORDER BY distance, profile_id LIMIT %s"
 
 
-def search_settings(*, exact: bool, k: int, ef_search: int | None = None) -> str:
+def search_settings(
+    *, exact: bool, k: int, ef_search: int | None = None, probes: int | None = None
+) -> str:
     """One statement setting, for the transaction, what `search_sql`'s query needs (one round
     trip: on a loaded machine every round trip waits for the server process to be scheduled).
-    `ef_search`: the HNSW search breadth (default `MATCH_HNSW_EF_SEARCH`)."""
+    `ef_search`: the HNSW search breadth (default `MATCH_HNSW_EF_SEARCH`); `probes`: the IVF
+    lists read (the IVF index's search)."""
     # Every switch is set both ways: inside a caller's transaction the settings of an earlier
     # search outlive its savepoint, and an exact search after an approximate one would lose
     # its bitmap scan.
@@ -195,9 +224,12 @@ def search_settings(*, exact: bool, k: int, ef_search: int | None = None) -> str
         ef = min(max(ef, OVERFETCH * k), 1000)  # pgvector's largest
         values = {
             "hnsw.ef_search": str(int(ef)),
-            # Filtered queries keep walking the graph until enough rows pass the filter; the
-            # planner would rather read a large filtered pool in full, which costs far more.
+            # Filtered queries keep walking the graph (reading lists) until enough rows pass
+            # the filter; the planner would rather read a large filtered pool in full, which
+            # costs far more.
             "hnsw.iterative_scan": "relaxed_order",
+            "ivfflat.probes": str(int(probes or 1)),
+            "ivfflat.iterative_scan": "relaxed_order",
             "enable_indexscan": "on",
             "enable_seqscan": "off",
             "enable_bitmapscan": "off",
@@ -245,8 +277,12 @@ def candidate_search(
     # clusters can trap a narrow search in the wrong cluster (recall 0.12 for one job at 1M
     # with ef 400, 0.96 with ef 800): its breadth is MATCH_HNSW_COUNTRY_EF_SEARCH.
     ef = settings.MATCH_HNSW_COUNTRY_EF_SEARCH if own_index else None
-    setup = search_settings(exact=exact, k=k, ef_search=ef)
-    return setup, search_sql(where, exact=exact), arguments, exact
+    lists = 0
+    if not exact and not own_index:
+        with connection.cursor() as cursor:
+            lists = ivf_lists(cursor)
+    setup = search_settings(exact=exact, k=k, ef_search=ef, probes=ivf_probes(lists))
+    return setup, search_sql(where, exact=exact, ivf=lists > 0), arguments, exact
 
 
 def candidate_vector_ids(
@@ -255,13 +291,75 @@ def candidate_vector_ids(
     """Ids of the k candidates nearest the job's vector (or `vector`) among those its hard
     filters admit, from the narrow vector table, and whether the search was exact. `exact`
     None: HNSW when the job's country has its own partial index (`ensure_country_indexes`), else
-    exact when the planner estimates the pool at most `EXACT_MAX_ROWS` rows, else HNSW over the
-    whole table with the filter (iterative scan); True / False: exact / HNSW whatever the pool."""
+    exact when the planner estimates the pool at most `EXACT_MAX_ROWS` rows, else the table's
+    IVF index (or, without one, its graph) with the filter (iterative scan); True / False:
+    exact / approximate whatever the pool."""
     setup, sql, arguments, exact = candidate_search(job, k, exact=exact, vector=vector)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(setup)
         cursor.execute(sql, arguments)
         return [pk for (pk,) in cursor.fetchall()], exact
+
+
+def ivf_probes(lists: int) -> int:
+    """The IVF lists a search reads: `MATCH_IVF_PROBE_SHARE` of them, at least
+    `IVF_MIN_PROBES` (a few large lists hold a job's neighbours less tightly)."""
+    return min(lists, max(IVF_MIN_PROBES, math.ceil(settings.MATCH_IVF_PROBE_SHARE * lists)))
+
+
+_ivf: dict[str, tuple[float, int]] = {}
+
+
+def ivf_lists(cursor, *, fresh: bool = False) -> int:
+    """The IVF index's lists, 0 without one (looked up at most every `ESTIMATE_SECONDS`)."""
+    name = connection.settings_dict["NAME"]
+    cached = _ivf.get(name)
+    if cached and not fresh and time.monotonic() - cached[0] < ESTIMATE_SECONDS:
+        return cached[1]
+    # A concurrent build that failed leaves an invalid index behind: no lists.
+    cursor.execute(
+        "SELECT option FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid, "
+        "unnest(c.reloptions) option WHERE c.relname = %s AND i.indisvalid "
+        "AND option LIKE 'lists=%%'",
+        [IVF_INDEX],
+    )
+    row = cursor.fetchone()
+    lists = int(row[0].removeprefix("lists=")) if row else 0
+    _ivf[name] = (time.monotonic(), lists)
+    return lists
+
+
+def wanted_lists(rows: int) -> int:
+    return max(1, rows // IVF_ROWS_PER_LIST)
+
+
+def ensure_partition_index(min_rows: int = IVF_MIN_ROWS, *, concurrently: bool = True) -> int:
+    """The table's IVF index, once it holds `min_rows` rows: built, or rebuilt when the table
+    has grown or shrunk to twice or half the rows its lists were made for (the lists are the
+    k-means centres of the rows at build time; rows added later join the nearest). The table's
+    HNSW graph goes once the IVF index serves its searches. Concurrently (the table stays
+    writable) unless inside a transaction. Returns the index's lists (0: none)."""
+    concurrently = concurrently and not connection.in_atomic_block
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {VECTOR_TABLE}")  # noqa: S608
+        [rows] = cursor.fetchone()
+        lists, wanted = ivf_lists(cursor, fresh=True), wanted_lists(rows)
+        if rows < min_rows and not lists:
+            return 0
+        way = "CONCURRENTLY " if concurrently else ""
+        if not lists:
+            cursor.execute(f"DROP INDEX {way}IF EXISTS {IVF_INDEX}")  # an invalid one
+            cursor.execute(
+                f"CREATE INDEX {way}"
+                f"{IVF_INDEX} ON {VECTOR_TABLE} USING ivfflat ({IVF_EXPRESSION} halfvec_ip_ops) "
+                f"WITH (lists = {wanted})"
+            )
+        elif not wanted / 2 < lists < wanted * 2:
+            cursor.execute(f"ALTER INDEX {IVF_INDEX} SET (lists = {wanted})")
+            cursor.execute(f"REINDEX INDEX {way}{IVF_INDEX}")
+        cursor.execute(f"DROP INDEX {way}IF EXISTS {GRAPH}")
+        _ivf.clear()
+        return ivf_lists(cursor, fresh=True)
 
 
 # How common each skill is, for `SKILL_SHARES_SECONDS`: ANALYZE's most common values of

@@ -17,11 +17,16 @@ from jobs.models import Job
 from matching import services
 from matching.services import retrieval
 from matching.services.retrieval import (
+    GRAPH,
+    IVF_EXPRESSION,
+    IVF_INDEX,
     OVERFETCH,
+    VECTOR_TABLE,
     candidate_filter,
     candidate_search,
     candidate_vector_ids,
     ensure_country_indexes,
+    ensure_partition_index,
     search_settings,
     search_sql,
     vector_literal,
@@ -204,8 +209,9 @@ def test_the_approximate_search_walks_the_hnsw_index_and_the_exact_one_the_filte
 @pytest.fixture
 def forget_indexes():
     yield
-    # The indexes go with the test's transaction: forget the lookup that saw them.
+    # The indexes go with the test's transaction: forget the lookups that saw them.
     retrieval._indexed.clear()
+    retrieval._ivf.clear()
 
 
 def test_a_country_with_its_own_partial_index_is_searched_in_it(
@@ -252,6 +258,85 @@ def test_every_candidate_graph_is_built_with_the_wider_construction_list(
     assert retrieval.HNSW_PARAMETERS == "m = 16, ef_construction = 128"
     for definition in found.values():
         assert "WITH (m='16', ef_construction='128')" in definition
+
+
+def _indexes() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [VECTOR_TABLE])
+        return {name for (name,) in cursor.fetchall()}
+
+
+def test_a_large_table_is_searched_through_its_ivf_index(
+    crowd, acme, forget_indexes, monkeypatch
+) -> None:
+    monkeypatch.setattr(retrieval, "EXACT_MAX_ROWS", -1)  # an index, however small the table
+    remote = make_job(acme, "", Job.Workplace.REMOTE)
+    assert ensure_partition_index(min_rows=63) == 0  # 62 rows: the graph serves
+    assert IVF_INDEX not in _indexes() and GRAPH in _indexes()
+    assert "'ivfflat.probes'" in candidate_search(remote, 10)[0]  # set, unused
+    assert f"{IVF_EXPRESSION} <#>" not in candidate_search(remote, 10)[1]
+
+    assert ensure_partition_index(min_rows=62) == 1  # one list per 500 rows, at least one
+    assert IVF_INDEX in _indexes() and GRAPH not in _indexes()  # the graph went
+    setup, sql, arguments, exact = candidate_search(remote, 10)
+    assert not exact and f"{IVF_EXPRESSION} <#>" in sql
+    assert "set_config('ivfflat.probes', '1', true)" in setup  # never more than the lists
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(setup)
+        cursor.execute(f"EXPLAIN {sql}", arguments)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert f"Index Scan using {IVF_INDEX}" in plan
+    # One list read in full: the exact top 10 of the pool, in the same order.
+    assert candidate_vector_ids(remote, 10) == (exact_from_profiles(remote, 10), False)
+
+
+def test_a_filtered_search_reads_more_lists_until_enough_rows_pass(
+    crowd, acme, forget_indexes, monkeypatch
+) -> None:
+    monkeypatch.setattr(retrieval, "IVF_ROWS_PER_LIST", 10)  # 6 lists of ~10 rows
+    assert ensure_partition_index(min_rows=10) == 6
+    monkeypatch.setattr(retrieval, "IVF_MIN_PROBES", 1)
+    monkeypatch.setattr(retrieval, "EXACT_MAX_ROWS", -1)  # the index, however small the pool
+    hybrid = make_job(acme, "PT", Job.Workplace.HYBRID)  # no country index: the table's
+    setup, sql, _, exact = candidate_search(hybrid, 5)
+    assert not exact and f"{IVF_EXPRESSION} <#>" in sql
+    assert "set_config('ivfflat.probes', '1', true)" in setup
+    assert "set_config('ivfflat.iterative_scan', 'relaxed_order', true)" in setup
+    ids, _ = candidate_vector_ids(hybrid, 5)
+    admitted = set(exact_from_profiles(hybrid, 100))
+    assert len(ids) == 5 and set(ids) <= admitted  # one list of ~10 rows holds fewer
+
+
+def test_the_ivf_index_is_rebuilt_when_the_table_doubled_or_halved(
+    crowd, forget_indexes, monkeypatch
+) -> None:
+    monkeypatch.setattr(retrieval, "IVF_ROWS_PER_LIST", 10)
+    assert ensure_partition_index(min_rows=10) == 6
+    monkeypatch.setattr(retrieval, "IVF_ROWS_PER_LIST", 7)  # 8 wanted: within 2x, kept
+    assert ensure_partition_index(min_rows=10) == 6
+    monkeypatch.setattr(retrieval, "IVF_ROWS_PER_LIST", 40)  # 1 wanted: rebuilt
+    assert ensure_partition_index(min_rows=10) == 1
+    # Below min_rows an index that exists stays (searched, and kept to size).
+    assert ensure_partition_index(min_rows=1000) == 1
+
+
+def test_an_index_of_that_name_without_lists_is_replaced(crowd, forget_indexes) -> None:
+    # What a failed concurrent build leaves: an index the search cannot use.
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE INDEX {IVF_INDEX} ON {VECTOR_TABLE} (profile_id)")
+    assert ensure_partition_index(min_rows=10) == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [IVF_INDEX])
+        assert "USING ivfflat" in cursor.fetchone()[0]
+
+
+def test_beat_builds_the_ivf_index_daily(crowd, forget_indexes) -> None:
+    from matching import tasks
+
+    beat = settings.CELERY_BEAT_SCHEDULE["matching.partition-index"]
+    assert (beat["task"], beat["schedule"]) == ("matching.tasks.ensure_partition_index", 86400)
+    assert tasks.ensure_partition_index.apply().get() == 0  # the default: 50,000 rows
+    assert tasks.ensure_partition_index.apply(kwargs={"min_rows": 10}).get() == 1
 
 
 def test_beat_builds_the_country_indexes_daily(crowd, forget_indexes):

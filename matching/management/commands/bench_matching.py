@@ -59,6 +59,19 @@ class Command(BenchmarkCommand):
             "--rerank-ef", type=int, default=settings.MATCH_HNSW_EF_SEARCH, help="end to end"
         )
         parser.add_argument(
+            "--probe-share",
+            type=float,
+            nargs="*",
+            default=[0.01, settings.MATCH_IVF_PROBE_SHARE, 0.02],
+            help="with the table's IVF index: shares of its lists read (MATCH_IVF_PROBE_SHARE)",
+        )
+        parser.add_argument(
+            "--rerank-probe-share",
+            type=float,
+            default=settings.MATCH_IVF_PROBE_SHARE,
+            help="end to end",
+        )
+        parser.add_argument(
             "--vectors",
             choices=["composed", "blobs", "random"],
             default="composed",
@@ -102,7 +115,8 @@ class Command(BenchmarkCommand):
         parser.add_argument(
             "--country-indexes",
             action="store_true",
-            help="with --reuse: build the missing partial country indexes first",
+            help="with --reuse: build the missing partial country indexes (and from "
+            "IVF_MIN_ROWS profiles the table's IVF index) first",
         )
         parser.add_argument("--skip-retrieval", action="store_true")
         parser.add_argument("--load-only", action="store_true", help="with --keepdb: load, stop")
@@ -135,6 +149,8 @@ class Command(BenchmarkCommand):
             model_id = jobs[0].embedding_model
             self.say(f"reusing {connection.settings_dict['NAME']}: {len(jobs)} jobs")
             if options["country_indexes"]:
+                if options["candidates"] >= bench_load.IVF_MIN_ROWS:
+                    bench_load.partition_index(options, self.say)
                 bench_load.country_indexes(options, self.say)
         else:
             jobs, model_id = bench_load.load(options, self.say)
@@ -167,11 +183,14 @@ class Command(BenchmarkCommand):
             candidate_vector_ids,
             estimated_rows,
             indexed_countries,
+            ivf_lists,
+            ivf_probes,
         )
 
         k = options["k"]
         with connection.cursor() as cursor:
             indexed = indexed_countries(cursor, fresh=True)
+            lists = ivf_lists(cursor, fresh=True)
         for label, group in self.groups(jobs).items():
             group = group[: options["queries"]]
             pools = [
@@ -201,9 +220,15 @@ class Command(BenchmarkCommand):
             measured = [("service", candidate_vector_ids)]
             if options["wide"]:
                 measured.append(("old path, HNSW on the wide rows", None))
+            # The table's IVF index, when it has one, is searched at each probe share; its
+            # graph (or a country's) at each ef_search.
+            breadths = options["probe_share"] if lists else options["ef"]
             for name, search in measured:
-                for ef in options["ef"]:
-                    settings.MATCH_HNSW_EF_SEARCH = ef
+                for ef in breadths:
+                    if lists:
+                        settings.MATCH_IVF_PROBE_SHARE = ef
+                    else:
+                        settings.MATCH_HNSW_EF_SEARCH = ef
                     ms, recalls, found, exact_used = [], [], [], False
                     for job, pool, truth in zip(group, pools, exact_ids, strict=True):
                         t = time.perf_counter()
@@ -224,6 +249,9 @@ class Command(BenchmarkCommand):
                         if exact_used
                         else f"HNSW{' (the country index)' if own else ''} ef_search="
                         f"{max(breadth, OVERFETCH * k)}, {OVERFETCH}x over-fetch"
+                        if own or not lists or search is None
+                        else f"IVF ({lists} lists) {ivf_probes(lists)} probed (share {ef}), "
+                        f"{OVERFETCH}x over-fetch"
                     )
                     self.say(
                         f"  {name}, {how}: "
@@ -246,8 +274,17 @@ class Command(BenchmarkCommand):
 
     def rerank(self, jobs: list[Any], options: dict[str, Any]) -> None:
         from matching.services import rank_candidates_for_job
+        from matching.services.retrieval import ivf_lists, ivf_probes
 
         settings.MATCH_HNSW_EF_SEARCH = options["rerank_ef"]
+        settings.MATCH_IVF_PROBE_SHARE = options["rerank_probe_share"]
+        with connection.cursor() as cursor:
+            lists = ivf_lists(cursor, fresh=True)
+        search = (
+            f"IVF {ivf_probes(lists)} of {lists} lists"
+            if lists
+            else f"HNSW ef_search={options['rerank_ef']}"
+        )
         settings.MATCH_RETRIEVAL_K = settings.MATCH_KEEP_TOP_N = options["k"]
         # Once per process (skill taxonomy, regexes, numpy): not part of any ranking's cost.
         rank_candidates_for_job(jobs[0])
@@ -259,9 +296,9 @@ class Command(BenchmarkCommand):
         for label in [next(iter(groups)), "filtered (hybrid jobs in PT: ~5%)"]:
             group = groups[label][: options["rerank_jobs"]]
             self.say(
-                f"\ntop {options['k']} candidates for a job, {label}: retrieval (HNSW ef_search="
-                f"{options['rerank_ef']} K={options['k']} or exact when selective, + required-"
-                "skill union) + full hybrid re-rank, + explanations of the kept"
+                f"\ntop {options['k']} candidates for a job, {label}: retrieval ({search} or a "
+                f"country's HNSW, K={options['k']}, or exact when selective, + required-skill "
+                "union) + full hybrid re-rank, + explanations of the kept"
             )
             # Cold: the facts cache emptied before each job (every candidate seen for the
             # first time); warm: the same jobs again, as a worker meets them after a while.
