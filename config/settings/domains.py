@@ -149,9 +149,9 @@ if any(w < 0 for w in MATCH_WEIGHTS.values()) or not sum(MATCH_WEIGHTS.values())
 # Retrieval: top-K by vector similarity (plus lexical skill matches), re-ranked; top N kept.
 MATCH_RETRIEVAL_K = env.int("MATCH_RETRIEVAL_K", default=200)
 MATCH_KEEP_TOP_N = env.int("MATCH_KEEP_TOP_N", default=100)
-# HNSW search breadth (bench_matching, recall@50 against exact): at 100k profiles ef 500 0.984;
-# at 1M ef 300 0.962, 400 0.979, 500 0.983 (3-6 ms more per 100). A search trapped away
-# from the job is redone exactly (matching.services.pool.trapped).
+# HNSW search breadth of a table below matching.services.retrieval.IVF_MIN_ROWS profiles (its
+# graph, ef_construction 128: recall@50 1.000 at ef 300 at 100k). A search trapped away from the
+# job is redone exactly (matching.services.pool.trapped).
 MATCH_HNSW_EF_SEARCH = env.int("MATCH_HNSW_EF_SEARCH", default=500)
 # The same in a country's own partial index (matching.services.retrieval): small graphs, searched
 # wider so that tight clusters trap fewer searches (bench_matching at 1M).

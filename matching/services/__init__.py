@@ -1,6 +1,6 @@
 """Embedding, retrieval and match recomputation, split by sub-domain.
 
-Recompute for a job: the pool is the top-K embedded candidates by pgvector cosine (HNSW, SQL
+Recompute for a job: the pool is the top-K embedded candidates by pgvector cosine (IVF or HNSW, SQL
 filters, iterative scan), the candidates holding every required skill (GIN containment) and the
 candidates already matched. The pool is re-ranked with the full hybrid score; the top N and every
 already stored pair (re-scored) are saved, so a `Match` row is never stale after a recompute of
