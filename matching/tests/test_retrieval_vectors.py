@@ -353,3 +353,26 @@ def test_beat_builds_the_country_indexes_daily(crowd, forget_indexes):
     assert tasks.ensure_country_indexes.apply().get() == []  # the defaults: 2,000 rows
     with connection.cursor() as cursor:
         assert retrieval.indexed_countries(cursor, fresh=True) == {"DE", "FR", "PT"}
+
+
+def test_the_command_builds_the_indexes_now(crowd, forget_indexes) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("vector_indexes", stdout=out)
+    first, second = out.getvalue().splitlines()
+    assert first == "62 profiles: below 50000, the table's HNSW graph serves"
+    assert second.startswith("country HNSW indexes: none (created now: none;")
+    out = StringIO()
+    call_command("vector_indexes", "--ivf-min-rows", "10", "--country-min-rows", "5", stdout=out)
+    first, second = out.getvalue().splitlines()
+    assert first.startswith(f"62 profiles: IVF index {IVF_INDEX}, 1 lists, 1 read per search")
+    # DE, FR, PT hold 11-12 on-site rows each: more than 15 % of the table, kept out by the share.
+    assert second.startswith("country HNSW indexes: none (created now: none;")
+    assert IVF_INDEX in _indexes() and GRAPH not in _indexes()
+    with pytest.raises(CommandError, match="--ivf-min-rows must be at least 1"):
+        call_command("vector_indexes", "--ivf-min-rows", "0")
+    with pytest.raises(CommandError, match="--maintenance-work-mem"):
+        call_command("vector_indexes", "--maintenance-work-mem", "lots")

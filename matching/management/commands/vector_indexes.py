@@ -1,0 +1,68 @@
+"""Build the candidate table's vector indexes now, as the daily beat tasks would: its IVF index
+(from `IVF_MIN_ROWS` profiles, rebuilt when the table doubled or halved) and the partial HNSW
+index of each country that qualifies. For after a bulk import, or to see what there is."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+
+from matching.services import retrieval
+
+
+class Command(BaseCommand):
+    help = (
+        "Build or rebuild the candidate vector indexes now (concurrently: the table is writable)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--ivf-min-rows",
+            type=int,
+            default=retrieval.IVF_MIN_ROWS,
+            help="profiles from which the table is searched through an IVF index",
+        )
+        parser.add_argument(
+            "--country-min-rows",
+            type=int,
+            default=retrieval.COUNTRY_INDEX_MIN_ROWS,
+            help="on-site candidates from which a country gets its own HNSW index",
+        )
+        parser.add_argument(
+            "--maintenance-work-mem", default="1GB", help="for the builds (an IVF index of 1M: 4GB)"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        for name in ("ivf_min_rows", "country_min_rows"):
+            if options[name] < 1:
+                raise CommandError(f"--{name.replace('_', '-')} must be at least 1")
+        with connection.cursor() as cursor:
+            try:
+                cursor.execute("SET maintenance_work_mem = %s", [options["maintenance_work_mem"]])
+            except Exception as error:  # PostgreSQL names the bad value
+                raise CommandError(f"--maintenance-work-mem: {error}") from error
+            cursor.execute(f"SELECT count(*) FROM {retrieval.VECTOR_TABLE}")  # noqa: S608
+            [rows] = cursor.fetchone()
+        started = time.monotonic()
+        lists = retrieval.ensure_partition_index(min_rows=options["ivf_min_rows"])
+        took = time.monotonic() - started
+        if lists:
+            self.stdout.write(
+                f"{rows} profiles: IVF index {retrieval.IVF_INDEX}, {lists} lists, "
+                f"{retrieval.ivf_probes(lists)} read per search ({took:.1f} s)"
+            )
+        else:
+            self.stdout.write(
+                f"{rows} profiles: below {options['ivf_min_rows']}, the table's HNSW graph serves"
+            )
+        started = time.monotonic()
+        created = retrieval.ensure_country_indexes(min_rows=options["country_min_rows"])
+        with connection.cursor() as cursor:
+            countries = sorted(retrieval.indexed_countries(cursor, fresh=True))
+        self.stdout.write(
+            f"country HNSW indexes: {', '.join(countries) or 'none'}"
+            f" (created now: {', '.join(created) or 'none'}; {time.monotonic() - started:.1f} s)"
+        )
