@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import connection
 
 from matching import bench
 from matching.embeddings import get_embedder
@@ -211,17 +212,12 @@ def build_index(options: dict[str, Any], say: Callable[[str], None]) -> None:
         )
     for label, name, statement in statements:
         started = time.monotonic()
-        with transaction.atomic(), connection.cursor() as cursor:
-            memory = options["maintenance_work_mem"]
-            cursor.execute(f"SET LOCAL maintenance_work_mem = '{memory}'")
-            cursor.execute("SET LOCAL max_parallel_maintenance_workers = 2")
+        with connection.cursor() as cursor, build_settings(cursor, options):
             cursor.execute(statement)
-            cursor.execute("SELECT pg_size_pretty(pg_relation_size(%s))", [name])
-            [size] = cursor.fetchone()
         say(
             f"HNSW index on the {label} ({HNSW_PARAMETERS}, maintenance_work_mem="
             f"{options['maintenance_work_mem']}, 2 parallel workers): built in "
-            f"{time.monotonic() - started:.1f} s, {size}; {load_average()}"
+            f"{time.monotonic() - started:.1f} s, {index_size(name)}; {load_average()}"
         )
     with connection.cursor() as cursor:
         for table in TABLES:
@@ -240,22 +236,34 @@ def build_index(options: dict[str, Any], say: Callable[[str], None]) -> None:
     say(f"tables (with TOAST): {sizes}")
 
 
+@contextmanager
+def build_settings(cursor, options: dict[str, Any]) -> Iterator[None]:
+    """The session's index-build memory and workers, for the service's own builds."""
+    cursor.execute(f"SET maintenance_work_mem = '{options['maintenance_work_mem']}'")
+    cursor.execute("SET max_parallel_maintenance_workers = 2")
+    try:
+        yield
+    finally:
+        cursor.execute("RESET maintenance_work_mem")
+        cursor.execute("RESET max_parallel_maintenance_workers")
+
+
 def partition_index(options: dict[str, Any], say: Callable[[str], None]) -> None:
     """The table's IVF index (`ensure_partition_index`), timed."""
     started = time.monotonic()
-    with connection.cursor() as cursor:
-        cursor.execute(f"SET maintenance_work_mem = '{options['maintenance_work_mem']}'")
-        cursor.execute("SET max_parallel_maintenance_workers = 2")
+    with connection.cursor() as cursor, build_settings(cursor, options):
         lists = ensure_partition_index()
-        cursor.execute("RESET maintenance_work_mem")
-        cursor.execute("RESET max_parallel_maintenance_workers")
-        cursor.execute("SELECT pg_size_pretty(pg_relation_size(%s))", [IVF_INDEX])
-        [size] = cursor.fetchone()
     say(
         f"IVF index on the narrow vector table ({lists} lists, normalised half precision, "
         f"maintenance_work_mem={options['maintenance_work_mem']}, 2 parallel workers): built "
-        f"in {time.monotonic() - started:.1f} s, {size}; {load_average()}"
+        f"in {time.monotonic() - started:.1f} s, {index_size(IVF_INDEX)}; {load_average()}"
     )
+
+
+def index_size(name: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_size_pretty(pg_relation_size(%s))", [name])
+        return cursor.fetchone()[0]
 
 
 def country_indexes(options: dict[str, Any], say: Callable[[str], None]) -> None:
@@ -263,11 +271,8 @@ def country_indexes(options: dict[str, Any], say: Callable[[str], None]) -> None
 
     started = time.monotonic()
     with connection.cursor() as cursor:
-        cursor.execute(f"SET maintenance_work_mem = '{options['maintenance_work_mem']}'")
-        cursor.execute("SET max_parallel_maintenance_workers = 2")
-        created = ensure_country_indexes(min_rows=options["country_index_rows"])
-        cursor.execute("RESET maintenance_work_mem")
-        cursor.execute("RESET max_parallel_maintenance_workers")
+        with build_settings(cursor, options):
+            created = ensure_country_indexes(min_rows=options["country_index_rows"])
         cursor.execute(
             "SELECT coalesce(pg_size_pretty(sum(pg_relation_size(indexrelid))), '0') "
             "FROM pg_stat_user_indexes WHERE indexrelname LIKE %s",
