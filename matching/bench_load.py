@@ -255,8 +255,8 @@ def partition_index(options: dict[str, Any], say: Callable[[str], None]) -> None
         lists = ensure_partition_index()
     say(
         f"IVF index on the narrow vector table ({lists} lists, normalised half precision, "
-        f"maintenance_work_mem={options['maintenance_work_mem']}, 2 parallel workers): built "
-        f"in {time.monotonic() - started:.1f} s, {index_size(IVF_INDEX)}; {load_average()}"
+        f"maintenance_work_mem={options['maintenance_work_mem']}, 2 parallel workers): built or "
+        f"kept in {time.monotonic() - started:.1f} s, {index_size(IVF_INDEX)}; {load_average()}"
     )
 
 
