@@ -337,8 +337,9 @@ def ensure_partition_index(min_rows: int = IVF_MIN_ROWS, *, concurrently: bool =
     """The table's IVF index, once it holds `min_rows` rows: built, or rebuilt when the table
     has grown or shrunk to twice or half the rows its lists were made for (the lists are the
     k-means centres of the rows at build time; rows added later join the nearest). The table's
-    HNSW graph goes once the IVF index serves its searches. Concurrently (the table stays
-    writable) unless inside a transaction. Returns the index's lists (0: none)."""
+    HNSW graph goes at the next run, once the IVF index serves every process's searches.
+    Concurrently (the table stays writable) unless inside a transaction. Returns the index's
+    lists (0: none)."""
     concurrently = concurrently and not connection.in_atomic_block
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {VECTOR_TABLE}")  # noqa: S608
@@ -354,10 +355,14 @@ def ensure_partition_index(min_rows: int = IVF_MIN_ROWS, *, concurrently: bool =
                 f"{IVF_INDEX} ON {VECTOR_TABLE} USING ivfflat ({IVF_EXPRESSION} halfvec_ip_ops) "
                 f"WITH (lists = {wanted})"
             )
-        elif not wanted / 2 < lists < wanted * 2:
-            cursor.execute(f"ALTER INDEX {IVF_INDEX} SET (lists = {wanted})")
-            cursor.execute(f"REINDEX INDEX {way}{IVF_INDEX}")
-        cursor.execute(f"DROP INDEX {way}IF EXISTS {GRAPH}")
+        else:
+            if not wanted / 2 < lists < wanted * 2:
+                cursor.execute(f"ALTER INDEX {IVF_INDEX} SET (lists = {wanted})")
+                cursor.execute(f"REINDEX INDEX {way}{IVF_INDEX}")
+            # The graph goes at the run after the IVF index was built: by then every process
+            # has seen the new index (`ivf_lists` looks again every `ESTIMATE_SECONDS`); one that
+            # still searched the graph after it went would read the whole table.
+            cursor.execute(f"DROP INDEX {way}IF EXISTS {GRAPH}")
         _ivf.clear()
         return ivf_lists(cursor, fresh=True)
 
