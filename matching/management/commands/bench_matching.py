@@ -220,12 +220,13 @@ class Command(BenchmarkCommand):
             measured = [("service", candidate_vector_ids)]
             if options["wide"]:
                 measured.append(("old path, HNSW on the wide rows", None))
-            # The table's IVF index, when it has one, is searched at each probe share; its
-            # graph (or a country's) at each ef_search.
-            breadths = options["probe_share"] if lists else options["ef"]
             for name, search in measured:
-                for ef in breadths:
-                    if lists:
+                # The service's search through the table's IVF index, when it has one, at
+                # each probe share; a graph (the table's, a country's, the wide rows') at each
+                # ef_search.
+                ivf = bool(lists) and search is not None
+                for ef in options["probe_share"] if ivf else options["ef"]:
+                    if ivf:
                         settings.MATCH_IVF_PROBE_SHARE = ef
                     else:
                         settings.MATCH_HNSW_EF_SEARCH = ef
@@ -249,7 +250,7 @@ class Command(BenchmarkCommand):
                         if exact_used
                         else f"HNSW{' (the country index)' if own else ''} ef_search="
                         f"{max(breadth, OVERFETCH * k)}, {OVERFETCH}x over-fetch"
-                        if own or not lists or search is None
+                        if own or not ivf
                         else f"IVF ({lists} lists) {ivf_probes(lists)} probed (share {ef}), "
                         f"{OVERFETCH}x over-fetch"
                     )
