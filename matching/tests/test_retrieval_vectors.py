@@ -372,9 +372,13 @@ def test_the_command_builds_the_indexes_now(crowd, forget_indexes) -> None:
     call_command("vector_indexes", "--ivf-min-rows", "10", "--country-min-rows", "5", stdout=out)
     first, second = out.getvalue().splitlines()
     assert first.startswith(f"62 profiles: IVF index {IVF_INDEX}, 1 lists, 1 read per search")
+    assert first.endswith("; the table's HNSW graph goes at the next run")
     # DE, FR, PT hold 11-12 on-site rows each: more than 15 % of the table, kept out by the share.
     assert second.startswith("country HNSW indexes: none (created now: none;")
     assert IVF_INDEX in _indexes() and GRAPH in _indexes()  # the graph goes at the next run
+    out = StringIO()
+    call_command("vector_indexes", "--ivf-min-rows", "10", stdout=out)
+    assert "next run" not in out.getvalue() and GRAPH not in _indexes()
     with pytest.raises(CommandError, match="--ivf-min-rows must be at least 1"):
         call_command("vector_indexes", "--ivf-min-rows", "0")
     with pytest.raises(CommandError, match="--maintenance-work-mem"):

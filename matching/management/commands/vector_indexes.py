@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from matching.services import retrieval
 
@@ -42,7 +42,7 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             try:
                 cursor.execute("SET maintenance_work_mem = %s", [options["maintenance_work_mem"]])
-            except Exception as error:  # PostgreSQL names the bad value
+            except DatabaseError as error:  # PostgreSQL names the bad value
                 raise CommandError(f"--maintenance-work-mem: {error}") from error
             cursor.execute(f"SELECT count(*) FROM {retrieval.VECTOR_TABLE}")  # noqa: S608
             [rows] = cursor.fetchone()
@@ -50,9 +50,13 @@ class Command(BaseCommand):
         lists = retrieval.ensure_partition_index(min_rows=options["ivf_min_rows"])
         took = time.monotonic() - started
         if lists:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [retrieval.GRAPH])
+                [graph] = cursor.fetchone()
             self.stdout.write(
                 f"{rows} profiles: IVF index {retrieval.IVF_INDEX}, {lists} lists, "
                 f"{retrieval.ivf_probes(lists)} read per search ({took:.1f} s)"
+                + ("; the table's HNSW graph goes at the next run" if graph else "")
             )
         else:
             self.stdout.write(
