@@ -14,7 +14,7 @@ from django.db import connection
 
 from matching import bench
 from matching.embeddings import get_embedder
-from matching.services.retrieval import (
+from matching.services.indexes import (
     HNSW_PARAMETERS,
     IVF_INDEX,
     IVF_MIN_ROWS,
@@ -267,7 +267,7 @@ def index_size(name: str) -> str:
 
 
 def country_indexes(options: dict[str, Any], say: Callable[[str], None]) -> None:
-    from matching.services.retrieval import COUNTRY_INDEX_PREFIX, ensure_country_indexes
+    from matching.services.indexes import COUNTRY_INDEX_PREFIX, ensure_country_indexes
 
     started = time.monotonic()
     with connection.cursor() as cursor:

@@ -149,14 +149,14 @@ if any(w < 0 for w in MATCH_WEIGHTS.values()) or not sum(MATCH_WEIGHTS.values())
 # Retrieval: top-K by vector similarity (plus lexical skill matches), re-ranked; top N kept.
 MATCH_RETRIEVAL_K = env.int("MATCH_RETRIEVAL_K", default=200)
 MATCH_KEEP_TOP_N = env.int("MATCH_KEEP_TOP_N", default=100)
-# HNSW search breadth of a table below matching.services.retrieval.IVF_MIN_ROWS profiles (its
+# HNSW search breadth of a table below matching.services.indexes.IVF_MIN_ROWS profiles (its
 # graph, ef_construction 128: recall@50 1.000 at ef 300 at 100k). A search trapped away from the
 # job is redone exactly (matching.services.pool.trapped).
 MATCH_HNSW_EF_SEARCH = env.int("MATCH_HNSW_EF_SEARCH", default=500)
 # The same in a country's own partial index (matching.services.retrieval): small graphs, searched
 # wider so that tight clusters trap fewer searches (bench_matching at 1M).
 MATCH_HNSW_COUNTRY_EF_SEARCH = env.int("MATCH_HNSW_COUNTRY_EF_SEARCH", default=800)
-# A table of at least matching.services.retrieval.IVF_MIN_ROWS profiles is searched through its
+# A table of at least matching.services.indexes.IVF_MIN_ROWS profiles is searched through its
 # IVF index (built daily by beat, one list per 500 rows): the share of its lists a search reads,
 # at least 8 (bench_matching at 1M, 2,000 lists: 30 probed, recall@50 0.971; 40, 0.991).
 MATCH_IVF_PROBE_SHARE = env.float("MATCH_IVF_PROBE_SHARE", default=0.015)

@@ -1,4 +1,4 @@
-"""The candidate graphs rebuilt with ef_construction 128 (`retrieval.HNSW_PARAMETERS`): the
+"""The candidate graphs rebuilt with ef_construction 128 (`services.indexes.HNSW_PARAMETERS`): the
 table's HNSW index and every country's partial one (`ensure_country_indexes`), whatever
 countries this database has. Concurrently: the table stays writable while each is rebuilt."""
 

@@ -9,7 +9,8 @@ mirrored, for a candidate against open jobs. `exact=True` replaces the HNSW scan
 sequential one (brute force), for small sets and for measuring the index's recall.
 
     embedding.py   embed_job, embed_profile
-    retrieval.py   candidate_pool, retrieve_candidates, retrieve_jobs (HNSW or exact)
+    retrieval.py   candidate_pool, retrieve_candidates, retrieve_jobs (IVF, HNSW or exact)
+    indexes.py     ensure_partition_index, ensure_country_indexes (the vector indexes' upkeep)
     recompute.py   rank_* (the pool re-ranked), recompute_matches_for_* (ranked and stored)
     pairs.py       match_pair: one pair scored now (PairFiltered when a hard filter excludes it)
     feedback.py    record_match_feedback (shortlist / hide / clear)
@@ -26,6 +27,7 @@ from matching.services.debounce import (
 )
 from matching.services.embedding import VECTOR_COLUMN_DIMENSIONS, embed_job, embed_profile
 from matching.services.feedback import FEEDBACK_ACTIONS, record_match_feedback
+from matching.services.indexes import ensure_country_indexes, ensure_partition_index
 from matching.services.pairs import PAIR_IDF_JOBS, PairFiltered, match_pair
 from matching.services.recompute import (
     rank_candidates_for_job,
@@ -35,8 +37,6 @@ from matching.services.recompute import (
 )
 from matching.services.retrieval import (
     candidate_pool,
-    ensure_country_indexes,
-    ensure_partition_index,
     retrieve_candidates,
     retrieve_jobs,
     vector_ids,

@@ -17,7 +17,6 @@ work-authorization GIN index. Jobs are few: they are searched in their own table
 from __future__ import annotations
 
 import json
-import math
 import time
 from collections.abc import Sequence
 
@@ -28,6 +27,15 @@ from django.db.models.functions import Cast
 from pgvector.django import CosineDistance, VectorField
 
 from jobs.models import Job
+from matching.services.indexes import (
+    ESTIMATE_SECONDS,
+    IVF_EXPRESSION,
+    ONSITE_IN_COUNTRY,
+    VECTOR_TABLE,
+    indexed_countries,
+    ivf_lists,
+    ivf_probes,
+)
 from resumes.models import CandidateProfile
 
 # A filtered pool of at most this many rows (the planner's estimate) is searched exactly: its
@@ -38,32 +46,6 @@ EXACT_MAX_ROWS = 6000
 # them roughly, not exactly, nearest first; the half-precision index orders them to within
 # rounding); the k nearest of them by the full-precision distance are kept.
 OVERFETCH = 2
-VECTOR_TABLE = "matching_candidatevector"
-GRAPH = "matching_candidatevector_hnsw"  # the table's HNSW index (migration 0006)
-# The candidate graphs' build parameters (migration 0013). A graph built with a wider candidate
-# list (ef_construction) links each profile to better neighbours, and a search then needs a
-# narrower one (ef_search) for the same recall. 100k benchmark profiles, 20 remote jobs,
-# recall@50 at ef_search 100 / 200 / 300: built with 64 (pgvector's default) 0.963 / 0.978 /
-# 0.982, the worst job 0.86 at any ef_search; with 128 0.985 / 0.998 / 1.000, the worst 0.96;
-# 256 was no better than 128. The build takes about 1.6x as long.
-HNSW_PARAMETERS = "m = 16, ef_construction = 128"
-# A large table is searched through an IVF index (`ensure_partition_index`) instead of its graph:
-# k-means lists, the query's nearest lists read in full. An HNSW graph of clustered profiles can
-# hold a job's neighbourhood out of every search's reach: at 1M benchmark profiles one posting of
-# 30 got recall@50 0.02 from the table's graph (ef_construction 128, at any ef_search; built
-# with 64, the PT country graph trapped another), and the IVF index has no such failure: 2,000
-# lists, 30 probed, recall@50 0.971 (the worst job 0.92) in 13.5 ms p50, where the graph took
-# 14.6 ms at ef_search 300 for 0.934. It builds in ~150 s (the graph: 1,225 s), 786 MB (1,116).
-# The vectors are normalised in the index and the query: the inner product orders them as the
-# cosine does, at a third of its arithmetic; the expression also keeps the planner from taking
-# one index for the other.
-IVF_INDEX = "matching_candidatevector_ivf"
-IVF_EXPRESSION = "(l2_normalize(embedding)::halfvec(384))"
-IVF_MIN_ROWS = 50_000  # fewer rows: the table's graph (k-means needs data to place the lists)
-IVF_ROWS_PER_LIST = 500
-# The fewest lists a search reads: at 100k profiles (200 lists) 8 gave recall@50 0.984 with the
-# worst job at 0.78, 12 gave 1.000.
-IVF_MIN_PROBES = 12
 
 
 def estimated_rows(queryset: QuerySet) -> int:
@@ -97,23 +79,6 @@ def vector_ids(queryset: QuerySet, vector: Sequence[float], k: int, *, exact: bo
     return [pk for _, pk in sorted(found)[:k]]
 
 
-# An on-site or hybrid job in a country admits the candidates who take such jobs and may work
-# there (or stated no authorization). The partial HNSW indexes of `ensure_country_indexes` carry
-# the same predicate with the country as a literal, so the planner proves that a query's filter
-# implies it (Django's psycopg binds parameters client-side: the query holds the literal too).
-ONSITE_IN_COUNTRY = (
-    "NOT remote_only AND "
-    "(work_authorization = '{}' OR work_authorization @> ARRAY[%s]::varchar(2)[])"
-)
-COUNTRY_INDEX_PREFIX = "matching_candidatevector_hnsw_in_"
-# A country whose filtered pool holds at least this many rows gets its own partial HNSW index:
-# an exact scan of it would cost more than walking a graph of its rows alone; unless it holds
-# more than this share of the table: the whole table's graph, walked with the filter, finds
-# enough of its rows soon enough, and the extra index would cost its size in memory.
-COUNTRY_INDEX_MIN_ROWS = 2000
-COUNTRY_INDEX_MAX_SHARE = 0.15
-
-
 def candidate_filter(job: Job, model: str) -> tuple[str, list]:
     """The WHERE clause of `candidate_pool`'s hard filters over the narrow vector table."""
     where, params = ["embedding_model = %s"], [model]
@@ -124,66 +89,6 @@ def candidate_filter(job: Job, model: str) -> tuple[str, list]:
         else:
             where.append("NOT remote_only")
     return " AND ".join(where), params
-
-
-def country_index_sql(country: str, *, concurrently: bool) -> str:
-    code = country.upper()
-    if not (len(code) == 2 and code.isascii() and code.isalpha()):
-        raise ValueError(f"not an ISO country code: {country!r}")
-    predicate = ONSITE_IN_COUNTRY.replace("%s", f"'{code}'")
-    return (
-        f"CREATE INDEX {'CONCURRENTLY ' if concurrently else ''}IF NOT EXISTS "
-        f"{COUNTRY_INDEX_PREFIX}{code.lower()} ON {VECTOR_TABLE} USING hnsw "
-        f"((embedding::halfvec(384)) halfvec_cosine_ops) WITH ({HNSW_PARAMETERS}) "
-        f"WHERE {predicate}"
-    )
-
-
-def ensure_country_indexes(
-    min_rows: int = COUNTRY_INDEX_MIN_ROWS,
-    max_share: float = COUNTRY_INDEX_MAX_SHARE,
-    *,
-    concurrently: bool = True,
-) -> list[str]:
-    """A partial HNSW index for each work-authorization country whose on-site candidates are
-    at least `min_rows` and at most `max_share` of the table (the countries created now are
-    returned). Concurrently (the table stays writable) unless inside a transaction, as tests
-    are. Indexes of countries that no longer qualify are kept (a dropped one is slow to
-    rebuild; the planner uses whichever applies)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT upper(code) FROM {VECTOR_TABLE}, unnest(work_authorization) code "  # noqa: S608
-            "WHERE NOT remote_only GROUP BY 1 HAVING count(*) >= %s "
-            f"AND count(*) <= %s * (SELECT count(*) FROM {VECTOR_TABLE}) ORDER BY 1",
-            [min_rows, max_share],
-        )
-        wanted = [code for (code,) in cursor.fetchall() if len(code) == 2 and code.isalpha()]
-        created = [code for code in wanted if code not in indexed_countries(cursor, fresh=True)]
-        # CONCURRENTLY cannot run inside a transaction block (a test's, a caller's atomic).
-        concurrently = concurrently and not connection.in_atomic_block
-        for code in created:
-            cursor.execute(country_index_sql(code, concurrently=concurrently))
-    _indexed.clear()
-    return created
-
-
-_indexed: dict[str, tuple[float, set[str]]] = {}
-
-
-def indexed_countries(cursor, *, fresh: bool = False) -> set[str]:
-    """Countries with a partial HNSW index (looked up at most every `ESTIMATE_SECONDS`)."""
-    name = connection.settings_dict["NAME"]
-    cached = _indexed.get(name)
-    if cached and not fresh and time.monotonic() - cached[0] < ESTIMATE_SECONDS:
-        return cached[1]
-    cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [VECTOR_TABLE])
-    found = {
-        n.removeprefix(COUNTRY_INDEX_PREFIX).upper()
-        for (n,) in cursor.fetchall()
-        if n.startswith(COUNTRY_INDEX_PREFIX)
-    }
-    _indexed[name] = (time.monotonic(), found)
-    return found
 
 
 def search_sql(where: str, *, exact: bool, ivf: bool = False) -> str:
@@ -240,7 +145,6 @@ def search_settings(
 # The planner's row estimate of each filter, for `ESTIMATE_SECONDS`: it changes only when the
 # table is analysed, and asking costs a round trip and a planning per query.
 _estimates: dict[tuple, tuple[float, int]] = {}
-ESTIMATE_SECONDS = 60.0
 
 
 def estimated_pool(cursor, where: str, params: list) -> int:
@@ -299,72 +203,6 @@ def candidate_vector_ids(
         cursor.execute(setup)
         cursor.execute(sql, arguments)
         return [pk for (pk,) in cursor.fetchall()], exact
-
-
-def ivf_probes(lists: int) -> int:
-    """The IVF lists a search reads: `MATCH_IVF_PROBE_SHARE` of them, at least
-    `IVF_MIN_PROBES` (a few large lists hold a job's neighbours less tightly)."""
-    return min(lists, max(IVF_MIN_PROBES, math.ceil(settings.MATCH_IVF_PROBE_SHARE * lists)))
-
-
-_ivf: dict[str, tuple[float, int]] = {}
-
-
-def ivf_lists(cursor, *, fresh: bool = False) -> int:
-    """The IVF index's lists, 0 without one (looked up at most every `ESTIMATE_SECONDS`)."""
-    name = connection.settings_dict["NAME"]
-    cached = _ivf.get(name)
-    if cached and not fresh and time.monotonic() - cached[0] < ESTIMATE_SECONDS:
-        return cached[1]
-    # A concurrent build that failed leaves an invalid index behind: no lists.
-    cursor.execute(
-        "SELECT option FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid, "
-        "unnest(c.reloptions) option WHERE c.relname = %s AND i.indisvalid "
-        "AND option LIKE 'lists=%%'",
-        [IVF_INDEX],
-    )
-    row = cursor.fetchone()
-    lists = int(row[0].removeprefix("lists=")) if row else 0
-    _ivf[name] = (time.monotonic(), lists)
-    return lists
-
-
-def wanted_lists(rows: int) -> int:
-    return max(1, rows // IVF_ROWS_PER_LIST)
-
-
-def ensure_partition_index(min_rows: int = IVF_MIN_ROWS, *, concurrently: bool = True) -> int:
-    """The table's IVF index, once it holds `min_rows` rows: built, or rebuilt when the table
-    has grown or shrunk to twice or half the rows its lists were made for (the lists are the
-    k-means centres of the rows at build time; rows added later join the nearest). The table's
-    HNSW graph goes at the next run, once the IVF index serves every process's searches.
-    Concurrently (the table stays writable) unless inside a transaction. Returns the index's
-    lists (0: none)."""
-    concurrently = concurrently and not connection.in_atomic_block
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {VECTOR_TABLE}")  # noqa: S608
-        [rows] = cursor.fetchone()
-        lists, wanted = ivf_lists(cursor, fresh=True), wanted_lists(rows)
-        if rows < min_rows and not lists:
-            return 0
-        way = "CONCURRENTLY " if concurrently else ""
-        if not lists:
-            cursor.execute(f"DROP INDEX {way}IF EXISTS {IVF_INDEX}")  # an invalid one
-            cursor.execute(
-                f"CREATE INDEX {way}"
-                f"{IVF_INDEX} ON {VECTOR_TABLE} USING ivfflat ({IVF_EXPRESSION} halfvec_ip_ops) "
-                f"WITH (lists = {wanted})"
-            )
-        else:
-            if not wanted / 2 < lists < wanted * 2:
-                cursor.execute(f"ALTER INDEX {IVF_INDEX} SET (lists = {wanted})")
-                cursor.execute(f"REINDEX INDEX {way}{IVF_INDEX}")
-            # The graph goes at the run after the IVF index was built: by then every process
-            # has seen the new index (`ivf_lists` looks again every `ESTIMATE_SECONDS`); one that
-            # still searched the graph after it went would read the whole table.
-            cursor.execute(f"DROP INDEX {way}IF EXISTS {GRAPH}")
-        _ivf.clear()
-        return ivf_lists(cursor, fresh=True)
 
 
 # How common each skill is, for `SKILL_SHARES_SECONDS`: ANALYZE's most common values of

@@ -15,18 +15,20 @@ from accounts.models import User
 from conftest import make_user
 from jobs.models import Job
 from matching import services
-from matching.services import retrieval
-from matching.services.retrieval import (
+from matching.services import indexes, retrieval
+from matching.services.indexes import (
     GRAPH,
     IVF_EXPRESSION,
     IVF_INDEX,
-    OVERFETCH,
     VECTOR_TABLE,
+    ensure_country_indexes,
+    ensure_partition_index,
+)
+from matching.services.retrieval import (
+    OVERFETCH,
     candidate_filter,
     candidate_search,
     candidate_vector_ids,
-    ensure_country_indexes,
-    ensure_partition_index,
     search_settings,
     search_sql,
     vector_literal,
@@ -210,8 +212,8 @@ def test_the_approximate_search_walks_the_hnsw_index_and_the_exact_one_the_filte
 def forget_indexes():
     yield
     # The indexes go with the test's transaction: forget the lookups that saw them.
-    retrieval._indexed.clear()
-    retrieval._ivf.clear()
+    indexes._indexed.clear()
+    indexes._ivf.clear()
 
 
 def test_a_country_with_its_own_partial_index_is_searched_in_it(
@@ -248,14 +250,14 @@ def test_every_candidate_graph_is_built_with_the_wider_construction_list(
         cursor.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
             "AND indexdef ILIKE '%%using hnsw%%' ORDER BY 1",
-            [retrieval.VECTOR_TABLE],
+            [indexes.VECTOR_TABLE],
         )
         found = dict(cursor.fetchall())
     assert sorted(found) == [
         "matching_candidatevector_hnsw",
-        *(f"{retrieval.COUNTRY_INDEX_PREFIX}{code}" for code in ("de", "fr", "pt")),
+        *(f"{indexes.COUNTRY_INDEX_PREFIX}{code}" for code in ("de", "fr", "pt")),
     ]
-    assert retrieval.HNSW_PARAMETERS == "m = 16, ef_construction = 128"
+    assert indexes.HNSW_PARAMETERS == "m = 16, ef_construction = 128"
     for definition in found.values():
         assert "WITH (m='16', ef_construction='128')" in definition
 
@@ -296,9 +298,9 @@ def test_a_large_table_is_searched_through_its_ivf_index(
 def test_a_filtered_search_reads_more_lists_until_enough_rows_pass(
     crowd, acme, forget_indexes, monkeypatch
 ) -> None:
-    monkeypatch.setattr(retrieval, "IVF_ROWS_PER_LIST", 10)  # 6 lists of ~10 rows
+    monkeypatch.setattr(indexes, "IVF_ROWS_PER_LIST", 10)  # 6 lists of ~10 rows
     assert ensure_partition_index(min_rows=10) == 6
-    monkeypatch.setattr(retrieval, "IVF_MIN_PROBES", 1)
+    monkeypatch.setattr(indexes, "IVF_MIN_PROBES", 1)
     monkeypatch.setattr(retrieval, "EXACT_MAX_ROWS", -1)  # the index, however small the pool
     hybrid = make_job(acme, "PT", Job.Workplace.HYBRID)  # no country index: the table's
     setup, sql, _, exact = candidate_search(hybrid, 5)
@@ -313,11 +315,11 @@ def test_a_filtered_search_reads_more_lists_until_enough_rows_pass(
 def test_the_ivf_index_is_rebuilt_when_the_table_doubled_or_halved(
     crowd, forget_indexes, monkeypatch
 ) -> None:
-    monkeypatch.setattr(retrieval, "IVF_ROWS_PER_LIST", 10)
+    monkeypatch.setattr(indexes, "IVF_ROWS_PER_LIST", 10)
     assert ensure_partition_index(min_rows=10) == 6
-    monkeypatch.setattr(retrieval, "IVF_ROWS_PER_LIST", 7)  # 8 wanted: within 2x, kept
+    monkeypatch.setattr(indexes, "IVF_ROWS_PER_LIST", 7)  # 8 wanted: within 2x, kept
     assert ensure_partition_index(min_rows=10) == 6
-    monkeypatch.setattr(retrieval, "IVF_ROWS_PER_LIST", 40)  # 1 wanted: rebuilt
+    monkeypatch.setattr(indexes, "IVF_ROWS_PER_LIST", 40)  # 1 wanted: rebuilt
     assert ensure_partition_index(min_rows=10) == 1
     # Below min_rows an index that exists stays (searched, and kept to size).
     assert ensure_partition_index(min_rows=1000) == 1
@@ -355,7 +357,7 @@ def test_beat_builds_the_country_indexes_daily(crowd, forget_indexes):
     assert created.get() == ["DE", "FR", "PT"]
     assert tasks.ensure_country_indexes.apply().get() == []  # the defaults: 2,000 rows
     with connection.cursor() as cursor:
-        assert retrieval.indexed_countries(cursor, fresh=True) == {"DE", "FR", "PT"}
+        assert indexes.indexed_countries(cursor, fresh=True) == {"DE", "FR", "PT"}
 
 
 def test_the_command_builds_the_indexes_now(crowd, forget_indexes) -> None:

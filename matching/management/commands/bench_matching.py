@@ -29,7 +29,7 @@ from django.db import connection
 from config.bench import BenchmarkCommand
 from matching import bench, bench_load, bench_vectors
 from matching.bench_load import load_average
-from matching.services.retrieval import COUNTRY_INDEX_MIN_ROWS
+from matching.services.indexes import COUNTRY_INDEX_MIN_ROWS
 
 TARGET_MS = 30.0
 
@@ -177,14 +177,12 @@ class Command(BenchmarkCommand):
         at each ef_search, or exact when the filter is selective), and with `--wide` the old
         HNSW path; each beside the exact times of the same run."""
         from matching.services import candidate_pool, vector_ids
+        from matching.services.indexes import indexed_countries, ivf_lists, ivf_probes
         from matching.services.retrieval import (
             EXACT_MAX_ROWS,
             OVERFETCH,
             candidate_vector_ids,
             estimated_rows,
-            indexed_countries,
-            ivf_lists,
-            ivf_probes,
         )
 
         k = options["k"]
@@ -275,7 +273,7 @@ class Command(BenchmarkCommand):
 
     def rerank(self, jobs: list[Any], options: dict[str, Any]) -> None:
         from matching.services import rank_candidates_for_job
-        from matching.services.retrieval import ivf_lists, ivf_probes
+        from matching.services.indexes import ivf_lists, ivf_probes
 
         settings.MATCH_HNSW_EF_SEARCH = options["rerank_ef"]
         settings.MATCH_IVF_PROBE_SHARE = options["rerank_probe_share"]

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, connection
 
-from matching.services import retrieval
+from matching.services import indexes
 
 
 class Command(BaseCommand):
@@ -22,13 +22,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--ivf-min-rows",
             type=int,
-            default=retrieval.IVF_MIN_ROWS,
+            default=indexes.IVF_MIN_ROWS,
             help="profiles from which the table is searched through an IVF index",
         )
         parser.add_argument(
             "--country-min-rows",
             type=int,
-            default=retrieval.COUNTRY_INDEX_MIN_ROWS,
+            default=indexes.COUNTRY_INDEX_MIN_ROWS,
             help="on-site candidates from which a country gets its own HNSW index",
         )
         parser.add_argument(
@@ -44,18 +44,18 @@ class Command(BaseCommand):
                 cursor.execute("SET maintenance_work_mem = %s", [options["maintenance_work_mem"]])
             except DatabaseError as error:  # PostgreSQL names the bad value
                 raise CommandError(f"--maintenance-work-mem: {error}") from error
-            cursor.execute(f"SELECT count(*) FROM {retrieval.VECTOR_TABLE}")  # noqa: S608
+            cursor.execute(f"SELECT count(*) FROM {indexes.VECTOR_TABLE}")  # noqa: S608
             [rows] = cursor.fetchone()
         started = time.monotonic()
-        lists = retrieval.ensure_partition_index(min_rows=options["ivf_min_rows"])
+        lists = indexes.ensure_partition_index(min_rows=options["ivf_min_rows"])
         took = time.monotonic() - started
         if lists:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [retrieval.GRAPH])
+                cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [indexes.GRAPH])
                 [graph] = cursor.fetchone()
             self.stdout.write(
-                f"{rows} profiles: IVF index {retrieval.IVF_INDEX}, {lists} lists, "
-                f"{retrieval.ivf_probes(lists)} read per search ({took:.1f} s)"
+                f"{rows} profiles: IVF index {indexes.IVF_INDEX}, {lists} lists, "
+                f"{indexes.ivf_probes(lists)} read per search ({took:.1f} s)"
                 + ("; the table's HNSW graph goes at the next run" if graph else "")
             )
         else:
@@ -63,9 +63,9 @@ class Command(BaseCommand):
                 f"{rows} profiles: below {options['ivf_min_rows']}, the table's HNSW graph serves"
             )
         started = time.monotonic()
-        created = retrieval.ensure_country_indexes(min_rows=options["country_min_rows"])
+        created = indexes.ensure_country_indexes(min_rows=options["country_min_rows"])
         with connection.cursor() as cursor:
-            countries = sorted(retrieval.indexed_countries(cursor, fresh=True))
+            countries = sorted(indexes.indexed_countries(cursor, fresh=True))
         self.stdout.write(
             f"country HNSW indexes: {', '.join(countries) or 'none'}"
             f" (created now: {', '.join(created) or 'none'}; {time.monotonic() - started:.1f} s)"
