@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -18,6 +17,7 @@ from matching.services.indexes import (
     HNSW_PARAMETERS,
     IVF_INDEX,
     IVF_MIN_ROWS,
+    build_settings,
     ensure_partition_index,
 )
 
@@ -212,7 +212,7 @@ def build_index(options: dict[str, Any], say: Callable[[str], None]) -> None:
         )
     for label, name, statement in statements:
         started = time.monotonic()
-        with connection.cursor() as cursor, build_settings(cursor, options):
+        with connection.cursor() as cursor, build_settings(cursor, options["maintenance_work_mem"]):
             cursor.execute(statement)
         say(
             f"HNSW index on the {label} ({HNSW_PARAMETERS}, maintenance_work_mem="
@@ -236,22 +236,10 @@ def build_index(options: dict[str, Any], say: Callable[[str], None]) -> None:
     say(f"tables (with TOAST): {sizes}")
 
 
-@contextmanager
-def build_settings(cursor, options: dict[str, Any]) -> Iterator[None]:
-    """The session's index-build memory and workers, for the service's own builds."""
-    cursor.execute(f"SET maintenance_work_mem = '{options['maintenance_work_mem']}'")
-    cursor.execute("SET max_parallel_maintenance_workers = 2")
-    try:
-        yield
-    finally:
-        cursor.execute("RESET maintenance_work_mem")
-        cursor.execute("RESET max_parallel_maintenance_workers")
-
-
 def partition_index(options: dict[str, Any], say: Callable[[str], None]) -> None:
     """The table's IVF index (`ensure_partition_index`), timed."""
     started = time.monotonic()
-    with connection.cursor() as cursor, build_settings(cursor, options):
+    with connection.cursor() as cursor, build_settings(cursor, options["maintenance_work_mem"]):
         lists = ensure_partition_index()
     say(
         f"IVF index on the narrow vector table ({lists} lists, normalised half precision, "
@@ -271,7 +259,7 @@ def country_indexes(options: dict[str, Any], say: Callable[[str], None]) -> None
 
     started = time.monotonic()
     with connection.cursor() as cursor:
-        with build_settings(cursor, options):
+        with build_settings(cursor, options["maintenance_work_mem"]):
             created = ensure_country_indexes(min_rows=options["country_index_rows"])
         cursor.execute(
             "SELECT coalesce(pg_size_pretty(sum(pg_relation_size(indexrelid))), '0') "

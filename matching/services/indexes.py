@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection
@@ -185,3 +187,16 @@ def ensure_partition_index(min_rows: int = IVF_MIN_ROWS, *, concurrently: bool =
             cursor.execute(f"DROP INDEX {way}IF EXISTS {GRAPH}")
         _ivf.clear()
         return ivf_lists(cursor, fresh=True)
+
+
+@contextmanager
+def build_settings(cursor, maintenance_work_mem: str) -> Iterator[None]:
+    """The session's memory and parallel workers for index builds (the IVF index's k-means, an
+    HNSW graph), reset after. A bad memory value raises the database's error before any build."""
+    cursor.execute("SET maintenance_work_mem = %s", [maintenance_work_mem])
+    cursor.execute("SET max_parallel_maintenance_workers = 2")
+    try:
+        yield
+    finally:
+        cursor.execute("RESET maintenance_work_mem")
+        cursor.execute("RESET max_parallel_maintenance_workers")

@@ -29,7 +29,7 @@ from django.db import connection
 from config.bench import BenchmarkCommand
 from matching import bench, bench_load, bench_vectors
 from matching.bench_load import load_average
-from matching.services.indexes import COUNTRY_INDEX_MIN_ROWS
+from matching.management.commands.vector_indexes import add_build_arguments
 
 TARGET_MS = 30.0
 
@@ -94,9 +94,6 @@ class Command(BenchmarkCommand):
             help="ESCO activities sampled",
         )
         parser.add_argument(
-            "--maintenance-work-mem", default="1GB", help="for the HNSW build (SET LOCAL)"
-        )
-        parser.add_argument(
             "--reuse",
             action="store_true",
             help="measure the database an earlier run kept (--keepdb) instead of loading one",
@@ -106,12 +103,7 @@ class Command(BenchmarkCommand):
             action="store_true",
             help="also build the HNSW index on the wide profile rows and time the old path",
         )
-        parser.add_argument(
-            "--country-index-rows",
-            type=int,
-            default=COUNTRY_INDEX_MIN_ROWS,
-            help="partial HNSW index for each country with this many on-site candidates",
-        )
+        add_build_arguments(parser)  # --country-index-rows, --maintenance-work-mem
         parser.add_argument(
             "--country-indexes",
             action="store_true",

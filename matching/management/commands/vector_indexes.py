@@ -5,12 +5,26 @@ index of each country that qualifies. For after a bulk import, or to see what th
 from __future__ import annotations
 
 import time
+from contextlib import ExitStack
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, connection
 
 from matching.services import indexes
+
+
+def add_build_arguments(parser: CommandParser) -> None:
+    """The index builds' options, shared with `bench_matching`."""
+    parser.add_argument(
+        "--country-index-rows",
+        type=int,
+        default=indexes.COUNTRY_INDEX_MIN_ROWS,
+        help="on-site candidates from which a country gets its own HNSW index",
+    )
+    parser.add_argument(
+        "--maintenance-work-mem", default="1GB", help="for the builds (an IVF index of 1M: 4GB)"
+    )
 
 
 class Command(BaseCommand):
@@ -25,34 +39,28 @@ class Command(BaseCommand):
             default=indexes.IVF_MIN_ROWS,
             help="profiles from which the table is searched through an IVF index",
         )
-        parser.add_argument(
-            "--country-min-rows",
-            type=int,
-            default=indexes.COUNTRY_INDEX_MIN_ROWS,
-            help="on-site candidates from which a country gets its own HNSW index",
-        )
-        parser.add_argument(
-            "--maintenance-work-mem", default="1GB", help="for the builds (an IVF index of 1M: 4GB)"
-        )
+        add_build_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        for name in ("ivf_min_rows", "country_min_rows"):
+        for name in ("ivf_min_rows", "country_index_rows"):
             if options[name] < 1:
                 raise CommandError(f"--{name.replace('_', '-')} must be at least 1")
-        with connection.cursor() as cursor:
+        with connection.cursor() as cursor, ExitStack() as stack:
             try:
-                cursor.execute("SET maintenance_work_mem = %s", [options["maintenance_work_mem"]])
+                stack.enter_context(indexes.build_settings(cursor, options["maintenance_work_mem"]))
             except DatabaseError as error:  # PostgreSQL names the bad value
                 raise CommandError(f"--maintenance-work-mem: {error}") from error
-            cursor.execute(f"SELECT count(*) FROM {indexes.VECTOR_TABLE}")  # noqa: S608
-            [rows] = cursor.fetchone()
+            self.build(cursor, options)
+
+    def build(self, cursor, options: dict[str, Any]) -> None:
+        cursor.execute(f"SELECT count(*) FROM {indexes.VECTOR_TABLE}")  # noqa: S608
+        [rows] = cursor.fetchone()
         started = time.monotonic()
         lists = indexes.ensure_partition_index(min_rows=options["ivf_min_rows"])
         took = time.monotonic() - started
         if lists:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [indexes.GRAPH])
-                [graph] = cursor.fetchone()
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [indexes.GRAPH])
+            [graph] = cursor.fetchone()
             self.stdout.write(
                 f"{rows} profiles: IVF index {indexes.IVF_INDEX}, {lists} lists, "
                 f"{indexes.ivf_probes(lists)} read per search ({took:.1f} s)"
@@ -63,9 +71,8 @@ class Command(BaseCommand):
                 f"{rows} profiles: below {options['ivf_min_rows']}, the table's HNSW graph serves"
             )
         started = time.monotonic()
-        created = indexes.ensure_country_indexes(min_rows=options["country_min_rows"])
-        with connection.cursor() as cursor:
-            countries = sorted(indexes.indexed_countries(cursor, fresh=True))
+        created = indexes.ensure_country_indexes(min_rows=options["country_index_rows"])
+        countries = sorted(indexes.indexed_countries(cursor, fresh=True))
         self.stdout.write(
             f"country HNSW indexes: {', '.join(countries) or 'none'}"
             f" (created now: {', '.join(created) or 'none'}; {time.monotonic() - started:.1f} s)"
