@@ -52,6 +52,32 @@ def test_esco_skills_are_recognised_when_listed() -> None:
     assert normalize_skill("English") == "english"
 
 
+@pytest.mark.parametrize(
+    "word", ["senior", "team", "management", "development", "Programming", "Storage", "systems"]
+)
+def test_stray_one_word_esco_labels_do_not_name_skills(word: str) -> None:
+    # Fragments of the build's label split: "development" was "train staff to reduce food
+    # waste", "Storage" a patient-care skill. A listed word is no skill rather than a wrong one.
+    slug = normalize_skill(word)
+    assert slug is None or word.casefold() in get_skill(slug).name.casefold()
+
+
+def test_esco_labels_sharing_no_word_with_the_name_are_dropped() -> None:
+    # "together, to ensure" was a label of "maintain heat sealing machinery".
+    assert normalize_skill("together, to ensure") is None
+    # Variants of the name stay, and so does a product's short name that the name holds.
+    assert normalize_skill("heat pumps") == normalize_skill("install heat pump") is not None
+    assert normalize_skill("Access") == normalize_skill("Microsoft Access") is not None
+    assert normalize_skill("Pascal") == normalize_skill("Pascal (computer programming)")
+
+
+def test_a_skills_section_keeps_no_wrong_esco_skill() -> None:
+    text = "Jane Doe\njane@example.com\n\nSkills\nSenior, Team, Development, Python\n"
+    parsed = LocalResumeParser().parse(text)
+    assert [m.slug for m in parsed.skill_slugs] == ["python"]
+    assert "development" in parsed.skills  # the item itself is kept as written
+
+
 def test_esco_phrases_are_not_skills_in_running_prose() -> None:
     text = "I manage a team of five and work under pressure; access to the building is free."
     assert [m.slug for m in find_skills(text)] == []
