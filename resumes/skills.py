@@ -15,9 +15,6 @@ Commission, CC BY 4.0). It is read once per process. Two lookups are built from 
   ("manage a team", "ethics") and every ESCO alternative label count only through
   `normalize_skill`, i.e. when a person lists them as a skill: in prose they are ordinary
   phrases. ESCO names with capitals ("SQL Server", "Capture One") must keep their case.
-  ESCO alternative labels that share no word with their skill's name, and those of one word
-  but a proper name the skill's name holds, are dropped (`_reliable_label`): most are
-  fragments of the build's label split.
 
 Tokens keep the characters that make tricky names distinct (C++, C#, .NET, Node.js, CI/CD), so
 word boundaries come from the tokenizer rather than from one huge regular expression.
@@ -88,36 +85,6 @@ def _squash(text: str) -> str:
     return re.sub(r"[\s.\-_]+", "", text.casefold())
 
 
-# Words that say nothing of a label's subject, for `_reliable_label`.
-_FUNCTION_WORDS = frozenset({
-    "a", "an", "and", "as", "at", "by", "for", "from", "if", "in", "into", "of", "on", "or",
-    "out", "so", "such", "than", "that", "the", "their", "this", "to", "up", "upon", "use",
-    "used", "using", "with", "within", "without",
-})  # fmt: skip
-
-
-def _stems(text: str) -> set[str]:
-    words = (w.casefold() for w in _TOKEN_RE.findall(text))
-    return {w[:4] for w in words if w not in _FUNCTION_WORDS}
-
-
-def _reliable_label(alias: str, name: str) -> bool:
-    """Whether an ESCO alternative label may name its skill. The labels come from a heuristic
-    split of text that runs them together (`scripts/build_skills_taxonomy.py`), and many are
-    stray fragments of a neighbouring label or definition: "development" -> "train staff to
-    reduce food waste", "senior" -> "evaluate older adults' ability to take", "Programming" ->
-    "contribute to the programmer's reflection process", "together, to ensure" -> "maintain
-    heat sealing machinery". A label is kept when it shares a word (its first four letters:
-    "heat pumps" -> "install heat pump") with the skill's name; a label of one word only when
-    the name holds it with the same capitals, a proper name ("Pascal" of "Pascal (computer
-    programming)"; not "Systems" of "photovoltaic systems"), since a common word shares its
-    stem with too many names ("management" -> "manage storage tanks")."""
-    words = _TOKEN_RE.findall(alias)
-    if len(words) == 1:
-        return not alias.islower() and alias in _TOKEN_RE.findall(name)
-    return bool(_stems(alias) & _stems(name))
-
-
 @cache
 def _index() -> _Index:
     data = json.loads(gzip.decompress(TAXONOMY_PATH.read_bytes()).decode("utf-8"))
@@ -131,14 +98,11 @@ def _index() -> _Index:
     later: list[tuple[str, str]] = []
     list_only: set[str] = set()
     for row in data["skills"]:
-        aliases = tuple(row.get("aliases", ()))
-        if row.get("esco"):
-            aliases = tuple(a for a in aliases if _reliable_label(a, row["name"]))
         skill = Skill(
             slug=row["slug"],
             name=row["name"],
             category=row["category"],
-            aliases=aliases,
+            aliases=tuple(row.get("aliases", ())),
             case_sensitive=tuple(row.get("case_sensitive", ())),
             esco=row.get("esco", ""),
         )

@@ -23,7 +23,10 @@ heuristic (nothing in the text marks the boundaries):
 - Labels are cut before a word that often begins a preferred label ("manage", "oversee") or
   that repeats the run's first word; a cut never leaves a label ending in "of", "and", ...
   The first label is the preferred one (the canonical name); the rest become aliases that are
-  matched only when a person lists the skill (never in running text).
+  matched only when a person lists the skill (never in running text), when they look like
+  variants of the name: a label sharing no word with it, or of one word but a proper name the
+  name holds, is most often a stray fragment ("development" -> "train staff to reduce food
+  waste") and is left out (`reliable_label`).
 
 Which ESCO skills may be found in running text (`match: "text"`): knowledge concepts (the
 definition reads "The ..."/"A ..."), at most four words, whose name is a proper noun or a
@@ -175,6 +178,33 @@ def _bare(name: str) -> str:
     return re.sub(r"\s*\(.*\)$", "", name)
 
 
+# Words that say nothing of a label's subject, for `reliable_label`.
+FILLER = CONNECTORS | {
+    "if", "out", "so", "such", "than", "that", "their", "this", "up", "upon", "use", "used",
+    "using",
+}  # fmt: skip
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:4] for w in key(text).split() if w not in FILLER}
+
+
+def reliable_label(label: str, name: str) -> bool:
+    """Whether an alternative label of the split may name its skill. The split is a heuristic,
+    and many labels it yields are stray fragments of a neighbouring label or definition:
+    "development" -> "train staff to reduce food waste", "senior" -> "evaluate older adults'
+    ability to take", "Programming" -> "contribute to the programmer's reflection process",
+    "together, to ensure" -> "maintain heat sealing machinery". A label is kept when it shares
+    a word (its first four letters: "heat pumps" -> "install heat pump") with the name; a label
+    of one word only when the name holds it with the same capitals, a proper name ("Access" of
+    "Microsoft Access"; not "Systems" of "photovoltaic systems"), since a common word shares
+    its stem with too many names ("management" -> "manage storage tanks")."""
+    words = label.split()
+    if len(words) == 1:
+        return not label.islower() and label in re.findall(r"[\w+#.]+", name)
+    return bool(_stems(label) & _stems(name))
+
+
 def build(esco_rows: list[tuple[str, str]], curated: dict) -> dict:
     tokenised = [(uri, description.split()) for uri, description in esco_rows]
     lowercase: Counter[str] = Counter(
@@ -218,7 +248,7 @@ def build(esco_rows: list[tuple[str, str]], curated: dict) -> dict:
         bare = _bare(name)
         aliases = [bare] if bare != name and key(bare) not in curated_keys else []
         for label in labels[1:]:
-            if key(label) not in names and label not in aliases:
+            if key(label) not in names and label not in aliases and reliable_label(label, name):
                 aliases.append(label)
         entry = {
             "slug": slug,

@@ -145,6 +145,18 @@ def test_the_builder_splits_labels_from_the_definition(
     assert (entry.get("match") != "list") is in_text
 
 
+def test_the_builder_keeps_only_labels_that_look_like_variants_of_the_name() -> None:
+    builder = load_builder()
+    assert builder.reliable_label("heat pumps", "install heat pump")
+    assert builder.reliable_label("MS Access", "Microsoft Access")
+    assert builder.reliable_label("Access", "Microsoft Access")
+    # Fragments of the split: no word in common, or a common word.
+    assert not builder.reliable_label("together, to ensure", "maintain heat sealing machinery")
+    assert not builder.reliable_label("development", "train staff to reduce food waste")
+    assert not builder.reliable_label("management", "manage storage tanks")
+    assert not builder.reliable_label("Systems", "photovoltaic systems")
+
+
 def test_the_builder_reads_the_csv_shipped_in_the_wheel(tmp_path: Path) -> None:
     import zipfile
 
