@@ -197,10 +197,15 @@ def reliable_label(label: str, name: str) -> bool:
     "together, to ensure" -> "maintain heat sealing machinery". A label is kept when it shares
     a word (its first four letters: "heat pumps" -> "install heat pump") with the name; a label
     of one word only when the name holds it with the same capitals, a proper name ("Access" of
-    "Microsoft Access"; not "Systems" of "photovoltaic systems"), since a common word shares
-    its stem with too many names ("management" -> "manage storage tanks")."""
+    "Microsoft Access"; not "Systems" of "photovoltaic systems"), or is an acronym of it ("OCR"
+    of "optical character recognition"), since a common word shares its stem with too many
+    names ("management" -> "manage storage tanks")."""
     words = label.split()
     if len(words) == 1:
+        if label.isupper() and len(label) > 1:  # an acronym of the name: "OCR", "DNS"
+            initials = "".join(w[0] for w in key(name).split() if w not in FILLER)
+            if label.casefold() in initials:
+                return True
         return not label.islower() and label in re.findall(r"[\w+#.]+", name)
     return bool(_stems(label) & _stems(name))
 

@@ -150,6 +150,8 @@ def test_the_builder_keeps_only_labels_that_look_like_variants_of_the_name() -> 
     assert builder.reliable_label("heat pumps", "install heat pump")
     assert builder.reliable_label("MS Access", "Microsoft Access")
     assert builder.reliable_label("Access", "Microsoft Access")
+    assert builder.reliable_label("OCR", "optical character recognition")
+    assert not builder.reliable_label("SDK", "optical character recognition")
     # Fragments of the split: no word in common, or a common word.
     assert not builder.reliable_label("together, to ensure", "maintain heat sealing machinery")
     assert not builder.reliable_label("development", "train staff to reduce food waste")
