@@ -76,7 +76,12 @@ def record_json(facts: CandidateFacts) -> str:
 
 
 def _entry(values: list[Any]) -> Experience:
-    return Experience(*values)  # `_ENTRY_FIELDS`: every field but the last, the vector
+    """An experience entry of `_ENTRY_FIELDS` values (every field but the vector), filled like
+    the facts in `facts_from_record`: a frozen dataclass's `__init__` sets each field through
+    `object.__setattr__`, which costs more than the rest of restoring a candidate's facts."""
+    entry = object.__new__(Experience)
+    entry.__dict__.update(zip(_ENTRY_FIELDS, values, strict=True), embedding=None)
+    return entry
 
 
 def facts_from_json(text: str | bytes) -> CandidateFacts:

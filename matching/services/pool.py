@@ -41,7 +41,7 @@ from matching.adapters import candidate_facts
 from matching.factrows import FACTS_FORMAT, facts_from_json, record_json
 from matching.facts import CandidateFacts
 from matching.models import ExperienceVector, Match, ProfileVectors
-from matching.services.retrieval import candidate_search, skill_union_sql
+from matching.services.retrieval import candidate_search, skill_union_sql, vector_literal
 from resumes.models import CandidateProfile
 
 # What `candidate_facts` reads of a profile: the rows are loaded with these columns only.
@@ -191,7 +191,7 @@ def _number(value: float | None) -> float | None:
 
 
 def _vector_text(job: Job) -> str | None:
-    return None if job.embedding is None else "[" + ",".join(map(repr, job.embedding)) + "]"
+    return None if job.embedding is None else vector_literal(job.embedding)
 
 
 def pool_for_job(job: Job, ids: Sequence[int]) -> Pool:
