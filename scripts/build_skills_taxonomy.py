@@ -25,8 +25,8 @@ heuristic (nothing in the text marks the boundaries):
   The first label is the preferred one (the canonical name); the rest become aliases that are
   matched only when a person lists the skill (never in running text), when they look like
   variants of the name: a label sharing no word with it, or of one word but a proper name the
-  name holds, is most often a stray fragment ("development" -> "train staff to reduce food
-  waste") and is left out (`reliable_label`).
+  name holds or its acronym, is most often a stray fragment ("development" -> "train staff to
+  reduce food waste") and is left out (`reliable_label`).
 
 Which ESCO skills may be found in running text (`match: "text"`): knowledge concepts (the
 definition reads "The ..."/"A ..."), at most four words, whose name is a proper noun or a
