@@ -10,14 +10,44 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection
 
+T = TypeVar("T")
+
 # How long a process trusts what it looked up (the planner's estimates, the indexes there are).
 ESTIMATE_SECONDS = 60.0
+
+
+class Lookups:
+    """Values read from the database that change rarely (the indexes there are, the planner's
+    estimates, ANALYZE's statistics), trusted for `seconds` per process and database: asking
+    costs a round trip, and on a loaded machine every round trip waits for the server."""
+
+    def __init__(self, seconds: float = ESTIMATE_SECONDS) -> None:
+        self.seconds = seconds
+        self._values: dict[tuple, tuple[float, Any]] = {}
+
+    def get(self, key: tuple, read: Callable[[], T], *, fresh: bool = False) -> T:
+        """The value of `key` in this database, `read` again when older than `seconds` (or
+        `fresh`)."""
+        key = (connection.settings_dict["NAME"], *key)
+        now = time.monotonic()
+        held = self._values.get(key)
+        if held is not None and not fresh and now - held[0] < self.seconds:
+            return held[1]
+        value = read()
+        self._values[key] = (now, value)
+        return value
+
+    def clear(self) -> None:
+        self._values.clear()
+
+
 VECTOR_TABLE = "matching_candidatevector"
 GRAPH = "matching_candidatevector_hnsw"  # the table's HNSW index (migration 0006)
 # The candidate graphs' build parameters (migration 0013). A graph built with a wider candidate
@@ -104,23 +134,21 @@ def ensure_country_indexes(
     return created
 
 
-_indexed: dict[str, tuple[float, set[str]]] = {}
+_indexed = Lookups()
 
 
 def indexed_countries(cursor, *, fresh: bool = False) -> set[str]:
     """Countries with a partial HNSW index (looked up at most every `ESTIMATE_SECONDS`)."""
-    name = connection.settings_dict["NAME"]
-    cached = _indexed.get(name)
-    if cached and not fresh and time.monotonic() - cached[0] < ESTIMATE_SECONDS:
-        return cached[1]
-    cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [VECTOR_TABLE])
-    found = {
-        n.removeprefix(COUNTRY_INDEX_PREFIX).upper()
-        for (n,) in cursor.fetchall()
-        if n.startswith(COUNTRY_INDEX_PREFIX)
-    }
-    _indexed[name] = (time.monotonic(), found)
-    return found
+
+    def read() -> set[str]:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [VECTOR_TABLE])
+        return {
+            n.removeprefix(COUNTRY_INDEX_PREFIX).upper()
+            for (n,) in cursor.fetchall()
+            if n.startswith(COUNTRY_INDEX_PREFIX)
+        }
+
+    return _indexed.get(("countries",), read, fresh=fresh)
 
 
 def ivf_probes(lists: int) -> int:
@@ -129,26 +157,24 @@ def ivf_probes(lists: int) -> int:
     return min(lists, max(IVF_MIN_PROBES, math.ceil(settings.MATCH_IVF_PROBE_SHARE * lists)))
 
 
-_ivf: dict[str, tuple[float, int]] = {}
+_ivf = Lookups()
 
 
 def ivf_lists(cursor, *, fresh: bool = False) -> int:
     """The IVF index's lists, 0 without one (looked up at most every `ESTIMATE_SECONDS`)."""
-    name = connection.settings_dict["NAME"]
-    cached = _ivf.get(name)
-    if cached and not fresh and time.monotonic() - cached[0] < ESTIMATE_SECONDS:
-        return cached[1]
-    # A concurrent build that failed leaves an invalid index behind: no lists.
-    cursor.execute(
-        "SELECT option FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid, "
-        "unnest(c.reloptions) option WHERE c.relname = %s AND i.indisvalid "
-        "AND option LIKE 'lists=%%'",
-        [IVF_INDEX],
-    )
-    row = cursor.fetchone()
-    lists = int(row[0].removeprefix("lists=")) if row else 0
-    _ivf[name] = (time.monotonic(), lists)
-    return lists
+
+    def read() -> int:
+        # A concurrent build that failed leaves an invalid index behind: no lists.
+        cursor.execute(
+            "SELECT option FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid, "
+            "unnest(c.reloptions) option WHERE c.relname = %s AND i.indisvalid "
+            "AND option LIKE 'lists=%%'",
+            [IVF_INDEX],
+        )
+        row = cursor.fetchone()
+        return int(row[0].removeprefix("lists=")) if row else 0
+
+    return _ivf.get(("lists",), read, fresh=fresh)
 
 
 def wanted_lists(rows: int) -> int:

@@ -17,7 +17,6 @@ work-authorization GIN index. Jobs are few: they are searched in their own table
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -29,10 +28,10 @@ from pgvector.django import CosineDistance, VectorField
 
 from jobs.models import Job
 from matching.services.indexes import (
-    ESTIMATE_SECONDS,
     IVF_EXPRESSION,
     ONSITE_IN_COUNTRY,
     VECTOR_TABLE,
+    Lookups,
     indexed_countries,
     ivf_lists,
     ivf_probes,
@@ -151,24 +150,20 @@ def search_settings(
     return "SELECT " + ", ".join(f"set_config('{n}', '{v}', true)" for n, v in values.items())
 
 
-# The planner's row estimate of each filter, for `ESTIMATE_SECONDS`: it changes only when the
-# table is analysed, and asking costs a round trip and a planning per query.
-_estimates: dict[tuple, tuple[float, int]] = {}
+# The planner's row estimate of each filter: it changes only when the table is analysed, and
+# asking costs a round trip and a planning per query.
+_estimates = Lookups()
 
 
 def estimated_pool(cursor, where: str, params: list) -> int:
-    key = (connection.settings_dict["NAME"], where, *params)
-    now = time.monotonic()
-    cached = _estimates.get(key)
-    if cached and now - cached[0] < ESTIMATE_SECONDS:
-        return cached[1]
-    pool = f"SELECT 1 FROM {VECTOR_TABLE} WHERE {where}"  # noqa: S608
-    cursor.execute(f"EXPLAIN (FORMAT JSON) {pool}", params)
-    plan = cursor.fetchone()[0]
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    rows = int(plan[0]["Plan"]["Plan Rows"])
-    _estimates[key] = (now, rows)
-    return rows
+    def read() -> int:
+        pool = f"SELECT 1 FROM {VECTOR_TABLE} WHERE {where}"  # noqa: S608
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {pool}", params)
+        plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        return int(plan[0]["Plan"]["Plan Rows"])
+
+    return _estimates.get((where, *params), read)
 
 
 def candidate_search(
@@ -179,21 +174,19 @@ def candidate_search(
     more (`services.pool.ranking_pool`)."""
     where, params = candidate_filter(job, job.embedding_model)
     text = vector_literal(job.embedding if vector is None else vector)
-    own_index = False
-    if exact is None:
-        with connection.cursor() as cursor:
+    own_index, lists = False, 0
+    with connection.cursor() as cursor:
+        if exact is None:
             # A country with its own index: its graph holds the pool's rows alone.
             own_index = ONSITE_IN_COUNTRY in where and params[-1] in indexed_countries(cursor)
             exact = not own_index and estimated_pool(cursor, where, params) <= EXACT_MAX_ROWS
+        if not exact and not own_index:
+            lists = ivf_lists(cursor)
     arguments = [*params, text, k] if exact else [text, *params, text, OVERFETCH * k, k]
     # A country's graph is small and cheap to search wide, and one whose rows form tight
     # clusters can trap a narrow search in the wrong cluster (recall 0.12 for one job at 1M
     # with ef 400, 0.96 with ef 800): its breadth is MATCH_HNSW_COUNTRY_EF_SEARCH.
     ef = settings.MATCH_HNSW_COUNTRY_EF_SEARCH if own_index else None
-    lists = 0
-    if not exact and not own_index:
-        with connection.cursor() as cursor:
-            lists = ivf_lists(cursor)
     setup = search_settings(exact=exact, k=k, ef_search=ef, probes=ivf_probes(lists))
     return setup, search_sql(where, exact=exact, ivf=lists > 0), arguments, exact
 
@@ -214,29 +207,24 @@ def candidate_vector_ids(
         return [pk for (pk,) in cursor.fetchall()], exact
 
 
-# How common each skill is, for `SKILL_SHARES_SECONDS`: ANALYZE's most common values of
-# `matching_candidateskill.skill` (a skill it does not list is rarer than those it does).
-_skill_shares: dict[str, tuple[float, dict[str, float]]] = {}
-SKILL_SHARES_SECONDS = 60.0
+# How common each skill is: ANALYZE's most common values of `matching_candidateskill.skill` (a
+# skill it does not list is rarer than those it does).
+_skill_shares = Lookups()
 SKILL_TABLE = "matching_candidateskill"  # migration 0012
 
 
 def skill_shares() -> dict[str, float]:
-    key = connection.settings_dict["NAME"]
-    now = time.monotonic()
-    cached = _skill_shares.get(key)
-    if cached and now - cached[0] < SKILL_SHARES_SECONDS:
-        return cached[1]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT most_common_vals::text::text[], most_common_freqs FROM pg_stats "
-            "WHERE schemaname = current_schema() AND tablename = %s AND attname = 'skill'",
-            [SKILL_TABLE],
-        )
-        row = cursor.fetchone()
-    shares = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
-    _skill_shares[key] = (now, shares)
-    return shares
+    def read() -> dict[str, float]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT most_common_vals::text::text[], most_common_freqs FROM pg_stats "
+                "WHERE schemaname = current_schema() AND tablename = %s AND attname = 'skill'",
+                [SKILL_TABLE],
+            )
+            row = cursor.fetchone()
+        return dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
+
+    return _skill_shares.get(("shares",), read)
 
 
 def skill_union_sql(job: Job, k: int, *, index_scans: bool = True) -> tuple[str, list]:
