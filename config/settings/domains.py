@@ -158,7 +158,7 @@ MATCH_HNSW_EF_SEARCH = env.int("MATCH_HNSW_EF_SEARCH", default=500)
 MATCH_HNSW_COUNTRY_EF_SEARCH = env.int("MATCH_HNSW_COUNTRY_EF_SEARCH", default=800)
 # A table of at least matching.services.indexes.IVF_MIN_ROWS profiles is searched through its
 # IVF index (built daily by beat, one list per 500 rows): the share of its lists a search reads,
-# at least 8 (bench_matching at 1M, 2,000 lists: 30 probed, recall@50 0.971; 40, 0.991).
+# at least 12 (bench_matching at 1M, 2,000 lists: 30 probed, recall@50 0.978; 40, 0.993).
 MATCH_IVF_PROBE_SHARE = env.float("MATCH_IVF_PROBE_SHARE", default=0.015)
 # A burst of edits within this window makes one recompute.
 MATCH_RECOMPUTE_DEBOUNCE_SECONDS = env.int("MATCH_RECOMPUTE_DEBOUNCE_SECONDS", default=30)
