@@ -17,8 +17,10 @@ from matching.services.indexes import (
     HNSW_PARAMETERS,
     IVF_INDEX,
     IVF_MIN_ROWS,
+    IVF_PARTS,
     build_settings,
     ensure_partition_index,
+    ivf_index,
 )
 
 INDEX = "matching_profile_embedding_hnsw"  # on the wide profile rows (the old retrieval path)
@@ -80,7 +82,8 @@ def load(options: dict[str, Any], say: Callable[[str], None]) -> tuple[list[Any]
     with connection.cursor() as cursor:
         cursor.execute(f"DROP INDEX IF EXISTS {INDEX}")
         cursor.execute(f"DROP INDEX IF EXISTS {NARROW_INDEX}")
-        cursor.execute(f"DROP INDEX IF EXISTS {IVF_INDEX}")
+        for name in (IVF_INDEX, *map(ivf_index, range(IVF_PARTS))):
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
         cursor.execute("SELECT coalesce(max(id), 0) FROM accounts_user")
         first = cursor.fetchone()[0] + 1
     started = time.monotonic()
@@ -242,9 +245,11 @@ def partition_index(options: dict[str, Any], say: Callable[[str], None]) -> None
     with connection.cursor() as cursor, build_settings(cursor, options["maintenance_work_mem"]):
         lists = ensure_partition_index()
     say(
-        f"IVF index on the narrow vector table ({lists} lists, normalised half precision, "
-        f"maintenance_work_mem={options['maintenance_work_mem']}, 2 parallel workers): built or "
-        f"kept in {time.monotonic() - started:.1f} s, {index_size(IVF_INDEX)}; {load_average()}"
+        f"IVF index on the narrow vector table ({IVF_PARTS} parts of {lists} lists, normalised "
+        f"half precision, maintenance_work_mem={options['maintenance_work_mem']}, 2 parallel "
+        f"workers): built or kept in {time.monotonic() - started:.1f} s, "
+        + " + ".join(index_size(ivf_index(part)) for part in range(IVF_PARTS))
+        + f"; {load_average()}"
     )
 
 

@@ -2,7 +2,8 @@
 
 The table (`matching_candidatevector`, migration 0006) is searched through one of them
 (`retrieval.candidate_search` picks): its IVF index once it holds `IVF_MIN_ROWS` profiles
-(`ensure_partition_index`), its HNSW graph before that, or a country's partial HNSW graph
+(`ensure_partition_index`: one partial index per part of the rows, `IVF_PARTS`, searched at
+once on two connections), its HNSW graph before that, or a country's partial HNSW graph
 (`ensure_country_indexes`). What is there is looked up at most every `ESTIMATE_SECONDS` per
 process (`ivf_lists`, `indexed_countries`)."""
 
@@ -67,13 +68,33 @@ HNSW_PARAMETERS = "m = 16, ef_construction = 128"
 # The vectors are normalised in the index and the query: the inner product orders them as the
 # cosine does, at a third of its arithmetic; the expression also keeps the planner from taking
 # one index for the other.
-IVF_INDEX = "matching_candidatevector_ivf"
 IVF_EXPRESSION = "(l2_normalize(embedding)::halfvec(384))"
 IVF_MIN_ROWS = 50_000  # fewer rows: the table's graph (k-means needs data to place the lists)
 IVF_ROWS_PER_LIST = 500
-# The fewest lists a search reads: at 100k profiles (200 lists) 8 gave recall@50 0.984 with the
-# worst job at 0.78, 12 gave 1.000.
-IVF_MIN_PROBES = 12
+# The IVF index is made of this many partial indexes, one per remainder of the profile id (a
+# random split of the rows as far as their vectors go), each with its own k-means lists. A
+# search reads every part, each on its own connection at once (`sidecar`): PostgreSQL runs a
+# statement on one core, and these machines have two. Each part's top k are merged. A part
+# holds a job's neighbours in fewer lists than the whole table's index, but not half as many: at
+# 1M, 20 of each part's 1,000 lists give recall@50 0.973 where the whole table's index needed
+# 30 of 2,000 for 0.969; 40 lists read in two halves at once take 18.8 / 22.4 ms (p50 / p95,
+# with the rest of the pool's statement), 30 in one 22.3 / 26.4.
+IVF_PARTS = 2
+IVF_INDEX = "matching_candidatevector_ivf"  # the parts' prefix; the whole table's before 2026-11
+# The fewest lists a search reads in each part: at 100k profiles (100 lists per part) 6 gave
+# recall@50 0.996 with the worst job at 0.96, 8 gave 0.998 (0.98).
+IVF_MIN_PROBES = 8
+
+
+def ivf_index(part: int) -> str:
+    return f"{IVF_INDEX}_{part}"
+
+
+def ivf_part(part: int) -> str:
+    """The rows of a part of the IVF index: its partial index's predicate, which a search's
+    filter must repeat for the planner to use the index (`mod()`: a `%` would be taken for a
+    placeholder by the client-side binding)."""
+    return f"mod(profile_id, {IVF_PARTS}) = {part}"
 
 
 # An on-site or hybrid job in a country admits the candidates who take such jobs and may work
@@ -152,7 +173,7 @@ def indexed_countries(cursor, *, fresh: bool = False) -> set[str]:
 
 
 def ivf_probes(lists: int) -> int:
-    """The IVF lists a search reads: `MATCH_IVF_PROBE_SHARE` of them, at least
+    """The IVF lists a search reads in each part: `MATCH_IVF_PROBE_SHARE` of them, at least
     `IVF_MIN_PROBES` (a few large lists hold a job's neighbours less tightly)."""
     return min(lists, max(IVF_MIN_PROBES, math.ceil(settings.MATCH_IVF_PROBE_SHARE * lists)))
 
@@ -160,34 +181,42 @@ def ivf_probes(lists: int) -> int:
 _ivf = Lookups()
 
 
+def _part_lists(cursor) -> dict[str, int]:
+    """The valid IVF indexes on the table: name -> lists (a concurrent build that failed
+    leaves an invalid index behind, without lists)."""
+    cursor.execute(
+        "SELECT c.relname, option FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid, "
+        "unnest(c.reloptions) option WHERE c.relname LIKE %s AND i.indisvalid "
+        "AND option LIKE 'lists=%%'",
+        [f"{IVF_INDEX}%"],
+    )
+    return {name: int(option.removeprefix("lists=")) for name, option in cursor.fetchall()}
+
+
 def ivf_lists(cursor, *, fresh: bool = False) -> int:
-    """The IVF index's lists, 0 without one (looked up at most every `ESTIMATE_SECONDS`)."""
+    """The lists of each part of the IVF index, 0 unless every part has one (looked up at most
+    every `ESTIMATE_SECONDS`)."""
 
     def read() -> int:
-        # A concurrent build that failed leaves an invalid index behind: no lists.
-        cursor.execute(
-            "SELECT option FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid, "
-            "unnest(c.reloptions) option WHERE c.relname = %s AND i.indisvalid "
-            "AND option LIKE 'lists=%%'",
-            [IVF_INDEX],
-        )
-        row = cursor.fetchone()
-        return int(row[0].removeprefix("lists=")) if row else 0
+        found = _part_lists(cursor)
+        parts = [found.get(ivf_index(part), 0) for part in range(IVF_PARTS)]
+        return min(parts)
 
     return _ivf.get(("lists",), read, fresh=fresh)
 
 
 def wanted_lists(rows: int) -> int:
-    return max(1, rows // IVF_ROWS_PER_LIST)
+    """The lists of each part for a table of `rows` rows."""
+    return max(1, rows // IVF_PARTS // IVF_ROWS_PER_LIST)
 
 
 def ensure_partition_index(min_rows: int = IVF_MIN_ROWS, *, concurrently: bool = True) -> int:
-    """The table's IVF index, once it holds `min_rows` rows: built, or rebuilt when the table
-    has grown or shrunk to twice or half the rows its lists were made for (the lists are the
-    k-means centres of the rows at build time; rows added later join the nearest). The table's
-    HNSW graph goes at the next run, once the IVF index serves every process's searches.
-    Concurrently (the table stays writable) unless inside a transaction. Returns the index's
-    lists (0: none)."""
+    """The table's IVF index, once it holds `min_rows` rows: each part built, or rebuilt when
+    the table has grown or shrunk to twice or half the rows its lists were made for (the lists
+    are the k-means centres of the rows at build time; rows added later join the nearest). The
+    table's HNSW graph (and the whole table's IVF index of earlier versions) goes at the next
+    run, once the parts serve every process's searches. Concurrently (the table stays writable)
+    unless inside a transaction. Returns the lists of each part (0: none)."""
     concurrently = concurrently and not connection.in_atomic_block
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {VECTOR_TABLE}")  # noqa: S608
@@ -197,20 +226,27 @@ def ensure_partition_index(min_rows: int = IVF_MIN_ROWS, *, concurrently: bool =
             return 0
         way = "CONCURRENTLY " if concurrently else ""
         if not lists:
-            cursor.execute(f"DROP INDEX {way}IF EXISTS {IVF_INDEX}")  # an invalid one
-            cursor.execute(
-                f"CREATE INDEX {way}"
-                f"{IVF_INDEX} ON {VECTOR_TABLE} USING ivfflat ({IVF_EXPRESSION} halfvec_ip_ops) "
-                f"WITH (lists = {wanted})"
-            )
+            built = _part_lists(cursor)
+            for part in range(IVF_PARTS):
+                name = ivf_index(part)
+                if name in built:
+                    continue  # a run that stopped half way built it
+                cursor.execute(f"DROP INDEX {way}IF EXISTS {name}")  # an invalid one
+                cursor.execute(
+                    f"CREATE INDEX {way}{name} ON {VECTOR_TABLE} "
+                    f"USING ivfflat ({IVF_EXPRESSION} halfvec_ip_ops) WITH (lists = {wanted}) "
+                    f"WHERE {ivf_part(part)}"
+                )
         else:
             if not wanted / 2 < lists < wanted * 2:
-                cursor.execute(f"ALTER INDEX {IVF_INDEX} SET (lists = {wanted})")
-                cursor.execute(f"REINDEX INDEX {way}{IVF_INDEX}")
+                for part in range(IVF_PARTS):
+                    cursor.execute(f"ALTER INDEX {ivf_index(part)} SET (lists = {wanted})")
+                    cursor.execute(f"REINDEX INDEX {way}{ivf_index(part)}")
             # The graph goes at the run after the IVF index was built: by then every process
             # has seen the new index (`ivf_lists` looks again every `ESTIMATE_SECONDS`); one that
             # still searched the graph after it went would read the whole table.
             cursor.execute(f"DROP INDEX {way}IF EXISTS {GRAPH}")
+            cursor.execute(f"DROP INDEX {way}IF EXISTS {IVF_INDEX}")
         _ivf.clear()
         return ivf_lists(cursor, fresh=True)
 

@@ -41,6 +41,7 @@ from matching.adapters import candidate_facts
 from matching.factrows import FACTS_FORMAT, facts_from_json, record_json
 from matching.facts import CandidateFacts
 from matching.models import ExperienceVector, Match, ProfileVectors
+from matching.services import sidecar
 from matching.services.retrieval import candidate_search, skill_union_sql, vector_literal
 from resumes.models import CandidateProfile
 
@@ -75,9 +76,10 @@ def _cosines(model: str) -> str:
 # id, version, embedding model, cosine to the job, each experience entry's cosine (in entry
 # order; NULL unless the entries were embedded by the job's model), the stored facts row as
 # text when it is current (the held ones are skipped in Python, not parsed), whether the job
-# has a stored match for it, whether the vector search returned it. `{ids}` has two columns:
-# id, nearest (from the vector search). Positional parameters: the job's id, the ids query's,
-# the model twice, the job's vector (NULL: NULL cosines), the format.
+# has a stored match for it, whether the vector search returned it, whether another part of
+# `{ids}` did (the skill union, the stored matches). `{ids}` has two columns: id, nearest (from
+# the vector search). Positional parameters: the job's id, the ids query's, the model twice,
+# the job's vector (NULL: NULL cosines), the format.
 _POOL_SQL = f"""
 WITH stored AS (SELECT candidate_id AS id FROM {_MATCHES} WHERE job_id = %s),
 ids AS ({{ids}})
@@ -85,7 +87,8 @@ SELECT p.id, p.xmin::text, p.embedding_model,
     {_cosines("%s")},
     f.data::text,
     s.id IS NOT NULL,
-    p.id IN (SELECT id FROM ids WHERE nearest)
+    p.id IN (SELECT id FROM ids WHERE nearest),
+    p.id IN (SELECT id FROM ids WHERE NOT nearest)
 FROM (SELECT %s::vector AS v) q
 CROSS JOIN {_PROFILES} p
 LEFT JOIN {FACTS_TABLE} f ON f.profile_id = p.id AND f.version = p.xmin::text AND f.format = %s
@@ -196,7 +199,8 @@ def _vector_text(job: Job) -> str | None:
 
 def pool_for_job(job: Job, ids: Sequence[int]) -> Pool:
     """The pool's facts and cosines for these candidates, in id order."""
-    return _load(job, "", ["SELECT unnest(%s::bigint[]) AS id, false AS nearest"], [list(ids)])
+    nearest = "SELECT unnest(%s::bigint[]) AS id, false AS nearest"
+    return _pool_of(job, _rows(job, "", [nearest], [list(ids)]))
 
 
 def ranking_pool(
@@ -215,23 +219,36 @@ def ranking_pool(
     first hold for the second, as `candidate_vector_ids`' own transaction does; server-side
     binding would refuse it), instead of a round trip per query and four for the search's
     transaction: on a loaded machine each waits for the server process to be scheduled.
-    `fetched`, when given, is called once the rows arrived
+    A search through the IVF index's parts sends the last part, the skill union and the stored
+    matches to the second connection (`sidecar`) and runs the other parts here at the same
+    time, unless the caller is inside a transaction; each part's k nearest are loaded, the k
+    nearest of them all kept (`_kept`). `fetched`, when given, is called once the rows arrived
     (the benchmark's phases: retrieval and the database's part of the load, then the facts)."""
     k = k or settings.MATCH_RETRIEVAL_K
-    parts, params, setup, searched_exactly = [], [], "", False
+    nearest, params, setup, searched_exactly = [], [], "", False
     if job.embedding is not None:
-        setup, sql, arguments, searched_exactly = candidate_search(
-            job, k, exact=True if exact else None
-        )
-        parts.append(f"SELECT profile_id AS id, true AS nearest FROM ({sql}) nearest")  # noqa: S608
-        params += arguments
+        search = candidate_search(job, k, exact=True if exact else None)
+        setup, searched_exactly = search.setup, search.exact
+        nearest = [
+            f"SELECT profile_id AS id, true AS nearest FROM ({query}) nearest"  # noqa: S608
+            for query in search.queries
+        ]
+        params = list(search.arguments)
+    others, arguments = [], []
     if job.required_skills:
         # The exact search's settings forbid index scans for the whole statement.
         sql, arguments = skill_union_sql(job, k, index_scans=not searched_exactly)
-        parts.append(f"SELECT id, false AS nearest FROM ({sql}) lexical")  # noqa: S608
-        params += arguments
-    parts.append("SELECT id, false AS nearest FROM stored")
-    pool = _load(job, setup, parts, params, fetched)
+        others.append(f"SELECT id, false AS nearest FROM ({sql}) lexical")  # noqa: S608
+    others.append("SELECT id, false AS nearest FROM stored")
+    if len(nearest) > 1 and sidecar.usable():
+        elsewhere = sidecar.submit(_rows, job, setup, [nearest[-1], *others], [*params, *arguments])
+        found = _rows(job, setup, nearest[:-1], params * (len(nearest) - 1))
+        found += elsewhere.result()
+    else:
+        found = _rows(job, setup, [*nearest, *others], [*params * len(nearest), *arguments])
+    if fetched is not None:
+        fetched()
+    pool = _pool_of(job, _kept(found, k))
     if not searched_exactly and trapped(pool, k):
         # The graph held the job's neighbours out of the search's reach: searched exactly.
         logger.warning(
@@ -241,6 +258,31 @@ def ranking_pool(
         )  # fmt: skip
         pool = ranking_pool(job, exact=True, k=k, fetched=fetched)
     return pool
+
+
+def _kept(found: list[tuple], k: int) -> list[tuple]:
+    """The rows of the pool, one per candidate in id order: the k nearest of the vector
+    search's (each part of the IVF index returns its own k) and every other one (the skill
+    union's, the stored matches'), with `nearest` true for the k kept."""
+    rows: dict[int, tuple] = {}
+    for row in found:
+        held = rows.get(row[0])
+        if held is not None:  # in two statements' rows: the flags of both
+            row = (*row[:7], row[7] or held[7], row[8] or held[8])
+        rows[row[0]] = row
+    searched = [row for row in rows.values() if row[7]]
+    if len(searched) > k:
+        searched.sort(key=lambda row: (-_order(row[3]), row[0]))
+        top = {row[0] for row in searched[:k]}
+        rows = {
+            pk: (*row[:7], pk in top, row[8]) for pk, row in rows.items() if pk in top or row[8]
+        }
+    return [rows[pk] for pk in sorted(rows)]
+
+
+def _order(cosine: float | None) -> float:
+    value = _number(cosine)
+    return -math.inf if value is None else value
 
 
 # How many candidates outside the vector search's rows, nearer the job than the farthest of
@@ -273,14 +315,8 @@ def trapped(pool: Pool, k: int) -> bool:
     return closer_than_nearest(pool) >= max(TRAP_MIN_CLOSER, TRAP_SHARE * k)
 
 
-def _load(
-    job: Job,
-    setup: str,
-    parts: list[str],
-    params: list,
-    fetched: Callable[[], None] | None = None,
-) -> Pool:
-    """`_POOL_SQL` over the union of the `parts` queries (bound to `params`), behind the
+def _rows(job: Job, setup: str, parts: list[str], params: list) -> list[tuple]:
+    """`_POOL_SQL`'s rows over the union of the `parts` queries (bound to `params`), behind the
     `setup` statement in the same round trip."""
     vector = _vector_text(job)
     arguments = [job.pk, *params, job.embedding_model, job.embedding_model, vector]
@@ -289,23 +325,14 @@ def _load(
         cursor.execute(f"{setup};\n{sql}" if setup else sql, [*arguments, FACTS_FORMAT])
         if setup:
             cursor.nextset()
-        found = cursor.fetchall()
-    if fetched is not None:
-        fetched()
-    pool = _pool_of(job, found, _held(row[0] for row in found), vector is not None)
-    pool.stored.update(row[0] for row in found if row[6])
-    pool.nearest.update(row[0] for row in found if row[7])
-    return pool
+        return cursor.fetchall()
 
 
-def _pool_of(
-    job: Job,
-    found: list[tuple],
-    held: dict[int, tuple[str, CandidateFacts]],
-    with_vector: bool,
-) -> Pool:
+def _pool_of(job: Job, found: list[tuple]) -> Pool:
     """The pool from the statement's rows: held facts of the same version, else the stored
     row's, else built (and stored) now."""
+    held = _held(row[0] for row in found)
+    with_vector = job.embedding is not None
     facts_by_id: dict[int, CandidateFacts] = {}
     stale, parsed = [], []
     for pk, version, _, _, _, record, *_ in found:
@@ -334,4 +361,6 @@ def _pool_of(
         pool.experience_cosines.append(
             None if entries is None or not with_vector else tuple(map(_number, entries))
         )
+    pool.stored.update(row[0] for row in found if row[6])
+    pool.nearest.update(row[0] for row in found if row[7])
     return pool

@@ -6,7 +6,8 @@ embedded profile, the vector stored inline, the hard-filter columns beside it, k
 on the profiles), not in the wide profile rows whose TOASTed vectors cost ~15x more to scan.
 Unfiltered and broad pools read the table's IVF index once it has `IVF_MIN_ROWS` rows
 (`ensure_partition_index`, daily: k-means lists, the nearest `MATCH_IVF_PROBE_SHARE` of them
-read), before that walk its HNSW graph; both over-fetched, in half precision, and re-ordered by
+read in each of its `IVF_PARTS` parts, the parts at once on two connections), before that walk
+its HNSW graph; both over-fetched, in half precision, and re-ordered by
 the full-precision distance. A job in a country with its own partial HNSW index
 (`ensure_country_indexes`: countries between `COUNTRY_INDEX_MIN_ROWS` candidates and
 `COUNTRY_INDEX_MAX_SHARE` of the table) walks that graph, which holds its pool's rows alone;
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
@@ -27,13 +29,16 @@ from django.db.models.functions import Cast
 from pgvector.django import CosineDistance, VectorField
 
 from jobs.models import Job
+from matching.services import sidecar
 from matching.services.indexes import (
     IVF_EXPRESSION,
+    IVF_PARTS,
     ONSITE_IN_COUNTRY,
     VECTOR_TABLE,
     Lookups,
     indexed_countries,
     ivf_lists,
+    ivf_part,
     ivf_probes,
 )
 from resumes.models import CandidateProfile
@@ -100,12 +105,13 @@ def candidate_filter(job: Job, model: str) -> tuple[str, list]:
 
 
 def search_sql(where: str, *, exact: bool, ivf: bool = False) -> str:
-    """The narrow table's top-k query for a filter; parameters: the filter's, then the query
-    vector and k (exact), or the vector, the filter's, the vector, the over-fetch and k. `ivf`:
-    the approximate scan orders by the IVF index's expression, not the graph's."""
+    """The narrow table's top-k query for a filter, rows (profile_id, distance) nearest first;
+    parameters: the query vector, the filter's and k (exact), or the vector, the filter's, the
+    vector, the over-fetch and k. `ivf`: the approximate scan orders by the IVF index's
+    expression, not the graph's (the caller adds the part's predicate to `where`)."""
     if exact:
-        rows = f"SELECT profile_id FROM {VECTOR_TABLE} WHERE {where}"  # noqa: S608
-        return f"{rows} ORDER BY embedding <=> %s::vector, profile_id LIMIT %s"
+        rows = f"SELECT profile_id, embedding <=> %s::vector AS distance FROM {VECTOR_TABLE}"  # noqa: S608
+        return f"{rows} WHERE {where} ORDER BY distance, profile_id LIMIT %s"
     order = (
         f"{IVF_EXPRESSION} <#> l2_normalize(%s::vector)::halfvec(384)"
         if ivf
@@ -115,8 +121,7 @@ def search_sql(where: str, *, exact: bool, ivf: bool = False) -> str:
         "SELECT profile_id, embedding <=> %s::vector AS distance "  # noqa: S608
         f"FROM {VECTOR_TABLE} WHERE {where} ORDER BY {order} LIMIT %s"
     )
-    ordered = f"SELECT profile_id FROM ({nearest}) nearest"  # noqa: S608
-    return f"{ordered} ORDER BY distance, profile_id LIMIT %s"
+    return f"SELECT * FROM ({nearest}) nearest ORDER BY distance, profile_id LIMIT %s"  # noqa: S608
 
 
 def search_settings(
@@ -166,12 +171,32 @@ def estimated_pool(cursor, where: str, params: list) -> int:
     return _estimates.get((where, *params), read)
 
 
+@dataclass(frozen=True)
+class Search:
+    """`candidate_vector_ids`' statements, for a caller to run in one round trip with more
+    (`services.pool.ranking_pool`): its search settings, and its queries, each bound to
+    `arguments` and returning up to k rows (profile_id, distance) nearest first: one for the
+    whole table, or one per part of the IVF index (`indexes.IVF_PARTS`), whose rows together
+    hold the k nearest (`nearest_sql`)."""
+
+    setup: str
+    queries: tuple[str, ...]
+    arguments: tuple
+    exact: bool
+
+    def nearest_sql(self, k: int) -> tuple[str, list]:
+        """One query of the k nearest rows' ids over every part, and its parameters."""
+        if len(self.queries) == 1:
+            return f"SELECT profile_id FROM ({self.queries[0]}) nearest", list(self.arguments)  # noqa: S608
+        parts = " UNION ALL ".join(f"({query})" for query in self.queries)
+        sql = f"SELECT profile_id FROM ({parts}) nearest ORDER BY distance, profile_id LIMIT %s"  # noqa: S608
+        return sql, [*self.arguments * len(self.queries), k]
+
+
 def candidate_search(
     job: Job, k: int, *, exact: bool | None = None, vector: Sequence[float] | None = None
-) -> tuple[str, str, list, bool]:
-    """`candidate_vector_ids`' statements: (its search settings, its top-k query, the query's
-    parameters, whether the search is exact), for a caller to run in one round trip with
-    more (`services.pool.ranking_pool`)."""
+) -> Search:
+    """`candidate_vector_ids`' search for a job (see `Search`)."""
     where, params = candidate_filter(job, job.embedding_model)
     text = vector_literal(job.embedding if vector is None else vector)
     own_index, lists = False, 0
@@ -182,13 +207,28 @@ def candidate_search(
             exact = not own_index and estimated_pool(cursor, where, params) <= EXACT_MAX_ROWS
         if not exact and not own_index:
             lists = ivf_lists(cursor)
-    arguments = [*params, text, k] if exact else [text, *params, text, OVERFETCH * k, k]
+    arguments = (text, *params, k) if exact else (text, *params, text, OVERFETCH * k, k)
     # A country's graph is small and cheap to search wide, and one whose rows form tight
     # clusters can trap a narrow search in the wrong cluster (recall 0.12 for one job at 1M
     # with ef 400, 0.96 with ef 800): its breadth is MATCH_HNSW_COUNTRY_EF_SEARCH.
     ef = settings.MATCH_HNSW_COUNTRY_EF_SEARCH if own_index else None
     setup = search_settings(exact=exact, k=k, ef_search=ef, probes=ivf_probes(lists))
-    return setup, search_sql(where, exact=exact, ivf=lists > 0), arguments, exact
+    if lists:
+        queries = tuple(
+            search_sql(f"{where} AND {ivf_part(part)}", exact=False, ivf=True)
+            for part in range(IVF_PARTS)
+        )
+    else:
+        queries = (search_sql(where, exact=exact),)
+    return Search(setup, queries, arguments, exact)
+
+
+def _distances(setup: str, query: str, arguments: Sequence) -> list[tuple[int, float]]:
+    """(profile_id, distance) rows of one of a search's queries, behind its settings."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(setup)
+        cursor.execute(query, list(arguments))
+        return cursor.fetchall()
 
 
 def candidate_vector_ids(
@@ -199,12 +239,23 @@ def candidate_vector_ids(
     None: HNSW when the job's country has its own partial index (`ensure_country_indexes`), else
     exact when the planner estimates the pool at most `EXACT_MAX_ROWS` rows, else the table's
     IVF index (or, without one, its graph) with the filter (iterative scan); True / False:
-    exact / approximate whatever the pool."""
-    setup, sql, arguments, exact = candidate_search(job, k, exact=exact, vector=vector)
+    exact / approximate whatever the pool. The IVF index's parts are searched at once, one on
+    the second connection (`sidecar`), when the caller is outside a transaction."""
+    search = candidate_search(job, k, exact=exact, vector=vector)
+    if len(search.queries) > 1 and sidecar.usable():
+        elsewhere = [
+            sidecar.submit(_distances, search.setup, query, search.arguments)
+            for query in search.queries[1:]
+        ]
+        rows = _distances(search.setup, search.queries[0], search.arguments)
+        for future in elsewhere:
+            rows += future.result()
+        return [pk for _, pk in sorted((d, pk) for pk, d in rows)[:k]], search.exact
+    sql, arguments = search.nearest_sql(k)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(setup)
+        cursor.execute(search.setup)
         cursor.execute(sql, arguments)
-        return [pk for (pk,) in cursor.fetchall()], exact
+        return [pk for (pk,) in cursor.fetchall()], search.exact
 
 
 # How common each skill is: ANALYZE's most common values of `matching_candidateskill.skill` (a

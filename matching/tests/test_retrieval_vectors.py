@@ -20,9 +20,11 @@ from matching.services.indexes import (
     GRAPH,
     IVF_EXPRESSION,
     IVF_INDEX,
+    IVF_PARTS,
     VECTOR_TABLE,
     ensure_country_indexes,
     ensure_partition_index,
+    ivf_index,
 )
 from matching.services.retrieval import (
     OVERFETCH,
@@ -187,7 +189,7 @@ def test_retrieve_candidates_reads_the_vector_table(crowd, acme) -> None:
 
 def _plan(where: str, params: list, *, exact: bool, vector: list[float]) -> str:
     text = vector_literal(vector)
-    arguments = [*params, text, 10] if exact else [text, *params, text, OVERFETCH * 10, 10]
+    arguments = [text, *params, 10] if exact else [text, *params, text, OVERFETCH * 10, 10]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(search_settings(exact=exact, k=10))
         if exact:
@@ -232,9 +234,9 @@ def test_a_country_with_its_own_partial_index_is_searched_in_it(
     plan = _plan(where, params, exact=False, vector=list(job.embedding))
     assert "matching_candidatevector_hnsw_in_pt" in plan
     # Its graph is searched at the country breadth; the global one at the default breadth.
-    setup = candidate_search(job, 10)[0]
+    setup = candidate_search(job, 10).setup
     assert f"'hnsw.ef_search', '{settings.MATCH_HNSW_COUNTRY_EF_SEARCH}'" in setup
-    remote = candidate_search(make_job(acme, "", Job.Workplace.REMOTE), 10, exact=False)[0]
+    remote = candidate_search(make_job(acme, "", Job.Workplace.REMOTE), 10, exact=False).setup
     assert f"'hnsw.ef_search', '{settings.MATCH_HNSW_EF_SEARCH}'" in remote
     # A job in a country without its own index: exact (a pool this small), as before.
     assert candidate_vector_ids(make_job(acme, "IE", Job.Workplace.ONSITE), 10)[1]
@@ -268,49 +270,75 @@ def _indexes() -> set[str]:
         return {name for (name,) in cursor.fetchall()}
 
 
+def _ivf_indexes() -> set[str]:
+    return {name for name in _indexes() if name.startswith(IVF_INDEX)}
+
+
+PARTS = {ivf_index(part) for part in range(IVF_PARTS)}
+
+
 def test_a_large_table_is_searched_through_its_ivf_index(
     crowd, acme, forget_indexes, monkeypatch
 ) -> None:
     monkeypatch.setattr(retrieval, "EXACT_MAX_ROWS", -1)  # an index, however small the table
     remote = make_job(acme, "", Job.Workplace.REMOTE)
     assert ensure_partition_index(min_rows=63) == 0  # 62 rows: the graph serves
-    assert IVF_INDEX not in _indexes() and GRAPH in _indexes()
-    assert "'ivfflat.probes'" in candidate_search(remote, 10)[0]  # set, unused
-    assert f"{IVF_EXPRESSION} <#>" not in candidate_search(remote, 10)[1]
+    assert not _ivf_indexes() and GRAPH in _indexes()
+    search = candidate_search(remote, 10)
+    assert "'ivfflat.probes'" in search.setup  # set, unused
+    assert len(search.queries) == 1 and f"{IVF_EXPRESSION} <#>" not in search.queries[0]
 
     assert ensure_partition_index(min_rows=62) == 1  # one list per 500 rows, at least one
     # The graph stays until the next run: a process that has not looked again searches it.
-    assert IVF_INDEX in _indexes() and GRAPH in _indexes()
+    assert _ivf_indexes() == PARTS and GRAPH in _indexes()
     assert ensure_partition_index(min_rows=62) == 1
-    assert IVF_INDEX in _indexes() and GRAPH not in _indexes()
-    setup, sql, arguments, exact = candidate_search(remote, 10)
-    assert not exact and f"{IVF_EXPRESSION} <#>" in sql
-    assert "set_config('ivfflat.probes', '1', true)" in setup  # never more than the lists
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(setup)
-        cursor.execute(f"EXPLAIN {sql}", arguments)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert f"Index Scan using {IVF_INDEX}" in plan
-    # One list read in full: the exact top 10 of the pool, in the same order.
+    assert _ivf_indexes() == PARTS and GRAPH not in _indexes()
+    search = candidate_search(remote, 10)
+    assert not search.exact and len(search.queries) == IVF_PARTS
+    assert "set_config('ivfflat.probes', '1', true)" in search.setup  # never more than the lists
+    for part, query in enumerate(search.queries):
+        assert f"{IVF_EXPRESSION} <#>" in query
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(search.setup)
+            cursor.execute(f"EXPLAIN {query}", list(search.arguments))
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        # Each part's query reads its own partial index: the rows of its id remainder.
+        assert f"Index Scan using {ivf_index(part)}" in plan
+    # One list read in full in each part: the exact top 10 of the pool, in the same order.
     assert candidate_vector_ids(remote, 10) == (exact_from_profiles(remote, 10), False)
+
+
+def test_the_ivf_index_parts_each_hold_their_rows(crowd, forget_indexes) -> None:
+    assert ensure_partition_index(min_rows=10) == 1
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE %s",
+            [f"{IVF_INDEX}%"],
+        )
+        found = dict(cursor.fetchall())
+    assert set(found) == PARTS
+    for part in range(IVF_PARTS):
+        definition = found[ivf_index(part)]
+        assert "USING ivfflat" in definition and "halfvec_ip_ops" in definition
+        assert f"WHERE (mod(profile_id, ({IVF_PARTS})::bigint) = {part})" in definition
 
 
 def test_a_filtered_search_reads_more_lists_until_enough_rows_pass(
     crowd, acme, forget_indexes, monkeypatch
 ) -> None:
-    monkeypatch.setattr(indexes, "IVF_ROWS_PER_LIST", 10)  # 6 lists of ~10 rows
+    monkeypatch.setattr(indexes, "IVF_ROWS_PER_LIST", 5)  # 6 lists of ~5 rows in each part
     assert ensure_partition_index(min_rows=10) == 6
     monkeypatch.setattr(indexes, "IVF_MIN_PROBES", 1)
     monkeypatch.setattr(retrieval, "EXACT_MAX_ROWS", -1)  # the index, however small the pool
     hybrid = make_job(acme, "PT", Job.Workplace.HYBRID)  # no country index: the table's
     admitted = set(exact_from_profiles(hybrid, 100))  # every row its filter admits
     k = len(admitted)
-    setup, sql, _, exact = candidate_search(hybrid, k)
-    assert not exact and f"{IVF_EXPRESSION} <#>" in sql
-    assert "set_config('ivfflat.probes', '1', true)" in setup
-    assert "set_config('ivfflat.iterative_scan', 'relaxed_order', true)" in setup
-    # More than the one list read first holds (~10 rows, some refused by the filter): only
-    # reading on, list after list, finds them all.
+    search = candidate_search(hybrid, k)
+    assert not search.exact and all(f"{IVF_EXPRESSION} <#>" in q for q in search.queries)
+    assert "set_config('ivfflat.probes', '1', true)" in search.setup
+    assert "set_config('ivfflat.iterative_scan', 'relaxed_order', true)" in search.setup
+    # More than the one list read first in each part holds (~5 rows, some refused by the
+    # filter): only reading on, list after list, finds them all.
     ids, _ = candidate_vector_ids(hybrid, k)
     assert k > 10 and set(ids) == admitted
 
@@ -318,24 +346,38 @@ def test_a_filtered_search_reads_more_lists_until_enough_rows_pass(
 def test_the_ivf_index_is_rebuilt_when_the_table_doubled_or_halved(
     crowd, forget_indexes, monkeypatch
 ) -> None:
-    monkeypatch.setattr(indexes, "IVF_ROWS_PER_LIST", 10)
+    monkeypatch.setattr(indexes, "IVF_ROWS_PER_LIST", 5)
+    assert ensure_partition_index(min_rows=10) == 6  # 31 rows per part
+    monkeypatch.setattr(indexes, "IVF_ROWS_PER_LIST", 4)  # 7 wanted: within 2x, kept
     assert ensure_partition_index(min_rows=10) == 6
-    monkeypatch.setattr(indexes, "IVF_ROWS_PER_LIST", 7)  # 8 wanted: within 2x, kept
-    assert ensure_partition_index(min_rows=10) == 6
-    monkeypatch.setattr(indexes, "IVF_ROWS_PER_LIST", 40)  # 1 wanted: rebuilt
+    monkeypatch.setattr(indexes, "IVF_ROWS_PER_LIST", 20)  # 1 wanted: rebuilt
     assert ensure_partition_index(min_rows=10) == 1
     # Below min_rows an index that exists stays (searched, and kept to size).
     assert ensure_partition_index(min_rows=1000) == 1
 
 
-def test_an_index_of_that_name_without_lists_is_replaced(crowd, forget_indexes) -> None:
+def test_an_index_of_a_parts_name_without_lists_is_replaced(crowd, forget_indexes) -> None:
     # What a failed concurrent build leaves: an index the search cannot use.
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE INDEX {IVF_INDEX} ON {VECTOR_TABLE} (profile_id)")
+        cursor.execute(f"CREATE INDEX {ivf_index(0)} ON {VECTOR_TABLE} (profile_id)")
     assert ensure_partition_index(min_rows=10) == 1
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [IVF_INDEX])
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [ivf_index(0)])
         assert "USING ivfflat" in cursor.fetchone()[0]
+
+
+def test_the_whole_tables_ivf_index_of_earlier_versions_goes_with_the_graph(
+    crowd, forget_indexes
+) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE INDEX {IVF_INDEX} ON {VECTOR_TABLE} "
+            f"USING ivfflat ({IVF_EXPRESSION} halfvec_ip_ops) WITH (lists = 1)"
+        )
+    assert ensure_partition_index(min_rows=10) == 1  # the parts are built beside it
+    assert _ivf_indexes() == {IVF_INDEX, *PARTS}
+    assert ensure_partition_index(min_rows=10) == 1
+    assert _ivf_indexes() == PARTS and GRAPH not in _indexes()
 
 
 def test_beat_builds_the_ivf_index_daily(crowd, forget_indexes) -> None:
@@ -376,11 +418,14 @@ def test_the_command_builds_the_indexes_now(crowd, forget_indexes) -> None:
     out = StringIO()
     call_command("vector_indexes", "--ivf-min-rows", "10", "--country-index-rows", "5", stdout=out)
     first, second = out.getvalue().splitlines()
-    assert first.startswith(f"62 profiles: IVF index {IVF_INDEX}, 1 lists, 1 read per search")
+    assert first.startswith(
+        f"62 profiles: IVF index in 2 parts ({IVF_INDEX}_*), 1 lists each, 1 read in each per "
+        "search"
+    )
     assert first.endswith("; the table's HNSW graph goes at the next run")
     # DE, FR, PT hold 11-12 on-site rows each: more than 15 % of the table, kept out by the share.
     assert second.startswith("country HNSW indexes: none (created now: none;")
-    assert IVF_INDEX in _indexes() and GRAPH in _indexes()  # the graph goes at the next run
+    assert _ivf_indexes() == PARTS and GRAPH in _indexes()  # the graph goes at the next run
     out = StringIO()
     call_command("vector_indexes", "--ivf-min-rows", "10", stdout=out)
     assert "next run" not in out.getvalue() and GRAPH not in _indexes()

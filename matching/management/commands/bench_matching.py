@@ -62,7 +62,7 @@ class Command(BenchmarkCommand):
             "--probe-share",
             type=float,
             nargs="*",
-            default=[0.01, settings.MATCH_IVF_PROBE_SHARE, 0.02],
+            default=[0.015, settings.MATCH_IVF_PROBE_SHARE, 0.025],
             help="with the table's IVF index: shares of its lists read (MATCH_IVF_PROBE_SHARE)",
         )
         parser.add_argument(
@@ -169,7 +169,7 @@ class Command(BenchmarkCommand):
         at each ef_search, or exact when the filter is selective), and with `--wide` the old
         HNSW path; each beside the exact times of the same run."""
         from matching.services import candidate_pool, vector_ids
-        from matching.services.indexes import indexed_countries, ivf_lists, ivf_probes
+        from matching.services.indexes import IVF_PARTS, indexed_countries, ivf_lists, ivf_probes
         from matching.services.retrieval import (
             EXACT_MAX_ROWS,
             OVERFETCH,
@@ -241,8 +241,8 @@ class Command(BenchmarkCommand):
                         else f"HNSW{' (the country index)' if own else ''} ef_search="
                         f"{max(breadth, OVERFETCH * k)}, {OVERFETCH}x over-fetch"
                         if own or not ivf
-                        else f"IVF ({lists} lists) {ivf_probes(lists)} probed (share {ef}), "
-                        f"{OVERFETCH}x over-fetch"
+                        else f"IVF ({IVF_PARTS} parts of {lists} lists) {ivf_probes(lists)} "
+                        f"probed in each (share {ef}), {OVERFETCH}x over-fetch"
                     )
                     self.say(
                         f"  {name}, {how}: "
@@ -265,14 +265,14 @@ class Command(BenchmarkCommand):
 
     def rerank(self, jobs: list[Any], options: dict[str, Any]) -> None:
         from matching.services import rank_candidates_for_job
-        from matching.services.indexes import ivf_lists, ivf_probes
+        from matching.services.indexes import IVF_PARTS, ivf_lists, ivf_probes
 
         settings.MATCH_HNSW_EF_SEARCH = options["rerank_ef"]
         settings.MATCH_IVF_PROBE_SHARE = options["rerank_probe_share"]
         with connection.cursor() as cursor:
             lists = ivf_lists(cursor, fresh=True)
         search = (
-            f"IVF {ivf_probes(lists)} of {lists} lists"
+            f"IVF {ivf_probes(lists)} of {lists} lists in each of {IVF_PARTS} parts"
             if lists
             else f"HNSW ef_search={options['rerank_ef']}"
         )

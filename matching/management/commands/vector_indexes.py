@@ -62,8 +62,9 @@ class Command(BaseCommand):
             cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [indexes.GRAPH])
             [graph] = cursor.fetchone()
             self.stdout.write(
-                f"{rows} profiles: IVF index {indexes.IVF_INDEX}, {lists} lists, "
-                f"{indexes.ivf_probes(lists)} read per search ({took:.1f} s)"
+                f"{rows} profiles: IVF index in {indexes.IVF_PARTS} parts "
+                f"({indexes.IVF_INDEX}_*), {lists} lists each, {indexes.ivf_probes(lists)} "
+                f"read in each per search ({took:.1f} s)"
                 + ("; the table's HNSW graph goes at the next run" if graph else "")
             )
         else:

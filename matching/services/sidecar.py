@@ -1,0 +1,88 @@
+"""A second database connection for this process, on a thread of its own.
+
+The candidate table's IVF index comes in parts (`indexes.IVF_PARTS`, partial indexes over the
+rows' id parity). A search reads each part, and PostgreSQL runs one statement on one core: a
+LIMIT in a subquery keeps it out of parallel workers. So `services.pool.ranking_pool` and
+`retrieval.candidate_vector_ids` send one part's statement here while this connection runs the
+other, and the two server processes work at once. At 1M profiles the vector search then takes
+18.8 / 22.4 ms (p50 / p95) where one index of the whole table took 22.3 / 26.4 at the same
+recall (README, "Current figures").
+
+Only statements run here, never Python that touches shared state. The thread keeps its
+connection between searches: connecting costs more than the search gains. The connection is
+opened to the database the caller's connection names (a command or a test may switch it), and
+again after an error broke it. A caller inside a transaction does not use it: the second
+connection would not see the caller's uncommitted rows (`usable`).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
+
+from django.conf import settings
+from django.db import connection
+
+T = TypeVar("T")
+
+
+def usable() -> bool:
+    """Whether a search may run a statement on the second connection now: allowed by
+    `MATCH_PARALLEL_SEARCH`, and the caller's connection is outside a transaction."""
+    return settings.MATCH_PARALLEL_SEARCH and not connection.in_atomic_block
+
+
+class Sidecar:
+    """One thread with its own Django connection (connections are per thread), made on first
+    use in each process (a forked worker makes its own)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._executor: ThreadPoolExecutor | None = None
+        self._pid = 0
+        self._database: str | None = None  # what the thread's connection was opened to
+        self.statements = 0  # sent here, in this process
+
+    def submit(self, work: Callable[..., T], /, *args: object) -> Future[T]:
+        """`work(*args)` on the thread, with its connection open to the caller's database."""
+        database = connection.settings_dict["NAME"]
+        with self._lock:
+            if self._executor is None or self._pid != os.getpid():
+                self._executor = ThreadPoolExecutor(1, thread_name_prefix="matching-sidecar")
+                self._pid, self._database = os.getpid(), None
+            self.statements += 1
+            return self._executor.submit(self._run, database, work, args)
+
+    def _run(self, database: str, work: Callable[..., T], args: tuple) -> T:
+        # On the thread: `connection` is the thread's own.
+        if self._database != database or (
+            connection.errors_occurred and not connection.is_usable()
+        ):
+            connection.close()
+            self._database = database
+        return work(*args)
+
+    def close(self) -> None:
+        """Close the thread's connection and end the thread (a test database cannot be dropped
+        while a connection is open to it)."""
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            if self._pid == os.getpid():
+                # Looked up on the thread: `connection.close` here would be this thread's.
+                executor.submit(lambda: connection.close()).result()
+            executor.shutdown()
+        self._database = None
+
+
+_sidecar = Sidecar()
+submit = _sidecar.submit
+close = _sidecar.close
+
+
+def statements() -> int:
+    """Statements sent to the second connection in this process."""
+    return _sidecar.statements
