@@ -243,7 +243,7 @@ def partition_index(options: dict[str, Any], say: Callable[[str], None]) -> None
     """The table's IVF index (`ensure_partition_index`), timed."""
     started = time.monotonic()
     with connection.cursor() as cursor, build_settings(cursor, options["maintenance_work_mem"]):
-        lists = ensure_partition_index()
+        lists = ensure_partition_index(min_rows=IVF_MIN_ROWS)
     say(
         f"IVF index on the narrow vector table ({IVF_PARTS} parts of {lists} lists, normalised "
         f"half precision, maintenance_work_mem={options['maintenance_work_mem']}, 2 parallel "

@@ -15,7 +15,9 @@ nothing on the Python side.
 
 `ranking_pool` runs the job's retrieval (vector search, skill union, stored matches) inside the
 same statement, behind its search settings in the same round trip: the re-rank's whole pool
-costs one round trip to the database. `pool_for_job` runs the same statement for a given list.
+costs one round trip to the database. Through the IVF index's parts, the last part, the skill
+union and the stored matches go in a statement of their own on the second connection
+(`sidecar`), at the same time. `pool_for_job` runs the same statement for a given list.
 
 The statement marks the vector search's rows: an approximate search that the graph kept away
 from the job's neighbourhood (`trapped`: many of the skill union's candidates nearer the job

@@ -104,3 +104,41 @@ def test_bench_matching_loads_composed_profiles_and_measures_retrieval_and_reran
         assert cursor.fetchone()[0] == sum(len(p.skills) for p in profiles) > 400
     sample = profiles.order_by("pk").first()
     assert ". Skilled in " in sample.summary and ". Also: " in sample.summary
+
+
+@pytest.fixture
+def small_ivf(monkeypatch):
+    """The IVF index's parts for a table of a few hundred rows; dropped after (they outlive
+    the test's flush)."""
+    from matching import bench_load
+    from matching.services import indexes, retrieval, sidecar
+
+    monkeypatch.setattr(bench_load, "IVF_MIN_ROWS", 200)
+    monkeypatch.setattr(retrieval, "EXACT_MAX_ROWS", -1)  # the index, however small the pool
+    yield
+    sidecar.close()
+    with connection.cursor() as cursor:
+        for part in range(indexes.IVF_PARTS):
+            cursor.execute(f"DROP INDEX IF EXISTS {indexes.ivf_index(part)}")
+    indexes._ivf.clear()
+    indexes._indexed.clear()
+    retrieval._estimates.clear()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_matching_measures_the_ivf_parts_at_once_beside_one_after_the_other(small_ivf):
+    out = StringIO()
+    command = BenchMatching(stdout=out)
+    command.lines = []
+    parser = command.create_parser("manage.py", "bench_matching")
+    options = vars(parser.parse_args([
+        "--candidates", "300", "--jobs", "2", "--queries", "2", "--rerank-jobs", "2",
+        "--rare-skills", "60", "--activities", "60",
+    ]))  # fmt: skip
+    command.benchmark(options)
+    text = out.getvalue()
+    assert "IVF index on the narrow vector table (2 parts of 1 lists" in text
+    assert "service, IVF (2 parts of 1 lists) 1 probed in each (share 0.02)" in text
+    assert "service, the parts one after the other on one connection, IVF" in text
+    assert "this / the parts at once (p50)" in text
+    assert "retrieval (IVF 1 of 1 lists in each of 2 parts" in text

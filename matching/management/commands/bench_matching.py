@@ -207,15 +207,24 @@ class Command(BenchmarkCommand):
                 f"{pct(wide_ms, 50) / pct(exact_ms, 50):.1f}x; same ids: "
                 f"{statistics.mean(agree):.3f})"
             )
-            measured = [("service", candidate_vector_ids)]
+            measured = [("service", candidate_vector_ids, True)]
+            if lists and not indexed & {group[0].country}:
+                # The peer of the parts searched at once: the same statements one after the
+                # other on one connection (MATCH_PARALLEL_SEARCH off), at the default share.
+                one = "service, the parts one after the other on one connection"
+                measured.append((one, candidate_vector_ids, False))
             if options["wide"]:
-                measured.append(("old path, HNSW on the wide rows", None))
-            for name, search in measured:
+                measured.append(("old path, HNSW on the wide rows", None, True))
+            share, at_once = settings.MATCH_IVF_PROBE_SHARE, settings.MATCH_PARALLEL_SEARCH
+            at_once_ms: list[float] = []
+            for name, search, parallel in measured:
                 # The service's search through the table's IVF index, when it has one, at
                 # each probe share; a graph (the table's, a country's, the wide rows') at each
                 # ef_search.
                 ivf = bool(lists) and search is not None
-                for ef in options["probe_share"] if ivf else options["ef"]:
+                settings.MATCH_PARALLEL_SEARCH = parallel
+                shares = options["probe_share"] if parallel else [share]
+                for ef in shares if ivf else options["ef"]:
                     if ivf:
                         settings.MATCH_IVF_PROBE_SHARE = ef
                     else:
@@ -244,13 +253,21 @@ class Command(BenchmarkCommand):
                         else f"IVF ({IVF_PARTS} parts of {lists} lists) {ivf_probes(lists)} "
                         f"probed in each (share {ef}), {OVERFETCH}x over-fetch"
                     )
+                    peer = ""
+                    if ivf and parallel and ef == share:
+                        at_once_ms = ms
+                    elif ivf and not parallel and at_once_ms:
+                        ratio = pct(ms, 50) / pct(at_once_ms, 50)
+                        peer = f", this / the parts at once (p50) {ratio:.2f}x"
                     self.say(
                         f"  {name}, {how}: "
                         + self.figures(ms, recalls, found, exact_ms, k)
                         + f", exact on the wide rows / this {pct(wide_ms, 50) / pct(ms, 50):.1f}x"
+                        + peer
                     )
                     if exact_used or own:
                         break  # --ef plays no part
+            settings.MATCH_PARALLEL_SEARCH = at_once
 
     def figures(self, ms, recalls, found, exact_ms, k) -> str:
         return (
