@@ -242,6 +242,8 @@ class Command(BenchmarkCommand):
                         recalls.append(len(set(got) & set(truth)) / max(len(truth), 1))
                         found.append(len(got))
                     own = search and group[0].country in indexed
+                    if not parallel and (exact_used or own):
+                        break  # no parts searched: nothing to compare
                     # A country's own index is searched at its own breadth, whatever --ef says.
                     breadth = settings.MATCH_HNSW_COUNTRY_EF_SEARCH if own else ef
                     how = (
