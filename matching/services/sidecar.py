@@ -24,7 +24,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
 from django.conf import settings
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 
 T = TypeVar("T")
 
@@ -57,13 +57,25 @@ class Sidecar:
             return self._executor.submit(self._run, database, work, args)
 
     def _run(self, database: str, work: Callable[..., T], args: tuple) -> T:
-        # On the thread: `connection` is the thread's own.
-        if self._database != database or (
-            connection.errors_occurred and not connection.is_usable()
-        ):
+        # On the thread: `connection` is the thread's own. After an error, what Django's
+        # `close_if_unusable_or_obsolete` does (without its age limit: kept on purpose).
+        if connection.errors_occurred:
+            if connection.is_usable():
+                connection.errors_occurred = False
+            else:
+                connection.close()
+        if self._database != database:
             connection.close()
             self._database = database
-        return work(*args)
+        try:
+            return work(*args)
+        except (InterfaceError, OperationalError):
+            if connection.is_usable():
+                raise
+            # The kept connection died (the server restarted, an idle timeout): the search
+            # reads only, so it runs again on a new one.
+            connection.close()
+            return work(*args)
 
     def close(self) -> None:
         """Close the thread's connection and end the thread (a test database cannot be dropped

@@ -135,3 +135,18 @@ def test_the_second_connection_is_kept_between_searches_and_closed(job) -> None:
         assert sidecar.submit(backend).result()[0] != first[0]
     finally:
         sidecar.close()
+
+
+def test_a_dead_second_connection_is_replaced_and_the_search_run_again(job) -> None:
+    def backend() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            return cursor.fetchone()[0]
+
+    try:
+        first = sidecar.submit(backend).result()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s, 5000)", [first])
+        assert sidecar.submit(backend).result() not in (first, backend())
+    finally:
+        sidecar.close()
