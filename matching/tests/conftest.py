@@ -86,3 +86,21 @@ def job(acme, local_embedder) -> Job:
     services.embed_job(job_id=job.pk)
     job.refresh_from_db()
     return job
+
+
+def drop_ivf_parts() -> None:
+    """After a test that committed the IVF index's parts (a transactional test: its flush
+    empties the tables, not their indexes): the parts dropped, the second connection closed
+    (a test database cannot be dropped while one is open) and the lookups that saw them
+    forgotten."""
+    from django.db import connection
+
+    from matching.services import indexes, retrieval, sidecar
+
+    sidecar.close()
+    with connection.cursor() as cursor:
+        for part in range(indexes.IVF_PARTS):
+            cursor.execute(f"DROP INDEX IF EXISTS {indexes.ivf_index(part)}")
+    indexes._ivf.clear()
+    indexes._indexed.clear()
+    retrieval._estimates.clear()

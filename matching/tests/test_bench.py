@@ -12,6 +12,7 @@ from django.db import connection
 from matching import bench
 from matching.bench_vectors import Composer, profile_texts
 from matching.management.commands.bench_matching import Command as BenchMatching
+from matching.tests.conftest import drop_ivf_parts
 from resumes.models import CandidateProfile
 from resumes.skills import all_skills
 
@@ -79,18 +80,23 @@ def test_blobs_and_random_vectors_remain_as_options(composer):
     assert blobs.summary[0] in bench.ROLES  # the role text, no composed summary
 
 
-@pytest.mark.django_db(transaction=True)
-def test_bench_matching_loads_composed_profiles_and_measures_retrieval_and_rerank():
+def run_bench(candidates: int, *more: str) -> str:
+    """What `bench_matching` prints for a small load on the test database."""
     out = StringIO()
     command = BenchMatching(stdout=out)
     command.lines = []
     parser = command.create_parser("manage.py", "bench_matching")
     options = vars(parser.parse_args([
-        "--candidates", "400", "--jobs", "2", "--queries", "2", "--rerank-jobs", "2",
-        "--ef", "40", "--rare-skills", "60", "--activities", "60",
+        "--candidates", str(candidates), "--jobs", "2", "--queries", "2", "--rerank-jobs", "2",
+        "--rare-skills", "60", "--activities", "60", *more,
     ]))  # fmt: skip
     command.benchmark(options)
-    text = out.getvalue()
+    return out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_matching_loads_composed_profiles_and_measures_retrieval_and_rerank():
+    text = run_bench(400, "--ef", "40")
     assert "vectors composed from the embeddings of their texts' parts" in text
     assert "cosine to the real embedding of the same profile text" in text
     assert "generated and loaded with binary COPY" in text
@@ -111,32 +117,17 @@ def small_ivf(monkeypatch):
     """The IVF index's parts for a table of a few hundred rows; dropped after (they outlive
     the test's flush)."""
     from matching import bench_load
-    from matching.services import indexes, retrieval, sidecar
+    from matching.services import retrieval
 
     monkeypatch.setattr(bench_load, "IVF_MIN_ROWS", 200)
     monkeypatch.setattr(retrieval, "EXACT_MAX_ROWS", -1)  # the index, however small the pool
     yield
-    sidecar.close()
-    with connection.cursor() as cursor:
-        for part in range(indexes.IVF_PARTS):
-            cursor.execute(f"DROP INDEX IF EXISTS {indexes.ivf_index(part)}")
-    indexes._ivf.clear()
-    indexes._indexed.clear()
-    retrieval._estimates.clear()
+    drop_ivf_parts()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_bench_matching_measures_the_ivf_parts_at_once_beside_one_after_the_other(small_ivf):
-    out = StringIO()
-    command = BenchMatching(stdout=out)
-    command.lines = []
-    parser = command.create_parser("manage.py", "bench_matching")
-    options = vars(parser.parse_args([
-        "--candidates", "300", "--jobs", "2", "--queries", "2", "--rerank-jobs", "2",
-        "--rare-skills", "60", "--activities", "60",
-    ]))  # fmt: skip
-    command.benchmark(options)
-    text = out.getvalue()
+    text = run_bench(300)
     assert "IVF index on the narrow vector table (2 parts of 1 lists" in text
     assert "service, IVF (2 parts of 1 lists) 1 probed in each (share 0.02)" in text
     assert "service, the parts one after the other on one connection, IVF" in text

@@ -12,10 +12,11 @@ from accounts.models import User
 from conftest import make_user
 from jobs.models import Job
 from matching.models import Match
-from matching.services import indexes, retrieval, sidecar
-from matching.services.indexes import IVF_PARTS, ensure_partition_index, ivf_index
+from matching.services import retrieval, sidecar
+from matching.services.indexes import IVF_PARTS, ensure_partition_index
 from matching.services.pool import clear_facts_cache, ranking_pool
 from matching.services.retrieval import candidate_search, candidate_vector_ids
+from matching.tests.conftest import drop_ivf_parts
 from resumes.models import CandidateProfile
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -58,12 +59,7 @@ def parts(job, monkeypatch, settings):
     assert ensure_partition_index(min_rows=10) == 1  # one list per part: every row read
     settings.MATCH_PARALLEL_SEARCH = True
     yield
-    sidecar.close()
-    with connection.cursor() as cursor:
-        for part in range(IVF_PARTS):
-            cursor.execute(f"DROP INDEX IF EXISTS {ivf_index(part)}")
-    indexes._ivf.clear()
-    retrieval._estimates.clear()
+    drop_ivf_parts()
 
 
 def exact_ids(job: Job, k: int) -> list[int]:
