@@ -264,6 +264,17 @@ def test_every_candidate_graph_is_built_with_the_wider_construction_list(
         assert "WITH (m='16', ef_construction='128')" in definition
 
 
+def test_the_jobs_graph_is_built_with_the_wider_construction_list_too() -> None:
+    # Migration 0002 (64) raised by 0014: the candidate -> jobs search walks it.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'matching_job_embedding_hnsw'"
+        )
+        [definition] = cursor.fetchone()
+    assert "ON public.jobs_job USING hnsw" in definition
+    assert "WITH (m='16', ef_construction='128')" in definition
+
+
 def _indexes() -> set[str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [VECTOR_TABLE])
