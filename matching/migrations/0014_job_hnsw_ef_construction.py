@@ -2,7 +2,10 @@
 `services.indexes.HNSW_PARAMETERS`): a graph built with pgvector's default 64 links each vector
 to poorer neighbours, and at 100k benchmark profiles it held the worst job's recall@50 at 0.86
 at any ef_search, where 128 gave 0.96. Job vectors cluster by role as profiles do, so the
-candidate -> jobs search gets the same graph. Concurrently: the table stays writable."""
+candidate -> jobs search gets the same graph: with 100k of those profile vectors standing in for
+jobs (a scratch table), 30 other profiles' top 50 at ef_search 500 had recall 0.995 (worst 0.96)
+through a graph built with 64, 0.999 (0.98) with 128, in the same 12 ms; it built in 67 s
+instead of 49. Concurrently: the table stays writable."""
 
 from django.db import migrations
 
