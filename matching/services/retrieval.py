@@ -18,6 +18,7 @@ work-authorization GIN index. Jobs are few: they are searched in their own table
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -250,7 +251,11 @@ def candidate_vector_ids(
         rows = _distances(search.setup, search.queries[0], search.arguments)
         for future in elsewhere:
             rows += future.result()
-        return [pk for _, pk in sorted((d, pk) for pk, d in rows)[:k]], search.exact
+        # As the SQL orders them: a zero vector's distance (NaN) last, then by id.
+        rows.sort(
+            key=lambda row: (math.isnan(row[1]), 0.0 if math.isnan(row[1]) else row[1], row[0])
+        )
+        return [pk for pk, _ in rows[:k]], search.exact
     sql, arguments = search.nearest_sql(k)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(search.setup)

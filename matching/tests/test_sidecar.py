@@ -76,6 +76,22 @@ def test_the_parts_are_searched_at_once_on_two_connections(job, parts, settings)
     assert sidecar.statements() == sent + 1  # one after the other, on this one
 
 
+def test_the_merged_parts_order_their_rows_as_the_database_does(job, parts) -> None:
+    # A zero vector has no cosine (NaN): the database orders it after every other row. Two of
+    # them, consecutive ids: one in each part.
+    zeros = [
+        CandidateProfile.objects.create(
+            user=make_user(f"zero{i}@example.test", User.Role.CANDIDATE),
+            embedding=[0.0] * 384,
+            embedding_model=MODEL,
+        ).pk
+        for i in range(2)
+    ]
+    everyone = exact_ids(job, 50)
+    assert len(everyone) == 42 and everyone[-2:] == zeros
+    assert candidate_vector_ids(job, 50)[0] == everyone
+
+
 def test_inside_a_transaction_the_parts_are_searched_on_one_connection(job, parts) -> None:
     sent = sidecar.statements()
     with transaction.atomic():
