@@ -224,11 +224,13 @@ def candidate_search(
     return Search(setup, queries, arguments, exact)
 
 
-def _distances(setup: str, query: str, arguments: Sequence) -> list[tuple[int, float]]:
-    """(profile_id, distance) rows of one of a search's queries, behind its settings."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(setup)
-        cursor.execute(query, list(arguments))
+def _behind(setup: str, query: str, arguments: Sequence) -> list[tuple]:
+    """The rows of a search's query behind its settings, in one round trip: one string of two
+    statements is one implicit transaction, so the settings hold for the query (as
+    `services.pool.ranking_pool` sends its own)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"{setup};\n{query}", list(arguments))
+        cursor.nextset()
         return cursor.fetchall()
 
 
@@ -245,10 +247,10 @@ def candidate_vector_ids(
     search = candidate_search(job, k, exact=exact, vector=vector)
     if len(search.queries) > 1 and sidecar.usable():
         elsewhere = [
-            sidecar.submit(_distances, search.setup, query, search.arguments)
+            sidecar.submit(_behind, search.setup, query, search.arguments)
             for query in search.queries[1:]
         ]
-        rows = _distances(search.setup, search.queries[0], search.arguments)
+        rows = _behind(search.setup, search.queries[0], search.arguments)
         for future in elsewhere:
             rows += future.result()
         # As the SQL orders them: a zero vector's distance (NaN) last, then by id.
@@ -257,10 +259,7 @@ def candidate_vector_ids(
         )
         return [pk for pk, _ in rows[:k]], search.exact
     sql, arguments = search.nearest_sql(k)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(search.setup)
-        cursor.execute(sql, arguments)
-        return [pk for (pk,) in cursor.fetchall()], search.exact
+    return [pk for (pk,) in _behind(search.setup, sql, arguments)], search.exact
 
 
 # How common each skill is: ANALYZE's most common values of `matching_candidateskill.skill` (a
