@@ -243,9 +243,11 @@ def ranking_pool(
         others.append(f"SELECT id, false AS nearest FROM ({sql}) lexical")  # noqa: S608
     others.append("SELECT id, false AS nearest FROM stored")
     if len(nearest) > 1 and sidecar.usable():
-        elsewhere = sidecar.submit(_rows, job, setup, [nearest[-1], *others], [*params, *arguments])
-        found = _rows(job, setup, nearest[:-1], params * (len(nearest) - 1))
-        found += elsewhere.result()
+        here, there = sidecar.at_once(
+            lambda: _rows(job, setup, nearest[:-1], params * (len(nearest) - 1)),
+            lambda: _rows(job, setup, [nearest[-1], *others], [*params, *arguments]),
+        )
+        found = here + there
     else:
         found = _rows(job, setup, [*nearest, *others], [*params * len(nearest), *arguments])
     if fetched is not None:

@@ -7,8 +7,8 @@ on the profiles), not in the wide profile rows whose TOASTed vectors cost ~15x m
 Unfiltered and broad pools read the table's IVF index once it has `IVF_MIN_ROWS` rows
 (`ensure_partition_index`, daily: k-means lists, the nearest `MATCH_IVF_PROBE_SHARE` of them
 read in each of its `IVF_PARTS` parts, the parts at once on two connections), before that walk
-its HNSW graph; both over-fetched, in half precision, and re-ordered by
-the full-precision distance. A job in a country with its own partial HNSW index
+its HNSW graph; both over-fetched, in half precision, and re-ordered by the full-precision
+distance. A job in a country with its own partial HNSW index
 (`ensure_country_indexes`: countries between `COUNTRY_INDEX_MIN_ROWS` candidates and
 `COUNTRY_INDEX_MAX_SHARE` of the table) walks that graph, which holds its pool's rows alone;
 another pool the planner estimates at most `EXACT_MAX_ROWS` rows is read exactly through the
@@ -246,13 +246,14 @@ def candidate_vector_ids(
     the second connection (`sidecar`), when the caller is outside a transaction."""
     search = candidate_search(job, k, exact=exact, vector=vector)
     if len(search.queries) > 1 and sidecar.usable():
-        elsewhere = [
-            sidecar.submit(_behind, search.setup, query, search.arguments)
-            for query in search.queries[1:]
-        ]
-        rows = _behind(search.setup, search.queries[0], search.arguments)
-        for future in elsewhere:
-            rows += future.result()
+        first, *rest = search.queries
+        here, there = sidecar.at_once(
+            lambda: _behind(search.setup, first, search.arguments),
+            lambda: [
+                row for query in rest for row in _behind(search.setup, query, search.arguments)
+            ],
+        )
+        rows = here + there
         # As the SQL orders them: a zero vector's distance (NaN) last, then by id.
         rows.sort(
             key=lambda row: (math.isnan(row[1]), 0.0 if math.isnan(row[1]) else row[1], row[0])

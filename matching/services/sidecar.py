@@ -95,6 +95,12 @@ submit = _sidecar.submit
 close = _sidecar.close
 
 
+def at_once(here: Callable[[], T], there: Callable[[], T]) -> tuple[T, T]:
+    """`there()` on the second connection while `here()` runs on this one: both results."""
+    elsewhere = submit(there)
+    return here(), elsewhere.result()
+
+
 def statements() -> int:
     """Statements sent to the second connection in this process."""
     return _sidecar.statements
