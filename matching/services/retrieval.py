@@ -11,7 +11,7 @@ its HNSW graph; both over-fetched, in half precision, and re-ordered by the full
 distance. A job in a country with its own partial HNSW index
 (`ensure_country_indexes`: countries between `COUNTRY_INDEX_MIN_ROWS` candidates and
 `COUNTRY_INDEX_MAX_SHARE` of the table) walks that graph, which holds its pool's rows alone;
-another pool the planner estimates at most `EXACT_MAX_ROWS` rows is read exactly through the
+another pool the planner estimates at most `MATCH_EXACT_MAX_ROWS` rows is read exactly through the
 work-authorization GIN index. Jobs are few: they are searched in their own table
 (`vector_ids`)."""
 
@@ -44,10 +44,6 @@ from matching.services.indexes import (
 )
 from resumes.models import CandidateProfile
 
-# A filtered pool of at most this many rows (the planner's estimate) is searched exactly: its
-# rows come from the filter columns' indexes and are cheaper to compare one by one than to
-# find by walking the graph past every row the filter rejects.
-EXACT_MAX_ROWS = 6000
 # The approximate scan returns this many times k rows (a filtered scan in relaxed order yields
 # them roughly, not exactly, nearest first; the half-precision index orders them to within
 # rounding); the k nearest of them by the full-precision distance are kept.
@@ -78,11 +74,11 @@ def vector_literal(vector: Sequence[float]) -> str:
 
 def vector_ids(queryset: QuerySet, vector: Sequence[float], k: int, *, exact: bool) -> list[int]:
     """Ids of the k nearest rows by cosine distance: HNSW scan, or brute force when exact (and
-    for a filtered pool of profiles small enough, `EXACT_MAX_ROWS`)."""
+    for a filtered pool of profiles small enough, `MATCH_EXACT_MAX_ROWS`)."""
     text = vector_literal(vector)
     distance = CosineDistance("embedding", Cast(Value(text), VectorField()))
     if not exact and queryset.model is CandidateProfile and queryset.query.has_filters():
-        exact = estimated_rows(queryset) <= EXACT_MAX_ROWS
+        exact = estimated_rows(queryset) <= settings.MATCH_EXACT_MAX_ROWS
     with transaction.atomic(), connection.cursor() as cursor:
         # Exact: the filter's own indexes may serve (bitmap scans), the vector index may not.
         cursor.execute(search_settings(exact=exact, k=k))
@@ -205,7 +201,10 @@ def candidate_search(
         if exact is None:
             # A country with its own index: its graph holds the pool's rows alone.
             own_index = ONSITE_IN_COUNTRY in where and params[-1] in indexed_countries(cursor)
-            exact = not own_index and estimated_pool(cursor, where, params) <= EXACT_MAX_ROWS
+            exact = (
+                not own_index
+                and estimated_pool(cursor, where, params) <= settings.MATCH_EXACT_MAX_ROWS
+            )
         if not exact and not own_index:
             lists = ivf_lists(cursor)
     arguments = (text, *params, k) if exact else (text, *params, text, OVERFETCH * k, k)
@@ -240,7 +239,7 @@ def candidate_vector_ids(
     """Ids of the k candidates nearest the job's vector (or `vector`) among those its hard
     filters admit, from the narrow vector table, and whether the search was exact. `exact`
     None: HNSW when the job's country has its own partial index (`ensure_country_indexes`), else
-    exact when the planner estimates the pool at most `EXACT_MAX_ROWS` rows, else the table's
+    exact when the planner estimates the pool at most `MATCH_EXACT_MAX_ROWS` rows, else the table's
     IVF index (or, without one, its graph) with the filter (iterative scan); True / False:
     exact / approximate whatever the pool. The IVF index's parts are searched at once, one on
     the second connection (`sidecar`), when the caller is outside a transaction."""

@@ -17,6 +17,7 @@ connection would not see the caller's uncommitted rows (`usable`).
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 def usable() -> bool:
@@ -67,6 +69,10 @@ class Sidecar:
         if self._database != database:
             connection.close()
             self._database = database
+            logger.info(
+                "second database connection for the vector search's parts (process %s)",
+                os.getpid(), extra={"database": database},
+            )  # fmt: skip
         try:
             return work(*args)
         except (InterfaceError, OperationalError):

@@ -113,14 +113,13 @@ def test_bench_matching_loads_composed_profiles_and_measures_retrieval_and_reran
 
 
 @pytest.fixture
-def small_ivf(monkeypatch):
+def small_ivf(monkeypatch, settings):
     """The IVF index's parts for a table of a few hundred rows; dropped after (they outlive
     the test's flush)."""
     from matching import bench_load
-    from matching.services import retrieval
 
     monkeypatch.setattr(bench_load, "IVF_MIN_ROWS", 200)
-    monkeypatch.setattr(retrieval, "EXACT_MAX_ROWS", -1)  # the index, however small the pool
+    settings.MATCH_EXACT_MAX_ROWS = -1  # the index, however small the pool
     yield
     drop_ivf_parts()
 

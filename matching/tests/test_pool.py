@@ -12,7 +12,7 @@ from matching.adapters import candidate_facts
 from matching.factrows import FACTS_FORMAT
 from matching.models import Match
 from matching.services import pool as pool_module
-from matching.services import retrieval, retrieve_candidates
+from matching.services import retrieve_candidates
 from matching.services.pool import (
     FACTS_TABLE,
     clear_facts_cache,
@@ -170,13 +170,13 @@ def test_the_ranking_pool_marks_the_rows_of_the_vector_search(people, job) -> No
 
 
 def test_an_approximate_search_trapped_away_from_the_job_is_done_again_exactly(
-    people, job, monkeypatch, caplog
+    people, job, monkeypatch, caplog, settings
 ) -> None:
     """The search's rows lie farther from the job than candidates the skill union found: the
     graph kept the search away from the job's neighbourhood. Here the vector table's row of the
     pastry chef holds the job's own vector (the search returns the chef), while the profiles'
     vectors (the pool's cosines) put the Django developer of the skill union nearer."""
-    monkeypatch.setattr(retrieval, "EXACT_MAX_ROWS", -1)  # the HNSW path, even this small
+    settings.MATCH_EXACT_MAX_ROWS = -1  # the HNSW path, even this small
     monkeypatch.setattr(pool_module, "TRAP_MIN_CLOSER", 1)
     chef, pia = people["chef"], people["pia"]
     with connection.cursor() as cursor:

@@ -15,7 +15,7 @@ from accounts.models import User
 from conftest import make_user
 from jobs.models import Job
 from matching import services
-from matching.services import indexes, retrieval
+from matching.services import indexes
 from matching.services.indexes import (
     GRAPH,
     IVF_EXPRESSION,
@@ -168,7 +168,7 @@ def test_searches_return_the_exact_neighbours_under_the_hard_filters(
     ids, was_exact = candidate_vector_ids(job, 10, exact=exact)
     # 60 rows: the HNSW graph holds them all, so even the approximate search is exact here.
     assert ids == truth and len(ids) == min(10, len(truth))
-    # A pool this small is estimated below EXACT_MAX_ROWS: searched exactly when left to choose.
+    # A pool this small is estimated below MATCH_EXACT_MAX_ROWS: searched exactly when free.
     assert was_exact == (True if exact is None else exact)
     admitted = set(services.candidate_pool(job).values_list("pk", flat=True))
     assert set(ids) <= admitted
@@ -289,9 +289,9 @@ PARTS = {ivf_index(part) for part in range(IVF_PARTS)}
 
 
 def test_a_large_table_is_searched_through_its_ivf_index(
-    crowd, acme, forget_indexes, monkeypatch
+    crowd, acme, forget_indexes, monkeypatch, settings
 ) -> None:
-    monkeypatch.setattr(retrieval, "EXACT_MAX_ROWS", -1)  # an index, however small the table
+    settings.MATCH_EXACT_MAX_ROWS = -1  # an index, however small the table
     remote = make_job(acme, "", Job.Workplace.REMOTE)
     assert ensure_partition_index(min_rows=63) == 0  # 62 rows: the graph serves
     assert not _ivf_indexes() and GRAPH in _indexes()
@@ -335,12 +335,12 @@ def test_the_ivf_index_parts_each_hold_their_rows(crowd, forget_indexes) -> None
 
 
 def test_a_filtered_search_reads_more_lists_until_enough_rows_pass(
-    crowd, acme, forget_indexes, monkeypatch
+    crowd, acme, forget_indexes, monkeypatch, settings
 ) -> None:
     monkeypatch.setattr(indexes, "IVF_ROWS_PER_LIST", 5)  # 6 lists of ~5 rows in each part
     assert ensure_partition_index(min_rows=10) == 6
     monkeypatch.setattr(indexes, "IVF_MIN_PROBES", 1)
-    monkeypatch.setattr(retrieval, "EXACT_MAX_ROWS", -1)  # the index, however small the pool
+    settings.MATCH_EXACT_MAX_ROWS = -1  # the index, however small the pool
     hybrid = make_job(acme, "PT", Job.Workplace.HYBRID)  # no country index: the table's
     admitted = set(exact_from_profiles(hybrid, 100))  # every row its filter admits
     k = len(admitted)

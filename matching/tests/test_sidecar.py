@@ -12,10 +12,12 @@ from accounts.models import User
 from conftest import make_user
 from jobs.models import Job
 from matching.models import Match
-from matching.services import retrieval, sidecar
+from matching.services import sidecar
 from matching.services.indexes import IVF_PARTS, ensure_partition_index
 from matching.services.pool import clear_facts_cache, ranking_pool
+from matching.services.recompute import rank_candidates_for_job
 from matching.services.retrieval import candidate_search, candidate_vector_ids
+from matching.tasks import recompute_job_matches
 from matching.tests.conftest import drop_ivf_parts
 from resumes.models import CandidateProfile
 
@@ -54,7 +56,7 @@ def job(acme) -> Job:
 
 @pytest.fixture
 def parts(job, monkeypatch, settings):
-    monkeypatch.setattr(retrieval, "EXACT_MAX_ROWS", -1)  # the index, however small the table
+    settings.MATCH_EXACT_MAX_ROWS = -1  # the index, however small the table
     assert not connection.in_atomic_block
     assert ensure_partition_index(min_rows=10) == 1  # one list per part: every row read
     settings.MATCH_PARALLEL_SEARCH = True
@@ -162,3 +164,23 @@ def test_a_dead_second_connection_is_replaced_and_the_search_run_again(job) -> N
         assert sidecar.submit(backend).result() not in (first, backend())
     finally:
         sidecar.close()
+
+
+@pytest.mark.slow
+def test_a_worker_searches_the_parts_at_once_and_ranks_as_the_exact_search(
+    job, parts, settings, celery_worker_factory
+) -> None:
+    # The worker's forked child opens its own second connection; its ranking is the exact
+    # search's (one list per part: every row read), the skill union's holders beside.
+    settings.MATCH_RETRIEVAL_K = 10
+    clear_facts_cache()
+    expected, _ = rank_candidates_for_job(job, exact=True)
+    assert len(expected) > 10  # the 10 nearest and the skill union
+    worker = celery_worker_factory(
+        env={"MATCH_EXACT_MAX_ROWS": "-1", "MATCH_RETRIEVAL_K": "10", "MATCH_PARALLEL_SEARCH": "1"}
+    )
+    recompute_job_matches.delay(job.pk)
+    worker.wait_for(lambda: Match.objects.filter(job=job).count() == len(expected))
+    stored = dict(Match.objects.filter(job=job).values_list("candidate_id", "score"))
+    assert stored == {int(r.candidate_id): r.score for r in expected}
+    assert "second database connection for the vector search's parts" in worker.log()

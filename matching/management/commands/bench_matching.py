@@ -171,7 +171,6 @@ class Command(BenchmarkCommand):
         from matching.services import candidate_pool, vector_ids
         from matching.services.indexes import IVF_PARTS, indexed_countries, ivf_lists, ivf_probes
         from matching.services.retrieval import (
-            EXACT_MAX_ROWS,
             OVERFETCH,
             candidate_vector_ids,
             estimated_rows,
@@ -238,7 +237,7 @@ class Command(BenchmarkCommand):
                             got, exact_used = search(job, k)
                         ms.append(1000 * (time.perf_counter() - t))
                         if search is None:
-                            exact_used = estimated_rows(pool) <= EXACT_MAX_ROWS
+                            exact_used = estimated_rows(pool) <= settings.MATCH_EXACT_MAX_ROWS
                         recalls.append(len(set(got) & set(truth)) / max(len(truth), 1))
                         found.append(len(got))
                     own = search and group[0].country in indexed
@@ -247,7 +246,7 @@ class Command(BenchmarkCommand):
                     # A country's own index is searched at its own breadth, whatever --ef says.
                     breadth = settings.MATCH_HNSW_COUNTRY_EF_SEARCH if own else ef
                     how = (
-                        f"exact on the filtered rows (estimate <= {EXACT_MAX_ROWS})"
+                        f"exact on the filtered rows (estimate <= {settings.MATCH_EXACT_MAX_ROWS})"
                         if exact_used
                         else f"HNSW{' (the country index)' if own else ''} ef_search="
                         f"{max(breadth, OVERFETCH * k)}, {OVERFETCH}x over-fetch"
