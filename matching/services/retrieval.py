@@ -287,7 +287,8 @@ def skill_union_sql(job: Job, k: int, *, index_scans: bool = True) -> tuple[str,
     admit (`candidate_pool`'s SQL), whatever their vectors say, unordered: the re-rank orders
     the union anyway.
 
-    The lowest ids holding the rarest required skill (ANALYZE's frequencies) in
+    The newest profiles (highest ids: the latest sign-ups, as the jobs' union takes the latest
+    postings) holding the rarest required skill (ANALYZE's frequencies), walked backwards in
     `matching_candidateskill`'s primary key, whose included filter columns pass, and whose
     profile row holds the other skills: the walk stops at the k-th, no posting list is read in
     full. The skills' GIN index builds a bitmap of every holder first (35-47 ms at a million
@@ -298,7 +299,8 @@ def skill_union_sql(job: Job, k: int, *, index_scans: bool = True) -> tuple[str,
         where, params = _union_filters(job, "p")
         where.append("p.skills @> %s::varchar(120)[]")
         params.append(list(job.required_skills))
-        return f"SELECT p.id FROM {table} p WHERE {' AND '.join(where)} LIMIT %s", [*params, k]  # noqa: S608
+        sql = f"SELECT p.id FROM {table} p WHERE {' AND '.join(where)} ORDER BY p.id DESC LIMIT %s"  # noqa: S608
+        return sql, [*params, k]
     shares = skill_shares()
     rarest = min(job.required_skills, key=lambda slug: (shares.get(slug, 0.0), slug))
     where, params = _union_filters(job, "s")
@@ -311,7 +313,7 @@ def skill_union_sql(job: Job, k: int, *, index_scans: bool = True) -> tuple[str,
     sql = (
         f"SELECT s.profile_id AS id FROM {SKILL_TABLE} s "  # noqa: S608 (constant names)
         f"WHERE {' AND '.join(['s.skill = %s', *where])} AND EXISTS ({check}) "
-        "ORDER BY s.profile_id LIMIT %s"
+        "ORDER BY s.profile_id DESC LIMIT %s"
     )
     return sql, [rarest, *params, list(job.required_skills), k]
 

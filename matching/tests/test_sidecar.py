@@ -116,8 +116,8 @@ def test_the_ranking_pool_keeps_the_k_nearest_of_every_part_and_the_others(
     stored = CandidateProfile.objects.filter(skills=["cobol"]).order_by("-pk").first()
     Match.objects.create(job=job, candidate=stored, score=0.1, inputs_hash="x")
     nearest = exact_ids(job, 5)
-    holders = CandidateProfile.objects.filter(skills=["python"]).order_by("pk")
-    union = set(holders.values_list("pk", flat=True)[:5])  # the skill union: 5 of 8
+    holders = CandidateProfile.objects.filter(skills=["python"]).order_by("-pk")
+    union = set(holders.values_list("pk", flat=True)[:5])  # the skill union: the newest 5 of 8
     assert union - set(nearest) and stored.pk not in nearest
     sent = sidecar.statements()
     pool, ids = _pool(job, 5)
