@@ -5,6 +5,7 @@
 #   chromium         browser tests (Playwright drives /usr/bin/chromium)
 #   poppler-utils    pdftoppm (rasterise scanned PDFs for OCR)
 #   nodejs/npm       fetch front-end assets (htmx) from the npm registry
+#   fonts-liberation Liberation Sans: the layout tests measure text in it (Helvetica's metrics)
 set -euo pipefail
 
 need=()
@@ -13,6 +14,7 @@ command -v redis-server >/dev/null || need+=(redis-server)
 command -v chromium >/dev/null || need+=(chromium)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 command -v npm >/dev/null || need+=(npm)
+[ -f /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ] || need+=(fonts-liberation)
 python3 -c "import ensurepip, venv" 2>/dev/null || need+=(python3-venv)
 [ ${#need[@]} -eq 0 ] && exit 0
 
