@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -41,6 +41,14 @@ class CompanyAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Company]:
         return super().get_queryset(request).annotate(member_count=Count("memberships"))
+
+    def save_model(self, request: HttpRequest, obj: Company, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "match_weights" in form.changed_data:
+            from matching.services import request_company_recompute  # matching builds on accounts
+
+            jobs = request_company_recompute(company_id=obj.pk)
+            messages.info(request, f"New match weights: {jobs} open job(s) are being re-ranked.")
 
     @admin.display(description="members", ordering="member_count")
     def member_count(self, company: Company) -> int:

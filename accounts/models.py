@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -78,10 +81,42 @@ class CompanyQuerySet(models.QuerySet["Company"]):
         return self.filter(memberships__user=user)
 
 
+# The hybrid match score's components (`matching.scoring`), whose weights a company may set.
+MATCH_COMPONENTS = ("lexical", "semantic", "traditional")
+
+
+def validate_match_weights(value: object) -> None:
+    """A company's match weights: the components it sets (`MATCH_COMPONENTS`), each a number
+    >= 0; the others keep the platform's `MATCH_WEIGHTS`. Not all zero once merged."""
+    if not isinstance(value, dict):
+        raise ValidationError('Match weights must be an object, e.g. {"semantic": 0.5}.')
+    unknown = sorted(set(value) - set(MATCH_COMPONENTS))
+    if unknown:
+        raise ValidationError(
+            f"Unknown match component {', '.join(unknown)}: use {', '.join(MATCH_COMPONENTS)}."
+        )
+    for name, weight in value.items():
+        number = isinstance(weight, int | float) and not isinstance(weight, bool)
+        if not number or not math.isfinite(weight) or weight < 0:
+            raise ValidationError(f"The {name} weight must be a number >= 0, not {weight!r}.")
+    if sum({**settings.MATCH_WEIGHTS, **value}.values()) <= 0:
+        raise ValidationError("The match weights must not all be zero.")
+
+
 class Company(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     website = models.URLField(blank=True)
+    # Overrides of MATCH_WEIGHTS for this company's jobs (staff set them in the admin; a change
+    # re-ranks the company's open jobs).
+    match_weights = models.JSONField(
+        default=dict,
+        blank=True,
+        validators=[validate_match_weights],
+        help_text="The hybrid score's weights for this company's jobs, e.g. "
+        '{"semantic": 0.6, "lexical": 0.2}: the components not named keep the platform\'s '
+        "weights, and all are normalised to sum to 1. Empty: the platform's weights.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CompanyQuerySet.as_manager()
@@ -92,6 +127,10 @@ class Company(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def match_weights_in_effect(self) -> dict[str, float]:
+        """The weights this company's matches are scored with (not yet normalised)."""
+        return {**settings.MATCH_WEIGHTS, **self.match_weights}
 
 
 class Membership(models.Model):

@@ -14,7 +14,7 @@ sequential one (brute force), for small sets and for measuring the index's recal
     recompute.py   rank_* (the pool re-ranked), recompute_matches_for_* (ranked and stored)
     pairs.py       match_pair: one pair scored now (PairFiltered when a hard filter excludes it)
     feedback.py    record_match_feedback (shortlist / hide / clear)
-    debounce.py    request_*_recompute, clear_pending
+    debounce.py    request_*_recompute (a job, a candidate, a company's open jobs), clear_pending
 
 Callers import from `matching.services`; the names below are its public surface.
 """
@@ -22,6 +22,7 @@ Callers import from `matching.services`; the names below are its public surface.
 from matching.services.debounce import (
     clear_pending,
     request_candidate_recompute,
+    request_company_recompute,
     request_job_recompute,
     request_rerank,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "recompute_matches_for_job",
     "record_match_feedback",
     "request_candidate_recompute",
+    "request_company_recompute",
     "request_job_recompute",
     "request_rerank",
     "retrieve_candidates",

@@ -14,6 +14,17 @@ def request_job_recompute(*, job_id: int, immediate: bool = False) -> bool:
     return _debounced("job", job_id, immediate=immediate)
 
 
+def request_company_recompute(*, company_id: int) -> int:
+    """A company's match weights changed: each of its open jobs re-ranked now (after the commit).
+    Returns how many were requested."""
+    from jobs.models import Job
+
+    job_ids = list(Job.objects.open().filter(company_id=company_id).values_list("pk", flat=True))
+    for job_id in job_ids:
+        request_job_recompute(job_id=job_id, immediate=True)
+    return len(job_ids)
+
+
 def request_candidate_recompute(*, user_id: int) -> bool:
     return _debounced("candidate", user_id)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-
 from jobs.models import Job
 from matching.adapters import job_facts
 from matching.lexical import TermStats
@@ -45,7 +43,7 @@ def match_pair(*, job: Job, candidate: CandidateProfile) -> Match:
         raise PairFiltered(reason)
     others = Job.objects.filter(matches__candidate=profile).exclude(pk=job.pk)
     stats = TermStats.build([cf], [jf, *(job_facts(j) for j in others[:PAIR_IDF_JOBS])])
-    store([score_match(jf, cf, weights=settings.MATCH_WEIGHTS, stats=stats)])
+    store([score_match(jf, cf, weights=job.company.match_weights_in_effect(), stats=stats)])
     if job.embedding is None:
         request_job_recompute(job_id=job.pk)
     if profile.embedding is None:

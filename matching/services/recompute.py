@@ -80,7 +80,7 @@ def store(results: list[MatchResult], stale: Q | None = None) -> int:
 
 
 def _rank(
-    pairs: list[tuple[JobFacts, CandidateFacts, int, float | None]],
+    pairs: list[tuple[JobFacts, CandidateFacts, int, float | None, dict[str, float]]],
     stats: TermStats,
     stored: set[int],
 ) -> tuple[list[MatchResult], set[int]]:
@@ -89,24 +89,24 @@ def _rank(
     The scalar ranking, pair by pair: a candidate's jobs (a handful of open jobs), and the
     reference `rank_candidates_for_job`'s vectorised ranking is tested against. `pairs` holds
     (job facts, candidate facts, id of the ranked side, profile<->job cosine when the database
-    computed it). Explanations and hashes are built only for the pairs kept.
+    computed it, the job's company's weights). Explanations and hashes are built only for the
+    pairs kept.
     """
-    weights = settings.MATCH_WEIGHTS
     passing = [row for row in pairs if passes_filters(row[0], row[1])[0]]
     quick = sorted(
         (
-            (score_value(jf, cf, weights=weights, stats=stats, profile_cosine=cos), pk, jf, cf, cos)
-            for jf, cf, pk, cos in passing
+            (score_value(jf, cf, weights=w, stats=stats, profile_cosine=cos), pk, jf, cf, cos, w)
+            for jf, cf, pk, cos, w in passing
         ),
         key=lambda row: (-row[0], row[1]),
     )
     top_n = settings.MATCH_KEEP_TOP_N
     results = [
-        score_match(jf, cf, weights=weights, stats=stats, profile_cosine=cos)
-        for i, (_, pk, jf, cf, cos) in enumerate(quick)
+        score_match(jf, cf, weights=w, stats=stats, profile_cosine=cos)
+        for i, (_, pk, jf, cf, cos, w) in enumerate(quick)
         if i < top_n or pk in stored
     ]
-    return results, {pk for _, _, pk, _ in passing}
+    return results, {row[2] for row in passing}
 
 
 def rank_candidates_for_job(
@@ -141,7 +141,7 @@ def rank_candidates_for_job(
     if not facts:
         lap("score")
         return [], set()
-    weights = normalize_weights(settings.MATCH_WEIGHTS)
+    weights = normalize_weights(job.company.match_weights_in_effect())
     subs = subscore_arrays(
         jf,
         facts,
@@ -161,7 +161,7 @@ def rank_candidates_for_job(
 
 
 def recompute_matches_for_job(*, job_id: int, exact: bool = False) -> int:
-    job = Job.objects.filter(pk=job_id).first()
+    job = Job.objects.filter(pk=job_id).select_related("company").first()
     if job is None:
         return 0
     if job.status != Job.Status.OPEN:
@@ -181,11 +181,16 @@ def rank_jobs_for_candidate(
 ) -> tuple[list[MatchResult], set[int]]:
     stored = set(Match.objects.filter(candidate=profile).values_list("job_id", flat=True))
     ids = set(retrieve_jobs(profile, exact=exact)) | stored
-    jobs = [job_facts(j) for j in Job.objects.open().filter(pk__in=ids)]
+    jobs = list(Job.objects.open().filter(pk__in=ids).select_related("company"))
+    facts = [job_facts(j) for j in jobs]
     cf = facts_of(profiles_with_vectors([profile.pk])[0])
     # IDF over this candidate and the jobs: the best a one-candidate ranking can know.
-    stats = TermStats.build([cf], jobs)
-    return _rank([(jf, cf, int(jf.id), None) for jf in jobs], stats, stored)
+    stats = TermStats.build([cf], facts)
+    pairs = [
+        (jf, cf, j.pk, None, j.company.match_weights_in_effect())
+        for j, jf in zip(jobs, facts, strict=True)
+    ]
+    return _rank(pairs, stats, stored)
 
 
 def recompute_matches_for_candidate(*, user_id: int, exact: bool = False) -> int:

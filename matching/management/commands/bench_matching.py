@@ -137,7 +137,9 @@ class Command(BenchmarkCommand):
         from jobs.models import Job
 
         if options["reuse"]:
-            jobs = list(Job.objects.filter(company__slug="bench").order_by("pk"))
+            jobs = list(
+                Job.objects.filter(company__slug="bench").select_related("company").order_by("pk")
+            )
             model_id = jobs[0].embedding_model
             self.say(f"reusing {connection.settings_dict['NAME']}: {len(jobs)} jobs")
             if options["country_indexes"]:
