@@ -158,7 +158,7 @@ MATCH_HNSW_EF_SEARCH = env.int("MATCH_HNSW_EF_SEARCH", default=500)
 MATCH_HNSW_COUNTRY_EF_SEARCH = env.int("MATCH_HNSW_COUNTRY_EF_SEARCH", default=800)
 # A filtered pool the planner estimates at most this many rows is searched exactly (its rows come
 # from the filter columns' indexes: cheaper to compare one by one than to find by walking an
-# index past every row the filter rejects; at 1M, a 1% country: 37 ms exact, bench_matching).
+# index past every row the filter rejects; at 1M, a 1% country: 18 ms exact, bench_matching).
 MATCH_EXACT_MAX_ROWS = env.int("MATCH_EXACT_MAX_ROWS", default=6000)
 # A table of at least matching.services.indexes.IVF_MIN_ROWS profiles is searched through its
 # IVF index (built daily by beat, in two parts, one list per 500 rows): the share of each part's
@@ -167,7 +167,9 @@ MATCH_EXACT_MAX_ROWS = env.int("MATCH_EXACT_MAX_ROWS", default=6000)
 MATCH_IVF_PROBE_SHARE = env.float("MATCH_IVF_PROBE_SHARE", default=0.02)
 # The IVF index's parts are searched at once, one on a second database connection per process
 # (matching.services.sidecar): False searches them one after the other on one connection (a
-# single core, or a database that counts its connections).
+# single core; cores busy with other work, where at once waits for a core twice: at 1M beside
+# two CPU-bound processes on 2 cores, p95 26 ms one after the other against 38 at once; or a
+# database that counts its connections).
 MATCH_PARALLEL_SEARCH = env.bool("MATCH_PARALLEL_SEARCH", default=True)
 # A burst of edits within this window makes one recompute.
 MATCH_RECOMPUTE_DEBOUNCE_SECONDS = env.int("MATCH_RECOMPUTE_DEBOUNCE_SECONDS", default=30)
