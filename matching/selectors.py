@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from jobs.models import Job
 from matching.models import Match
+from resumes.parsing.contacts import COUNTRIES
 
 COMPONENTS = ("lexical", "semantic", "traditional")
 # The order the explanation's sentences are read in (JSONB does not keep key order).
@@ -22,6 +23,7 @@ def matches_for_job(
     job: Job,
     min_score: float | None = None,
     skills: list[str] | None = None,
+    location: str = "",
     include_hidden: bool = True,
 ) -> QuerySet[Match]:
     """The job's ranked candidates, best first (a recruiter's view: scope the job first).
@@ -38,7 +40,32 @@ def matches_for_job(
         matches = matches.filter(score__gte=min_score)
     if skills:
         matches = matches.filter(candidate__skills__contains=list(skills))
+    where = location_filter(location)
+    if where is not None:
+        matches = matches.filter(where)
     return matches.order_by("-score", "pk")
+
+
+def _country(text: str) -> Q:
+    """A profile's country as typed: its ISO code or English name, either way stored."""
+    code = COUNTRIES.get(text.casefold(), text.upper() if len(text) == 2 else "")
+    names = {name for name, c in COUNTRIES.items() if c == code} | {text.casefold()}
+    where = Q(candidate__country__iexact=code) if code else Q()
+    for name in names:
+        where |= Q(candidate__country__iexact=name)
+    return where
+
+
+def location_filter(text: str) -> Q | None:
+    """Candidates in a city ("Lisbon"), a country ("PT", "Portugal") or both ("Lisbon, PT"), as
+    their profiles state it (case ignored); None for an empty text."""
+    parts = [part.strip() for part in (text or "").split(",") if part.strip()]
+    if not parts:
+        return None
+    *city, place = parts
+    if city:
+        return Q(candidate__city__iexact=", ".join(city)) & _country(place)
+    return Q(candidate__city__iexact=place) | _country(place)
 
 
 def matches_for_candidate(*, user: Any, min_score: float | None = None) -> QuerySet[Match]:

@@ -40,6 +40,7 @@ def _fragment(request: HttpRequest, job: Job, *, notice: str = "") -> HttpRespon
         job=job,
         min_score=min_score,
         skills=[skill] if skill else None,
+        location=params.get("location", ""),
         include_hidden=show_hidden,
     )
     page = Paginator(matches, PAGE_SIZE).get_page(params.get("page"))
@@ -61,6 +62,7 @@ def _fragment(request: HttpRequest, job: Job, *, notice: str = "") -> HttpRespon
         "notice": notice,
         "min_score": params.get("min_score", ""),
         "skill": params.get("skill", ""),
+        "location": params.get("location", ""),
         "show_hidden": show_hidden,
         "unknown_skill": bool(params.get("skill")) and skill is None,
     }

@@ -36,6 +36,12 @@ class RecruiterMatchListInputSerializer(MatchListInputSerializer):
     skills = SkillListField(
         required=False, help_text="Comma-separated skills every candidate must have."
     )
+    location = serializers.CharField(
+        required=False,
+        max_length=200,
+        help_text='Candidates in a city ("Lisbon"), a country ("PT", "Portugal") or both '
+        '("Lisbon, PT").',
+    )
 
 
 class ComponentsSerializer(serializers.Serializer):

@@ -95,6 +95,7 @@ class RecruiterJobMatchListApi(ListAPIView):
             job=job,
             min_score=params.validated_data.get("min_score"),
             skills=params.validated_data.get("skills"),
+            location=params.validated_data.get("location", ""),
         )
 
     @extend_schema(

@@ -84,6 +84,11 @@ def test_a_recruiter_reads_the_ranked_candidates_of_their_companys_job(
     assert [r["candidate"]["id"] for r in only["results"]] == [people["pia"].pk]
     bad = api_as(recruiter).get(url, {"skills": "not-a-skill-xyz"})
     assert bad.status_code == 400
+    berlin = api_as(recruiter).get(url, {"location": "Berlin, Germany"}).json()
+    assert [r["candidate"]["name"] for r in berlin["results"]] == ["Pia", "Chef"]
+    assert api_as(recruiter).get(url, {"location": "PT"}).json()["results"] == []
+    too_long = api_as(recruiter).get(url, {"location": "x" * 201})
+    assert too_long.status_code == 400 and "location" in too_long.content.decode()
 
 
 def test_it_rejects_other_company_recruiter(api_as, other_recruiter, matched) -> None:

@@ -40,8 +40,12 @@ def test_recruiter_reads_filters_and_recomputes_ranked_candidates(
     page.screenshot(path=ARTIFACTS / "matching-01-ranked.png", full_page=True)
 
     page.evaluate("window.notReloaded = true")
-    ranked.get_by_label("Must have skill").fill("Django")
+    ranked.get_by_label("Location").fill("Lisbon")
     ranked.get_by_role("button", name="Filter").click()
+    expect(page.locator("#job-matches")).to_contain_text("No ranked candidates yet for these")
+    page.locator("#job-matches").get_by_label("Location").fill("Berlin, DE")
+    page.locator("#job-matches").get_by_label("Must have skill").fill("Django")
+    page.locator("#job-matches").get_by_role("button", name="Filter").click()
     expect(page.locator("#job-matches article.match")).to_have_count(1)
     page.locator("#job-matches").get_by_role("button", name="Recompute").click()
     expect(page.locator("#job-matches")).to_contain_text("Recompute queued")

@@ -8,6 +8,7 @@ from django.urls import reverse
 from jobs.tests.factories import make_job
 from matching import services
 from matching.models import Match
+from resumes.models import CandidateProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +54,26 @@ def test_it_filters_by_minimum_score_and_must_have_skill(
     assert "Pia" in top and "Chef" not in top
 
 
+def test_it_filters_by_location_city_country_or_both(
+    client, recruiter, people, ranked, job
+) -> None:
+    CandidateProfile.objects.filter(pk=people["chef"].pk).update(city="Hamburg", country="Germany")
+    client.force_login(recruiter)
+
+    def shown(location: str) -> set[str]:
+        html = fragment(client, job, location=location).content.decode()
+        return {name for name in ("Pia", "Chef") if name in html}
+
+    assert shown("") == {"Pia", "Chef"}
+    assert shown("berlin") == {"Pia"}  # a city, case ignored
+    assert shown("DE") == shown("Germany") == {"Pia", "Chef"}  # a code or a name, either stored
+    assert shown("Hamburg, DE") == {"Chef"}
+    assert shown("Berlin, PT") == set()
+    html = fragment(client, job, location="Lisbon").content.decode()
+    assert "No ranked candidates yet for these filters" in html
+    assert 'name="location" value="Lisbon"' in html  # kept in the form
+
+
 def test_it_paginates(client, recruiter, people, ranked, job, monkeypatch) -> None:
     monkeypatch.setattr("matching.views.PAGE_SIZE", 1)
     client.force_login(recruiter)
@@ -60,6 +81,9 @@ def test_it_paginates(client, recruiter, people, ranked, job, monkeypatch) -> No
     assert "Pia" in first and "Chef" not in first and "Page 1 of 2" in first
     second = fragment(client, job, page=2).content.decode()
     assert "Chef" in second and "#2" in second
+    # The filters go with the page links.
+    filtered = fragment(client, job, location="DE", hidden="1").content.decode()
+    assert "&location=DE&hidden=1" in filtered and "Page 1 of 2" in filtered
 
 
 def test_it_rejects_other_company_recruiter(client, other_recruiter, job) -> None:
