@@ -48,6 +48,7 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 REQUIRE_RECRUITER_MFA = False  # tests that need it switch it on
+MATCH_RECOMPUTE_DEBOUNCE_SECONDS = 1  # workers in tests see a change's refresh at once
 ACCOUNT_RATE_LIMITS = False
 REST_FRAMEWORK = {**REST_FRAMEWORK}  # noqa: F405
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "10000/min", "user": "10000/min"}

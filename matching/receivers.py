@@ -1,16 +1,16 @@
 """Keep matches fresh: jobs and resumes announce changes, matching re-embeds and re-ranks.
 
 The announcing apps send their signals after commit, so the rows the tasks read are there.
-Embedding runs before the recompute (a Celery chain) because the recompute ranks by vector.
+Each change requests a debounced refresh (`services.debounce`): a burst of edits within
+`MATCH_RECOMPUTE_DEBOUNCE_SECONDS` makes one task, which embeds the changed side first (a
+profile whose texts did not change keeps its vectors) and then re-ranks it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from celery import chain
-
-from matching import tasks
+from matching.services.debounce import request_candidate_recompute, request_job_recompute
 
 # Job fields whose change cannot move any match (the rest re-embed and re-rank the job).
 JOB_FIELDS_WITHOUT_EFFECT = frozenset({"hiring_team", "external_reference", "closes_at"})
@@ -19,13 +19,11 @@ JOB_FIELDS_WITHOUT_EFFECT = frozenset({"hiring_team", "external_reference", "clo
 def on_job_changed(sender: Any, *, job_id: int, fields: list[str], **kwargs: Any) -> None:
     if fields and set(fields) <= JOB_FIELDS_WITHOUT_EFFECT:
         return
-    # A closed job's recompute deletes its matches; an open one is embedded and re-ranked.
-    chain(tasks.embed_job.si(job_id), tasks.recompute_job_matches.si(job_id)).apply_async()
+    # A closed job's refresh deletes its matches; an open one is embedded and re-ranked.
+    request_job_recompute(job_id=job_id)
 
 
 def on_profile_updated(
     sender: Any, *, profile_id: int, user_id: int, fields: list[str], **kwargs: Any
 ) -> None:
-    chain(
-        tasks.embed_profile.si(profile_id), tasks.recompute_candidate_matches.si(user_id)
-    ).apply_async()
+    request_candidate_recompute(user_id=user_id)

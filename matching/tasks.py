@@ -33,14 +33,23 @@ def embed_profile(profile_id: int) -> None:
 
 @shared_task(**RETRY)
 def recompute_job_matches(job_id: int) -> int:
+    """The job embedded from its current rows and re-ranked (what every request runs)."""
     services.clear_pending("job", job_id)  # edits from now on schedule another run
-    return services.recompute_matches_for_job(job_id=job_id)
+    return services.recompute_matches_for_job(job_id=job_id, embed=True)
 
 
 @shared_task(**RETRY)
 def recompute_candidate_matches(user_id: int) -> int:
+    """The profile embedded when its texts changed, and re-ranked."""
     services.clear_pending("candidate", user_id)
-    return services.recompute_matches_for_candidate(user_id=user_id)
+    return services.recompute_matches_for_candidate(user_id=user_id, embed=True)
+
+
+@shared_task(**RETRY)
+def reembed_stale() -> dict[str, int]:
+    """Beat, hourly: vectors of another model than the configured one embedded again, a batch
+    at a time, and their matches re-ranked."""
+    return services.reembed_stale()
 
 
 @shared_task(acks_late=True)

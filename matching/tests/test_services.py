@@ -338,3 +338,41 @@ def test_embedding_stores_each_entry_vector_in_a_pgvector_row_too(people) -> Non
     assert list(rows[0].embedding) == pytest.approx(vectors.experience_vectors[0], abs=1e-7)
     services.embed_profile(profile_id=people["pia"].pk)  # unchanged: the rows stay as they are
     assert ExperienceVector.objects.filter(vectors=vectors).count() == 1
+
+
+def test_a_burst_of_change_events_makes_one_refresh_per_side(
+    people, job, django_capture_on_commit_callbacks
+) -> None:
+    from jobs.signals import job_changed
+    from resumes.signals import profile_updated
+
+    pia = people["pia"]
+    with django_capture_on_commit_callbacks() as callbacks:
+        for _ in range(3):
+            job_changed.send(sender=None, job_id=job.pk, fields=["title"])
+            profile_updated.send(
+                sender=None, profile_id=pia.pk, user_id=pia.user_id, fields=["headline"]
+            )
+    assert len(callbacks) == 2  # one debounced refresh for the job, one for the candidate
+    services.clear_pending("job", job.pk)
+    services.clear_pending("candidate", pia.user_id)
+    with django_capture_on_commit_callbacks() as callbacks:
+        job_changed.send(sender=None, job_id=job.pk, fields=["hiring_team"])
+    assert callbacks == []  # a field no match depends on
+
+
+def test_a_refresh_embeds_the_changed_side_again_before_ranking(people, job) -> None:
+    before = list(job.embedding)
+    Job.objects.filter(pk=job.pk).update(title="Pastry Chef", description="Bake bread and cakes.")
+    tasks.recompute_job_matches.apply(args=[job.pk]).get()
+    job.refresh_from_db()
+    assert list(job.embedding) != before
+    chef = people["chef"]
+    kept = list(chef.embedding)
+    tasks.recompute_candidate_matches.apply(args=[chef.user_id]).get()
+    chef.refresh_from_db()
+    assert list(chef.embedding) == kept  # texts unchanged: vectors kept
+    CandidateProfile.objects.filter(pk=chef.pk).update(headline="Head Pastry Chef")
+    tasks.recompute_candidate_matches.apply(args=[chef.user_id]).get()
+    chef.refresh_from_db()
+    assert list(chef.embedding) != kept
