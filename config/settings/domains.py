@@ -191,6 +191,11 @@ CELERY_BEAT_SCHEDULE["matching.country-indexes"] = {
     "task": "matching.tasks.ensure_country_indexes",
     "schedule": 24 * 3600.0,
 }
+# Vectors of another model than EMBEDDINGS' (the model was changed) are embedded again.
+CELERY_BEAT_SCHEDULE["matching.reembed-stale"] = {
+    "task": "matching.tasks.reembed_stale",
+    "schedule": 3600.0,
+}
 CELERY_BEAT_SCHEDULE["matching.partition-index"] = {
     "task": "matching.tasks.ensure_partition_index",
     "schedule": 24 * 3600.0,

@@ -8,7 +8,7 @@ either side. Pairs that fail a hard filter, and jobs no longer open, lose their 
 mirrored, for a candidate against open jobs. `exact=True` replaces the HNSW scan with a
 sequential one (brute force), for small sets and for measuring the index's recall.
 
-    embedding.py   embed_job, embed_profile
+    embedding.py   embed_job, embed_profile, reembed_stale (another model's vectors)
     retrieval.py   candidate_pool, retrieve_candidates, retrieve_jobs (IVF, HNSW or exact)
     indexes.py     ensure_partition_index, ensure_country_indexes (the vector indexes' upkeep)
     recompute.py   rank_* (the pool re-ranked), recompute_matches_for_* (ranked and stored)
@@ -26,7 +26,12 @@ from matching.services.debounce import (
     request_job_recompute,
     request_rerank,
 )
-from matching.services.embedding import VECTOR_COLUMN_DIMENSIONS, embed_job, embed_profile
+from matching.services.embedding import (
+    VECTOR_COLUMN_DIMENSIONS,
+    embed_job,
+    embed_profile,
+    reembed_stale,
+)
 from matching.services.feedback import FEEDBACK_ACTIONS, record_match_feedback
 from matching.services.indexes import ensure_country_indexes, ensure_partition_index
 from matching.services.pairs import PAIR_IDF_JOBS, PairFiltered, match_pair
@@ -60,6 +65,7 @@ __all__ = [
     "recompute_matches_for_candidate",
     "recompute_matches_for_job",
     "record_match_feedback",
+    "reembed_stale",
     "request_candidate_recompute",
     "request_company_recompute",
     "request_job_recompute",

@@ -73,3 +73,38 @@ def embed_profile(*, profile_id: int) -> CandidateProfile | None:
         )
     profile.embedding, profile.embedding_model = vectors[0], embedder.model_id
     return profile
+
+
+# --- Another model's vectors ------------------------------------------------------------------
+
+# How many profiles and how many jobs one run of `reembed_stale` embeds again.
+REEMBED_BATCH = 500
+
+
+def reembed_stale(*, batch: int = REEMBED_BATCH) -> dict[str, int]:
+    """Vectors made by another model than the configured one (the model was changed): up to
+    `batch` profiles and `batch` jobs embedded again now, each side's re-rank requested
+    (debounced). Beat runs it hourly until none is left (`manage.py reembed` does every row at
+    once). Until then searches and scores compare only vectors of one model: a job's search
+    reads the candidates of its own model, and a pair of two models has no semantic score."""
+    from matching.services.debounce import request_candidate_recompute, request_job_recompute
+
+    model_id = _embedder().model_id
+    profiles = list(
+        ProfileVectors.objects.exclude(model_id=model_id)
+        .order_by("profile_id")
+        .values_list("profile_id", "profile__user_id")[:batch]
+    )
+    for profile_id, user_id in profiles:
+        embed_profile(profile_id=profile_id)
+        request_candidate_recompute(user_id=user_id)
+    jobs = list(
+        Job.objects.filter(embedding__isnull=False)
+        .exclude(embedding_model=model_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:batch]
+    )
+    for job_id in jobs:
+        embed_job(job_id=job_id)
+        request_job_recompute(job_id=job_id)
+    return {"profiles": len(profiles), "jobs": len(jobs)}

@@ -33,7 +33,10 @@ class Command(BaseCommand):
             for i, pk in enumerate(ids, 1):
                 services.embed_job(job_id=pk)
                 self._progress("jobs", i, len(ids))
-        self.stdout.write(f"done ({model_id})")
+        self.stdout.write(
+            f"done ({model_id}); the stored matches keep their old scores until re-ranked: "
+            "manage.py recompute_matches --all"
+        )
 
     def _progress(self, what: str, i: int, total: int) -> None:
         if i == total or i % 100 == 0:
