@@ -45,6 +45,7 @@ quality: setup
 	$(BIN)/python manage.py evaluate_parsing --set $(EVAL)/parsing-dev --ratchet resumes/quality.json
 	$(BIN)/python manage.py evaluate_parsing --set $(EVAL)/parsing-dev-photos --ratchet resumes/quality.json
 	$(BIN)/python manage.py evaluate_matching --set $(EVAL)/matching-dev --check matching/quality.json
+	$(BIN)/python manage.py evaluate_matching --set $(EVAL)/matching-dev --no-location --check matching/quality.json
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

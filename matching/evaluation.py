@@ -46,6 +46,21 @@ def _raw(document: dict[str, Any]) -> str:
     return "\n".join(_flatten({k: v for k, v in document.items() if k not in {"meta", "$schema"}}))
 
 
+# What `--no-location` withholds, wherever it sits (the resume's basics, each work entry, the
+# posting): places and the posting's remote type.
+LOCATION_KEYS = frozenset({"location", "address", "postalCode", "city", "countryCode", "region",
+                           "remote"})  # fmt: skip
+
+
+def without_location(document: Any) -> Any:
+    """The document with every location field left out, at any depth."""
+    if isinstance(document, dict):
+        return {k: without_location(v) for k, v in document.items() if k not in LOCATION_KEYS}
+    if isinstance(document, list):
+        return [without_location(v) for v in document]
+    return document
+
+
 def load_matching_set(folder: Path, *, with_location: bool = True) -> EvalSet:
     jobs, cands, raw_jobs, raw_cands = [], [], {}, {}
     for path in sorted((folder / "jobs").glob("*.json")):
@@ -53,13 +68,13 @@ def load_matching_set(folder: Path, *, with_location: bool = True) -> EvalSet:
         if not with_location:
             posting.pop("location", None)
         jobs.append(job_from_posting(path.stem, posting, with_location=with_location))
-        raw_jobs[path.stem] = _raw(posting)
+        raw_jobs[path.stem] = _raw(posting if with_location else without_location(posting))
     for path in sorted((folder / "candidates").glob("*.json")):
         resume = json.loads(path.read_text(encoding="utf-8"))
         if not with_location:
             resume.get("basics", {}).pop("location", None)
         cands.append(candidate_from_resume(path.stem, resume, with_location=with_location))
-        raw_cands[path.stem] = _raw(resume)
+        raw_cands[path.stem] = _raw(resume if with_location else without_location(resume))
     qrels = {
         name: folder / file
         for name, file in (("self", "qrels.tsv"), ("graded", "qrels_graded.tsv"))
@@ -84,7 +99,7 @@ def load_ranking_set(folder: Path, *, with_location: bool = True) -> EvalSet:
         jobs,
         [candidate],
         raw_jobs,
-        {"candidate": _raw(resume)},
+        {"candidate": _raw(resume if with_location else without_location(resume))},
         {"best": folder / "qrels_3col.tsv"},
         directions=("candidate",),
     )

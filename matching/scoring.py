@@ -3,9 +3,11 @@
     score = w_lex * lexical + w_sem * semantic + w_trad * traditional      (weights sum to 1)
 
 Every component and sub-score lies in [0, 1]. A sub-score that cannot be computed (the job has no
-salary, the candidate gave no years) is `None` and left out of its component's mean rather than
-guessed. Hard filters (work authorization, remote-only candidates vs on-site jobs) are not scores:
-`passes_filters` decides whether a pair is ranked at all.
+salary, the candidate gave no years) is recorded as `None`, not guessed; in the traditional mean it
+counts as `traditional.UNKNOWN_FACTOR` (0.75: below a confirmed fit, above a mismatch), so a
+posting that states nothing never outranks one that states a fitting range. Hard filters (work
+authorization, remote-only candidates vs on-site jobs) are not scores: `passes_filters` decides
+whether a pair is ranked at all.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from matching.evaluation import load_matching_set
+from matching.evaluation import load_matching_set, without_location
 from matching.jsonresume import candidate_from_resume, years_worked
 from matching.management.commands.evaluate_matching import Command as EvaluateCommand
 
@@ -58,12 +58,18 @@ def test_it_prints_all_rankers_both_directions_and_writes_rankings(
     assert {r[1] for r in rows} == {f"matching-small:{n}" for n in ("hybrid", "bm25", "embedding")}
 
 
-def test_the_quality_check_fails_when_a_recorded_figure_drops() -> None:
+def test_the_quality_check_fails_when_a_recorded_figure_drops_or_goes_missing() -> None:
     command = EvaluateCommand(stdout=StringIO())
+    ran = {("dev", "no-location")}
     now = {"dev|no-location|self|job": {"MRR": 0.95, "nDCG@10": 0.97}}
-    command._check(now, {"dev|no-location|self|job": {"MRR": 0.955, "nDCG@10": 0.97}})
+    # The other mode's and other sets' figures are for the runs that measure them.
+    others = {"dev|location|self|job": {"MRR": 1.0}, "other|no-location|self|job": {"MRR": 1.0}}
+    recorded = {"dev|no-location|self|job": {"MRR": 0.955, "nDCG@10": 0.97}, **others}
+    command._check(now, recorded, ran)
     with pytest.raises(CommandError, match=r"MRR: 0\.9500 < recorded 0\.9700"):
-        command._check(now, {"dev|no-location|self|job": {"MRR": 0.97}})
+        command._check(now, {"dev|no-location|self|job": {"MRR": 0.97}}, ran)
+    with pytest.raises(CommandError, match=r"dev\|no-location\|graded\|job: recorded, not"):
+        command._check(now, {"dev|no-location|graded|job": {"MRR": 0.9}}, ran)
 
 
 def test_location_is_withheld_from_both_sides() -> None:
@@ -71,6 +77,13 @@ def test_location_is_withheld_from_both_sides() -> None:
     assert all(not j.city and not j.country for j in data.jobs)
     assert all(not c.city and not c.country for c in data.candidates)
     assert all(j.workplace == "remote" for j in data.jobs)
+    # Nor in the baseline's raw text: c004's last role was in Australia (its work entry's
+    # location), which its resume says nowhere else.
+    shown = load_matching_set(DEV)
+    assert "Australia" in shown.raw_candidates["c004"]
+    assert "Australia" not in data.raw_candidates["c004"]
+    nested = {"work": [{"name": "Shop", "location": "Lisbon"}], "remote": "Full", "title": "Dev"}
+    assert without_location(nested) == {"work": [{"name": "Shop"}], "title": "Dev"}
 
 
 def test_resume_adapter_reads_skills_with_their_evidence_lines() -> None:
