@@ -1,5 +1,7 @@
+import contextlib
 import gc
 import os
+from collections.abc import Iterator
 
 from celery import Celery, signals
 
@@ -16,6 +18,19 @@ app.autodiscover_tasks()
 # per task whatever CONN_MAX_AGE says. Its forced close every DB_REUSE_MAX tasks stays as a
 # backstop. (The test settings keep CONN_MAX_AGE 0: a connection per task, as before.)
 app.add_defaults({"CELERY_DB_REUSE_MAX": 500})
+
+
+@contextlib.contextmanager
+def tasks_in_this_process() -> Iterator[None]:
+    """Tasks enqueued in this block run at once in this process (Celery's eager mode), errors
+    raised: for a command that works on its own throwaway database, whose ids no worker may
+    meet."""
+    previous = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager, app.conf.task_eager_propagates = previous
 
 
 @signals.task_prerun.connect(dispatch_uid="talentmatch.db_connections_prerun")

@@ -23,26 +23,28 @@ RETRY = {
 
 @shared_task(**RETRY)
 def embed_job(job_id: int) -> None:
+    """The first step of a changed job's refresh (then `recompute_job_matches`)."""
+    services.clear_pending("job-changed", job_id)  # edits from now on schedule another
     services.embed_job(job_id=job_id)
 
 
 @shared_task(**RETRY)
 def embed_profile(profile_id: int) -> None:
+    """The first step of a changed profile's refresh (then `recompute_candidate_matches`)."""
+    services.clear_pending("profile-changed", profile_id)
     services.embed_profile(profile_id=profile_id)
 
 
 @shared_task(**RETRY)
 def recompute_job_matches(job_id: int) -> int:
-    """The job embedded from its current rows and re-ranked (what every request runs)."""
     services.clear_pending("job", job_id)  # edits from now on schedule another run
-    return services.recompute_matches_for_job(job_id=job_id, embed=True)
+    return services.recompute_matches_for_job(job_id=job_id)
 
 
 @shared_task(**RETRY)
 def recompute_candidate_matches(user_id: int) -> int:
-    """The profile embedded when its texts changed, and re-ranked."""
     services.clear_pending("candidate", user_id)
-    return services.recompute_matches_for_candidate(user_id=user_id, embed=True)
+    return services.recompute_matches_for_candidate(user_id=user_id)
 
 
 @shared_task(**RETRY)

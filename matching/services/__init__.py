@@ -24,6 +24,8 @@ from matching.services.debounce import (
     request_candidate_recompute,
     request_company_recompute,
     request_job_recompute,
+    request_job_refresh,
+    request_profile_refresh,
     request_rerank,
 )
 from matching.services.embedding import (
@@ -69,6 +71,8 @@ __all__ = [
     "request_candidate_recompute",
     "request_company_recompute",
     "request_job_recompute",
+    "request_job_refresh",
+    "request_profile_refresh",
     "request_rerank",
     "retrieve_candidates",
     "retrieve_jobs",

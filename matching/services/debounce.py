@@ -29,19 +29,44 @@ def request_candidate_recompute(*, user_id: int) -> bool:
     return _debounced("candidate", user_id)
 
 
-def _debounced(kind: str, pk: int, *, immediate: bool = False) -> bool:
-    from django.core.cache import cache
+def request_job_refresh(*, job_id: int) -> bool:
+    """The job changed: embedded again, then re-ranked (a chain), once per burst of edits."""
+    return _debounced("job-changed", job_id)
+
+
+def request_profile_refresh(*, profile_id: int, user_id: int) -> bool:
+    """The profile changed: embedded again when its texts did, then its candidate re-ranked,
+    once per burst of edits."""
+    return _debounced("profile-changed", profile_id, user_id=user_id)
+
+
+def _signature(kind: str, pk: int, user_id: int | None):
+    from celery import chain
 
     from matching import tasks
 
+    if kind == "job-changed":
+        return chain(tasks.embed_job.si(pk), tasks.recompute_job_matches.si(pk))
+    if kind == "profile-changed":
+        return chain(tasks.embed_profile.si(pk), tasks.recompute_candidate_matches.si(user_id))
     task = tasks.recompute_job_matches if kind == "job" else tasks.recompute_candidate_matches
+    return task.si(pk)
+
+
+def _debounced(kind: str, pk: int, *, immediate: bool = False, user_id: int | None = None) -> bool:
+    """Enqueue `kind`'s work for `pk` after the commit, unless the same is already waiting.
+    The waiting mark is cleared by the work's first task before it reads anything, so an edit
+    made while it runs schedules the next run."""
+    from django.core.cache import cache
+
+    signature = _signature(kind, pk, user_id)
     if immediate:
-        transaction.on_commit(lambda: task.apply_async(args=[pk]))
+        transaction.on_commit(lambda: signature.apply_async())
         return True
     delay = settings.MATCH_RECOMPUTE_DEBOUNCE_SECONDS
     if not cache.add(f"matching:pending:{kind}:{pk}", 1, timeout=delay + 60):
         return False  # one is already waiting; it will read the latest rows when it runs
-    transaction.on_commit(lambda: task.apply_async(args=[pk], countdown=delay))
+    transaction.on_commit(lambda: signature.apply_async(countdown=delay))
     return True
 
 

@@ -160,16 +160,14 @@ def rank_candidates_for_job(
     return results, set(passing)
 
 
-def recompute_matches_for_job(*, job_id: int, exact: bool = False, embed: bool = False) -> int:
-    """The job's candidates re-ranked and stored; `embed`: its vector made again first (the
-    job changed), else only when it has none."""
+def recompute_matches_for_job(*, job_id: int, exact: bool = False) -> int:
     job = Job.objects.filter(pk=job_id).select_related("company").first()
     if job is None:
         return 0
     if job.status != Job.Status.OPEN:
         Match.objects.filter(job=job).delete()
         return 0
-    if embed or job.embedding is None:
+    if job.embedding is None:
         job = embed_job(job_id=job.pk) or job
     results, passed = rank_candidates_for_job(job, exact=exact)
     stale = Q(job=job) & ~Q(candidate_id__in=passed)
@@ -195,15 +193,11 @@ def rank_jobs_for_candidate(
     return _rank(pairs, stats, stored)
 
 
-def recompute_matches_for_candidate(
-    *, user_id: int, exact: bool = False, embed: bool = False
-) -> int:
-    """The candidate's jobs re-ranked and stored; `embed`: the profile's vectors made again
-    first when its texts changed (the profile was updated), else only when it has none."""
+def recompute_matches_for_candidate(*, user_id: int, exact: bool = False) -> int:
     profile = CandidateProfile.objects.filter(user_id=user_id).first()
     if profile is None:
         return 0
-    if embed or profile.embedding is None:
+    if profile.embedding is None:
         profile = embed_profile(profile_id=profile.pk) or profile
     # The profile changed (or its jobs did): its stored facts are rebuilt now, not by the
     # first job pool that meets it.

@@ -354,25 +354,39 @@ def test_a_burst_of_change_events_makes_one_refresh_per_side(
                 sender=None, profile_id=pia.pk, user_id=pia.user_id, fields=["headline"]
             )
     assert len(callbacks) == 2  # one debounced refresh for the job, one for the candidate
-    services.clear_pending("job", job.pk)
-    services.clear_pending("candidate", pia.user_id)
+    services.clear_pending("job-changed", job.pk)
+    services.clear_pending("profile-changed", pia.pk)
     with django_capture_on_commit_callbacks() as callbacks:
         job_changed.send(sender=None, job_id=job.pk, fields=["hiring_team"])
     assert callbacks == []  # a field no match depends on
 
 
-def test_a_refresh_embeds_the_changed_side_again_before_ranking(people, job) -> None:
-    before = list(job.embedding)
-    Job.objects.filter(pk=job.pk).update(title="Pastry Chef", description="Bake bread and cakes.")
-    tasks.recompute_job_matches.apply(args=[job.pk]).get()
-    job.refresh_from_db()
-    assert list(job.embedding) != before
+def test_a_refresh_embeds_the_changed_side_again_before_ranking(
+    people, job, django_capture_on_commit_callbacks
+) -> None:
+    from config.celery import tasks_in_this_process
+
     chef = people["chef"]
-    kept = list(chef.embedding)
-    tasks.recompute_candidate_matches.apply(args=[chef.user_id]).get()
+    services.recompute_matches_for_job(job_id=job.pk)
+    semantic = Match.objects.get(job=job, candidate=chef).components["semantic"]
+    before, kept = list(job.embedding), list(chef.embedding)
+    Job.objects.filter(pk=job.pk).update(title="Pastry Chef", description="Bake bread and cakes.")
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert services.request_job_refresh(job_id=job.pk)
+        assert services.request_profile_refresh(profile_id=chef.pk, user_id=chef.user_id)
+    with tasks_in_this_process():
+        for callback in callbacks:
+            callback()  # the chains, as a worker runs them
+    job.refresh_from_db()
     chef.refresh_from_db()
+    assert list(job.embedding) != before  # the job's new text, embedded
     assert list(chef.embedding) == kept  # texts unchanged: vectors kept
-    CandidateProfile.objects.filter(pk=chef.pk).update(headline="Head Pastry Chef")
-    tasks.recompute_candidate_matches.apply(args=[chef.user_id]).get()
-    chef.refresh_from_db()
-    assert list(chef.embedding) != kept
+    # Re-ranked with the new vector: the chef is nearer a pastry chef's job.
+    assert Match.objects.get(job=job, candidate=chef).components["semantic"] > semantic
+    # The chains' first tasks cleared the waiting marks: the next edit schedules a refresh.
+    with django_capture_on_commit_callbacks() as again:
+        assert services.request_job_refresh(job_id=job.pk)
+        assert services.request_profile_refresh(profile_id=chef.pk, user_id=chef.user_id)
+    assert len(again) == 2
+    services.clear_pending("job-changed", job.pk)
+    services.clear_pending("profile-changed", chef.pk)

@@ -41,8 +41,9 @@ def test_each_step_logs_its_stages_cpu_and_statements(candidate, caplog):
     # Locked read and move to extracting; the move to parsing in one conditional UPDATE.
     assert extract.queries == 3
     # Read, locked read of five columns, update; locked profile read, insert in a savepoint,
-    # the event. A statement per skill or per entry would show here.
-    assert parse.queries == 8
+    # the event; the profile's debounced refresh marked waiting in the cache (its size, a read,
+    # an insert). A statement per skill or per entry would show here.
+    assert parse.queries == 11
 
 
 @pytest.mark.django_db
