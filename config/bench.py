@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
@@ -40,20 +39,31 @@ class BenchmarkCommand(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.lines: list[str] = []
-        test_settings = settings.DATABASES["default"].setdefault("TEST", {})
-        test_settings["NAME"] = f"talentmatch_bench_{self.database_suffix}"
-        creation = connection.creation
         started = time.monotonic()
-        old_name = creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-        self.say(f"benchmark database ready in {time.monotonic() - started:.1f} s")
-        try:
+        with throwaway_database(f"talentmatch_bench_{self.database_suffix}", options["keepdb"]):
+            self.say(f"benchmark database ready in {time.monotonic() - started:.1f} s")
             self.benchmark(options)
-        finally:
-            if not options["keepdb"]:
-                creation.destroy_test_db(old_name, verbosity=0)
         if options["out"]:
             Path(options["out"]).parent.mkdir(parents=True, exist_ok=True)
             Path(options["out"]).write_text("\n".join(self.lines) + "\n", encoding="utf-8")
+
+
+@contextlib.contextmanager
+def throwaway_database(name: str, keep: bool = False) -> Iterator[None]:
+    """A database beside the live one (the test-database machinery: migrated, empty), which
+    the default connection uses inside the block; dropped after unless `keep`."""
+    test = connection.settings_dict.setdefault("TEST", {})
+    previous, live = test.get("NAME"), connection.settings_dict["NAME"]
+    test["NAME"] = name
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        yield
+    finally:
+        if not keep:
+            # Dropped, and the connection back on the database it used before (the name
+            # `create_test_db` returns is the new database's).
+            connection.creation.destroy_test_db(live, verbosity=0)
+            test["NAME"] = previous
 
 
 @contextlib.contextmanager

@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
+from jobs.models import Job
 from matching.evaluation import load_matching_set, without_location
 from matching.jsonresume import candidate_from_resume, years_worked
 from matching.management.commands.evaluate_matching import Command as EvaluateCommand
+from resumes.models import CandidateProfile
 
 DEV = Path("/work/shared/eval/matching-dev")
 PAIRS = [("j002", "c009"), ("j005", "c007"), ("j007", "c003")]
@@ -101,3 +104,38 @@ def test_resume_adapter_reads_skills_with_their_evidence_lines() -> None:
     assert facts.skill_evidence["django"] == "- Built the checkout in Django and PostgreSQL"
     assert facts.years_of_experience == pytest.approx(3.0, abs=0.05)
     assert years_worked([]) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_set_loads_through_the_users_import_code(small_set: Path, local_embedder) -> None:
+    from matching.evaluation_import import load_through_import
+
+    data = load_through_import(small_set, with_location=False)
+    assert data.name == "matching-small-imported"
+    assert [j.id for j in data.jobs] == ["j002", "j005", "j007"]
+    assert [c.id for c in data.candidates] == ["c003", "c007", "c009"]
+    # The jobs were analysed as users' are, and the suggestions accepted.
+    assert all(j.required_skills for j in data.jobs)
+    assert all(j.workplace == "remote" and not j.country for j in data.jobs)
+    assert all(not c.city and not c.country for c in data.candidates)
+    assert all(c.experiences for c in data.candidates)
+    profiles = CandidateProfile.objects.filter(user__email__endswith="@evaluation.invalid")
+    assert profiles.count() == 3  # what the command's throwaway database holds
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_imports_into_a_throwaway_database(
+    small_set: Path, tmp_path: Path, local_embedder
+) -> None:
+    out = StringIO()
+    call_command(
+        "evaluate_matching", str(small_set), "--through-import", "--no-location",
+        "--out-dir", str(tmp_path / "runs"), stdout=out,
+    )  # fmt: skip
+    text = out.getvalue()
+    assert "== matching-small-imported: 3 jobs x 3 candidates, location withheld" in text
+    assert "labels self, direction job" in text and "hybrid/bm25" in text
+    assert not Job.objects.exists()  # the test's own database: untouched
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = 'talentmatch_eval_matching'")
+        assert cursor.fetchone() is None  # dropped

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from config.bench import throwaway_database
 from matching.embeddings import get_embedder
 from matching.evaluation import (
     EvalSet,
@@ -34,6 +35,12 @@ class Command(BaseCommand):
         parser.add_argument("--no-location", action="store_true", help="withhold locations")
         parser.add_argument("--rankings", help="also write every ranking to this TSV file")
         parser.add_argument(
+            "--through-import",
+            action="store_true",
+            help="load jobs/ and candidates/ through the users' import code into a throwaway "
+            "database (the set is named <folder>-imported)",
+        )
+        parser.add_argument(
             "--check", help="fail when a hybrid MRR or nDCG@10 falls > 0.01 below this JSON"
         )
         parser.add_argument("--record", help="write the hybrid's figures to this JSON file")
@@ -50,12 +57,19 @@ class Command(BaseCommand):
         scorer = Path(options["scorer"] or self._find_scorer(folder))
         with_location = not options["no_location"]
         sets: list[EvalSet] = []
-        if (folder / "jobs").is_dir():
+        if options["through_import"]:
+            if not (folder / "jobs").is_dir():
+                raise CommandError(f"{folder} holds no jobs/ + candidates/ to import")
+            from matching.evaluation_import import load_through_import
+
+            with throwaway_database("talentmatch_eval_matching"):
+                sets.append(load_through_import(folder, with_location=with_location))
+        elif (folder / "jobs").is_dir():
             sets.append(load_matching_set(folder, with_location=with_location))
         ranking = folder / "jsonresume_ranking_eval"
         if (folder / "corpus.json").is_file():
             ranking = folder
-        if (ranking / "corpus.json").is_file():
+        if (ranking / "corpus.json").is_file() and not options["through_import"]:
             sets.append(load_ranking_set(ranking, with_location=with_location))
         embedder = get_embedder()
         out_dir = Path(options["out_dir"])
