@@ -2,8 +2,8 @@
 
 `load_through_import(folder)` imports each candidate's JSON Resume into a profile
 (`resumes.jsonresume.import_jsonresume`, a user each) and each posting into an open job
-(`jobs.jobschema.import_jobschema`, one company), in the current database: `evaluate_matching
---through-import` runs it in a throwaway one, never the live data. Celery's tasks run in this
+(`jobs.jobschema.import_jobschema`, one company), in the current database: `evaluate_matching`
+runs it in a throwaway one, never the live data. Celery's tasks run in this
 process meanwhile (`task_always_eager`), so the jobs are analysed as users' jobs are and nothing
 reaches the broker. A recruiter confirming the analysis is modelled by accepting every skill it
 suggests: required when the title names it, preferred otherwise. The facts are then read back
@@ -83,7 +83,7 @@ def load_through_import(folder: Path, *, with_location: bool = True) -> EvalSet:
         if (folder / file).is_file()
     }
     return EvalSet(
-        f"{folder.name}-imported",
+        folder.name,
         [replace(job_facts(jobs[pk]), id=stem) for stem, pk in job_ids.items()],
         [
             replace(candidate_facts(profiles[pk], with_embedding=False), id=stem)

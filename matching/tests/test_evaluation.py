@@ -43,7 +43,8 @@ def test_it_prints_all_rankers_both_directions_and_writes_rankings(
     out = StringIO()
     rankings = tmp_path / "rankings.tsv"
     call_command(
-        "evaluate_matching", str(small_set), "--no-location", "--rankings", str(rankings),
+        "evaluate_matching", str(small_set), "--in-memory", "--no-location",
+        "--rankings", str(rankings),
         "--out-dir", str(tmp_path / "runs"), stdout=out,
     )  # fmt: skip
     text = out.getvalue()
@@ -58,7 +59,8 @@ def test_it_prints_all_rankers_both_directions_and_writes_rankings(
     assert len(lines) == 1 + 9 * 3 * 2
     rows = [line.split("\t") for line in lines[1:]]
     assert {r[0] for r in rows} == {"job", "candidate"}
-    assert {r[1] for r in rows} == {f"matching-small:{n}" for n in ("hybrid", "bm25", "embedding")}
+    rankers = {f"matching-small-in-memory:{n}" for n in ("hybrid", "bm25", "embedding")}
+    assert {r[1] for r in rows} == rankers
 
 
 def test_the_quality_check_fails_when_a_recorded_figure_drops_or_goes_missing() -> None:
@@ -111,7 +113,7 @@ def test_the_set_loads_through_the_users_import_code(small_set: Path, local_embe
     from matching.evaluation_import import load_through_import
 
     data = load_through_import(small_set, with_location=False)
-    assert data.name == "matching-small-imported"
+    assert data.name == "matching-small"
     assert [j.id for j in data.jobs] == ["j002", "j005", "j007"]
     assert [c.id for c in data.candidates] == ["c003", "c007", "c009"]
     # The jobs were analysed as users' are, and the suggestions accepted.
@@ -129,12 +131,13 @@ def test_the_command_imports_into_a_throwaway_database(
 ) -> None:
     out = StringIO()
     call_command(
-        "evaluate_matching", str(small_set), "--through-import", "--no-location",
+        "evaluate_matching", str(small_set), "--no-location",
         "--out-dir", str(tmp_path / "runs"), stdout=out,
     )  # fmt: skip
     text = out.getvalue()
-    assert "== matching-small-imported: 3 jobs x 3 candidates, location withheld" in text
+    assert "== matching-small: 3 jobs x 3 candidates, location withheld" in text
     assert "labels self, direction job" in text and "hybrid/bm25" in text
+    assert "recall@10" in text
     assert not Job.objects.exists()  # the test's own database: untouched
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = 'talentmatch_eval_matching'")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from matching.evaluation import (
     rank,
     write_rankings,
 )
+from matching.evaluation_import import load_through_import
 
 METRICS = ("recall@1", "recall@5", "recall@10", "MRR", "nDCG@10")
 TOLERANCE = 0.01
@@ -35,10 +37,11 @@ class Command(BaseCommand):
         parser.add_argument("--no-location", action="store_true", help="withhold locations")
         parser.add_argument("--rankings", help="also write every ranking to this TSV file")
         parser.add_argument(
-            "--through-import",
+            "--in-memory",
             action="store_true",
-            help="load jobs/ and candidates/ through the users' import code into a throwaway "
-            "database (the set is named <folder>-imported)",
+            help="read jobs/ and candidates/ with the evaluation's own reader, without a "
+            "database (the set is named <folder>-in-memory); by default they are imported "
+            "through the users' import code into a throwaway database",
         )
         parser.add_argument(
             "--check", help="fail when a hybrid MRR or nDCG@10 falls > 0.01 below this JSON"
@@ -57,19 +60,17 @@ class Command(BaseCommand):
         scorer = Path(options["scorer"] or self._find_scorer(folder))
         with_location = not options["no_location"]
         sets: list[EvalSet] = []
-        if options["through_import"]:
-            if not (folder / "jobs").is_dir():
-                raise CommandError(f"{folder} holds no jobs/ + candidates/ to import")
-            from matching.evaluation_import import load_through_import
-
+        if (folder / "jobs").is_dir() and options["in_memory"]:
+            data = load_matching_set(folder, with_location=with_location)
+            sets.append(replace(data, name=f"{data.name}-in-memory"))
+        elif (folder / "jobs").is_dir():
+            # Never the live data: a database of its own, dropped after the import.
             with throwaway_database("talentmatch_eval_matching"):
                 sets.append(load_through_import(folder, with_location=with_location))
-        elif (folder / "jobs").is_dir():
-            sets.append(load_matching_set(folder, with_location=with_location))
         ranking = folder / "jsonresume_ranking_eval"
         if (folder / "corpus.json").is_file():
             ranking = folder
-        if (ranking / "corpus.json").is_file() and not options["through_import"]:
+        if (ranking / "corpus.json").is_file():
             sets.append(load_ranking_set(ranking, with_location=with_location))
         embedder = get_embedder()
         out_dir = Path(options["out_dir"])
