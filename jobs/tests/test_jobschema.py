@@ -268,23 +268,20 @@ def test_the_command_keeps_drafts_when_asked(acme, recruiter, tmp_path):
     assert f"job {job.pk}: Data Analyst (draft)" in output
 
 
-def test_the_command_refuses_an_unknown_company(acme, recruiter, tmp_path):
+@pytest.mark.parametrize(
+    ("who", "message"),
+    [
+        ({"company": "initech"}, "No company with slug 'initech'."),
+        ({"user": "mallory@acme.test"}, "No user with email 'mallory@acme.test'."),
+        ({"user": "charlie@globex.test"}, "charlie@globex.test is not a member of Acme Robotics."),
+    ],
+)
+def test_the_command_refuses_who_may_not_import(
+    acme, recruiter, other_recruiter, tmp_path, who, message
+):
     with pytest.raises(CommandError) as error:
-        import_jobs(write(tmp_path / "one.json", MINIMAL_POSTING), company="initech")
-    assert str(error.value) == "No company with slug 'initech'."
-    assert not Job.objects.exists()
-
-
-def test_the_command_refuses_an_unknown_user(acme, recruiter, tmp_path):
-    with pytest.raises(CommandError) as error:
-        import_jobs(write(tmp_path / "one.json", MINIMAL_POSTING), user="mallory@acme.test")
-    assert str(error.value) == "No user with email 'mallory@acme.test'."
-
-
-def test_the_command_refuses_a_user_of_another_company(acme, other_recruiter, tmp_path):
-    with pytest.raises(CommandError) as error:
-        import_jobs(write(tmp_path / "one.json", MINIMAL_POSTING), user="charlie@globex.test")
-    assert str(error.value) == "charlie@globex.test is not a member of Acme Robotics."
+        import_jobs(write(tmp_path / "one.json", MINIMAL_POSTING), **who)
+    assert str(error.value) == message
     assert not Job.objects.exists()
 
 
