@@ -166,11 +166,16 @@ MATCH_EXACT_MAX_ROWS = env.int("MATCH_EXACT_MAX_ROWS", default=6000)
 # each, recall@50 0.973 on 30 postings).
 MATCH_IVF_PROBE_SHARE = env.float("MATCH_IVF_PROBE_SHARE", default=0.02)
 # The IVF index's parts are searched at once, one on a second database connection per process
-# (matching.services.sidecar): False searches them one after the other on one connection (a
-# single core; cores busy with other work, where at once waits for a core twice: at 1M beside
-# two CPU-bound processes on 2 cores, p95 26 ms one after the other against 38 at once; or a
-# database that counts its connections).
-MATCH_PARALLEL_SEARCH = env.bool("MATCH_PARALLEL_SEARCH", default=True)
+# (matching.services.sidecar): "auto" when a core is free at the time of the search (1.5x
+# faster on an idle machine; where the cores are busy with other work the second connection
+# would take a core from it and wait for one: one after the other there), "on" always, "off"
+# never (one after the other on one connection: a database that counts its connections).
+_parallel = env.str("MATCH_PARALLEL_SEARCH", default="auto").strip().lower()
+MATCH_PARALLEL_SEARCH = {"true": "on", "1": "on", "false": "off", "0": "off"}.get(
+    _parallel, _parallel
+)
+if MATCH_PARALLEL_SEARCH not in ("auto", "on", "off"):
+    raise ImproperlyConfigured("MATCH_PARALLEL_SEARCH must be auto, on or off.")
 # A burst of edits within this window makes one recompute.
 MATCH_RECOMPUTE_DEBOUNCE_SECONDS = env.int("MATCH_RECOMPUTE_DEBOUNCE_SECONDS", default=30)
 # Optional LLM re-ranker/explainer (Bedrock Converse) for each job's top N: off unless a model

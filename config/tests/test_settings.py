@@ -112,6 +112,22 @@ def test_debug_off_without_a_secret_key_fails_at_boot(tmp_path):
     assert "ImproperlyConfigured: DJANGO_SECRET_KEY must be set" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("value", "mode"), [("", "auto"), ("auto", "auto"), ("true", "on"), ("0", "off"), ("On", "on")]
+)
+def test_the_parallel_search_setting_reads_a_mode_or_a_boolean(value, mode, tmp_path):
+    env = {"MATCH_PARALLEL_SEARCH": value} if value else {}
+    code = "import django; django.setup(); from django.conf import settings; "
+    result = boot(env, tmp_path, "-c", code + "print(settings.MATCH_PARALLEL_SEARCH)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == mode
+
+
+def test_a_bad_parallel_search_setting_fails_at_boot(tmp_path):
+    result = boot({"MATCH_PARALLEL_SEARCH": "sometimes"}, tmp_path)
+    assert "ImproperlyConfigured: MATCH_PARALLEL_SEARCH must be auto, on or off." in result.stderr
+
+
 def test_the_deployment_check_passes_with_production_values(tmp_path):
     database = settings.DATABASES["default"]
     env = {

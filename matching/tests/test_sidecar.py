@@ -4,6 +4,8 @@ connection sees only committed rows) and drop the parts' indexes after."""
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from django.db import connection, transaction
@@ -59,7 +61,7 @@ def parts(job, monkeypatch, settings):
     settings.MATCH_EXACT_MAX_ROWS = -1  # the index, however small the table
     assert not connection.in_atomic_block
     assert ensure_partition_index(min_rows=10) == 1  # one list per part: every row read
-    settings.MATCH_PARALLEL_SEARCH = True
+    settings.MATCH_PARALLEL_SEARCH = "on"
     yield
     drop_ivf_parts()
 
@@ -73,7 +75,7 @@ def test_the_parts_are_searched_at_once_on_two_connections(job, parts, settings)
     sent = sidecar.statements()
     assert candidate_vector_ids(job, 10) == (exact_ids(job, 10), False)
     assert sidecar.statements() == sent + 1  # the second part, on the other connection
-    settings.MATCH_PARALLEL_SEARCH = False
+    settings.MATCH_PARALLEL_SEARCH = "off"
     assert candidate_vector_ids(job, 10) == (exact_ids(job, 10), False)
     assert sidecar.statements() == sent + 1  # one after the other, on this one
 
@@ -92,6 +94,46 @@ def test_the_merged_parts_order_their_rows_as_the_database_does(job, parts) -> N
     everyone = exact_ids(job, 50)
     assert len(everyone) == 42 and everyone[-2:] == zeros
     assert candidate_vector_ids(job, 50)[0] == everyone
+
+
+@pytest.fixture
+def loadavg(tmp_path, monkeypatch):
+    """The kernel's load line, written by the test: (runnable tasks now) -> None."""
+    path = tmp_path / "loadavg"
+    monkeypatch.setattr(sidecar, "LOADAVG", str(path))
+
+    def running(tasks: int) -> None:
+        path.write_text(f"0.52 0.58 0.59 {tasks}/467 12345\n")
+
+    return running
+
+
+def test_auto_searches_the_parts_at_once_only_while_a_core_is_free(
+    job, parts, settings, loadavg
+) -> None:
+    cores = len(os.sched_getaffinity(0))
+    settings.MATCH_PARALLEL_SEARCH = "auto"
+    loadavg(cores)  # every core taken (this thread included): one after the other
+    assert not sidecar.core_free()
+    sent = sidecar.statements()
+    assert candidate_vector_ids(job, 10) == (exact_ids(job, 10), False)
+    assert sidecar.statements() == sent
+    if cores > 1:
+        loadavg(cores - 1)  # a core free: at once
+        assert sidecar.core_free()
+        assert candidate_vector_ids(job, 10) == (exact_ids(job, 10), False)
+        assert sidecar.statements() == sent + 1
+    settings.MATCH_PARALLEL_SEARCH = "on"
+    loadavg(cores + 5)
+    assert sidecar.usable()  # "on": whatever the load
+
+
+def test_without_the_kernels_count_a_core_counts_as_free(monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr(sidecar, "LOADAVG", str(tmp_path / "missing"))
+    assert sidecar.core_free()
+    (tmp_path / "garbled").write_text("not a load line")
+    monkeypatch.setattr(sidecar, "LOADAVG", str(tmp_path / "garbled"))
+    assert sidecar.core_free()
 
 
 def test_inside_a_transaction_the_parts_are_searched_on_one_connection(job, parts) -> None:
@@ -127,7 +169,7 @@ def test_the_ranking_pool_keeps_the_k_nearest_of_every_part_and_the_others(
     assert pool.nearest == set(nearest)
     assert set(ids) == set(nearest) | union | {stored.pk}
     assert ids == sorted(ids) and pool.stored == {stored.pk}
-    settings.MATCH_PARALLEL_SEARCH = False
+    settings.MATCH_PARALLEL_SEARCH = "off"
     alone, alone_ids = _pool(job, 5)
     assert sidecar.statements() == sent + 1
     assert alone_ids == ids and alone.nearest == pool.nearest
@@ -177,7 +219,7 @@ def test_a_worker_searches_the_parts_at_once_and_ranks_as_the_exact_search(
     expected, _ = rank_candidates_for_job(job, exact=True)
     assert len(expected) > 10  # the 10 nearest and the skill union
     worker = celery_worker_factory(
-        env={"MATCH_EXACT_MAX_ROWS": "-1", "MATCH_RETRIEVAL_K": "10", "MATCH_PARALLEL_SEARCH": "1"}
+        env={"MATCH_EXACT_MAX_ROWS": "-1", "MATCH_RETRIEVAL_K": "10", "MATCH_PARALLEL_SEARCH": "on"}
     )
     recompute_job_matches.delay(job.pk)
     worker.wait_for(lambda: Match.objects.filter(job=job).count() == len(expected))

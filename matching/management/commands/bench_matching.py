@@ -223,7 +223,7 @@ class Command(BenchmarkCommand):
                 # each probe share; a graph (the table's, a country's, the wide rows') at each
                 # ef_search.
                 ivf = bool(lists) and search is not None
-                settings.MATCH_PARALLEL_SEARCH = parallel
+                settings.MATCH_PARALLEL_SEARCH = "on" if parallel else "off"
                 shares = options["probe_share"] if parallel else [share]
                 for ef in shares if ivf else options["ef"]:
                     if ivf:
