@@ -12,7 +12,10 @@ through `matching.adapters`, the code that feeds the engine, under the files' id
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -28,6 +31,16 @@ from matching.evaluation import EvalSet, _raw, without_location
 from resumes.jsonresume import import_jsonresume
 from resumes.models import CandidateProfile
 from resumes.skills import find_skills
+
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """The in-process tasks' INFO lines (a few per imported row) kept out of the report."""
+    logging.disable(logging.INFO)
+    try:
+        yield
+    finally:
+        logging.disable(logging.NOTSET)
 
 
 def _accept_suggestions(job: Job) -> None:
@@ -61,7 +74,7 @@ def _documents(folder: Path, *, with_location: bool) -> tuple[dict, dict]:
 def load_through_import(folder: Path, *, with_location: bool = True) -> EvalSet:
     """The set's jobs and candidates imported into this database and read back as facts."""
     postings, resumes = _documents(folder, with_location=with_location)
-    with tasks_in_this_process(), transaction.atomic():
+    with tasks_in_this_process(), quiet(), transaction.atomic():
         company = Company.objects.create(name="Evaluation", slug="evaluation")
         recruiter = User.objects.create_user("recruiter@evaluation.invalid", role="recruiter")
         Membership.objects.create(user=recruiter, company=company, role=Membership.Role.OWNER)
