@@ -6,8 +6,9 @@
 runs it in a throwaway one, never the live data. Celery's tasks run in this
 process meanwhile (`task_always_eager`), so the jobs are analysed as users' jobs are and nothing
 reaches the broker. A recruiter confirming the analysis is modelled by accepting every skill it
-suggests: required when the title names it, preferred otherwise. The facts are then read back
-through `matching.adapters`, the code that feeds the engine, under the files' ids.
+suggests through the job form's services: required when the title names it, preferred
+otherwise. The facts are then read back through `matching.adapters`, the code that feeds the
+engine, under the files' ids.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from accounts.models import Company, Membership, User
 from config.celery import tasks_in_this_process
 from jobs.jobschema import import_jobschema
 from jobs.models import Job
+from jobs.services import resolve_suggestions, update_job
 from matching.adapters import candidate_facts, job_facts
 from matching.evaluation import EvalSet, _raw, without_location
 from resumes.jsonresume import import_jsonresume
@@ -43,18 +45,23 @@ def quiet() -> Iterator[None]:
         logging.disable(logging.NOTSET)
 
 
-def _accept_suggestions(job: Job) -> None:
-    """The analysis' suggested skills added as a recruiter accepting them all would."""
+def _accept_suggestions(job: Job, recruiter: User) -> None:
+    """The analysis' suggested skills accepted as a recruiter accepting them all in the job form
+    does (`update_job`, then `resolve_suggestions`): required when the title names them."""
     title = {m.slug for m in find_skills(job.title)}
     suggested = [s["slug"] for s in (job.analysis or {}).get("skills", [])]
     required = [*job.required_skills, *(s for s in suggested if s in title)]
     preferred = [*job.preferred_skills, *(s for s in suggested if s not in title)]
     if not required and preferred:
         required, preferred = preferred, []
-    Job.objects.filter(pk=job.pk).update(
-        required_skills=list(dict.fromkeys(required)),
-        preferred_skills=[s for s in dict.fromkeys(preferred) if s not in required],
+    required = list(dict.fromkeys(required))
+    preferred = [s for s in dict.fromkeys(preferred) if s not in required]
+    update_job(
+        job=job,
+        actor=recruiter,
+        fields={"required_skills": required, "preferred_skills": preferred},
     )
+    resolve_suggestions(job=job, decided=suggested, rejected=[], years_decided=False)
 
 
 def _documents(folder: Path, *, with_location: bool) -> tuple[dict, dict]:
@@ -86,8 +93,10 @@ def load_through_import(folder: Path, *, with_location: bool = True) -> EvalSet:
         for stem, resume in resumes.items():
             user = User.objects.create_user(f"{stem}@evaluation.invalid", role="candidate")
             profile_ids[stem] = import_jsonresume(user=user, document=resume).pk
-    for job in Job.objects.filter(pk__in=job_ids.values()):
-        _accept_suggestions(job)
+    # Analysed once the import committed (its tasks); then reviewed.
+    with tasks_in_this_process(), quiet():
+        for job in Job.objects.filter(pk__in=job_ids.values()):
+            _accept_suggestions(job, recruiter)
     jobs = {job.pk: job for job in Job.objects.filter(pk__in=job_ids.values())}
     profiles = {p.pk: p for p in CandidateProfile.objects.filter(pk__in=profile_ids.values())}
     qrels = {

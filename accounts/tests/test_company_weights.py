@@ -78,3 +78,13 @@ def test_the_admin_refuses_bad_weights_with_the_reason(client, staff, acme) -> N
     assert b"The semantic weight must be a number &gt;= 0" in response.content
     acme.refresh_from_db()
     assert acme.match_weights == {}
+
+
+def test_only_staff_may_change_the_weights(client, recruiter, candidate, acme) -> None:
+    url = f"/admin/accounts/company/{acme.pk}/change/"
+    for user in (recruiter, candidate):  # the company's own recruiter, a candidate
+        client.force_login(user)
+        response = client.post(url, change_form(acme, '{"semantic": 0.9}'))
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    acme.refresh_from_db()
+    assert acme.match_weights == {}

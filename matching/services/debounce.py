@@ -59,14 +59,11 @@ def _debounced(kind: str, pk: int, *, immediate: bool = False, user_id: int | No
     made while it runs schedules the next run."""
     from django.core.cache import cache
 
-    signature = _signature(kind, pk, user_id)
-    if immediate:
-        transaction.on_commit(lambda: signature.apply_async())
-        return True
-    delay = settings.MATCH_RECOMPUTE_DEBOUNCE_SECONDS
-    if not cache.add(f"matching:pending:{kind}:{pk}", 1, timeout=delay + 60):
+    delay = 0 if immediate else settings.MATCH_RECOMPUTE_DEBOUNCE_SECONDS
+    if not immediate and not cache.add(f"matching:pending:{kind}:{pk}", 1, timeout=delay + 60):
         return False  # one is already waiting; it will read the latest rows when it runs
-    transaction.on_commit(lambda: signature.apply_async(countdown=delay))
+    signature = _signature(kind, pk, user_id)
+    transaction.on_commit(lambda: signature.apply_async(countdown=delay or None))
     return True
 
 
